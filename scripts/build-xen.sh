@@ -1,0 +1,51 @@
+#!/bin/bash
+# build-xen.sh: build the patched hypervisor (xen/xen, the multiboot ELF) and
+# the toolstack (`make dist-tools` into build/xen/dist). Incremental.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+require_deps
+
+"$TOP/scripts/fetch-xen.sh"
+msg "applying patch queues and overlays"
+"$TOP/scripts/prepare-xen.sh"
+cd "$XEN_SRC"
+
+# Hypervisor .config: Debian's fragment plus ours; rewritten only on change.
+cat debian/xen-kconfig "$TOP/xen/xen.kconfig" >"$BUILD/xen/kconfig.frag"
+if ! cmp -s "$BUILD/xen/kconfig.frag" "$BUILD/xen/kconfig.applied" 2>/dev/null ||
+        [ ! -f xen/.config ]; then
+    msg "configuring the hypervisor"
+    cp "$BUILD/xen/kconfig.frag" xen/.config
+    run_logged "$LOG_DIR/xen-kconfig.log" make -C xen olddefconfig
+    cp "$BUILD/xen/kconfig.frag" "$BUILD/xen/kconfig.applied"
+fi
+
+msg "building the hypervisor (log: build/logs/xen-hypervisor.log)"
+run_logged "$LOG_DIR/xen-hypervisor.log" make -j"$JOBS" build-xen
+[ -f xen/xen ] || die "the hypervisor build produced no xen/xen"
+
+CONFIGURE_ARGS="--prefix=/usr --disable-stubdom --disable-docs
+ --disable-qemu-traditional --with-system-qemu=/usr/bin/qemu-system-i386
+ --disable-ocamltools --disable-golang --disable-seabios --disable-pvshim
+ --disable-xsmpolicy --disable-rombios --disable-ipxe"
+if ! [ -f config.status ] ||
+        [ "$(cat "$BUILD/xen/configure.args" 2>/dev/null)" != "$CONFIGURE_ARGS" ]; then
+    msg "configuring the tools (log: build/logs/xen-configure.log)"
+    # The Debian tree ships no generated configure; make one.
+    run_logged "$LOG_DIR/xen-configure.log" sh -c '
+        ./autogen.sh &&
+        cp /usr/share/automake-1.16/config.guess /usr/share/automake-1.16/config.sub . &&
+        ./configure '"$(echo $CONFIGURE_ARGS)"
+    echo "$CONFIGURE_ARGS" >"$BUILD/xen/configure.args"
+fi
+
+msg "building the tools (log: build/logs/xen-tools.log)"
+run_logged "$LOG_DIR/xen-tools.log" make -j"$JOBS" build-tools
+msg "installing the tools into build/xen/dist"
+rm -rf "$XEN_DIST.new"
+run_logged "$LOG_DIR/xen-tools-install.log" \
+    make install-tools DESTDIR="$XEN_DIST.new"
+rm -rf "$XEN_DIST"
+mv "$XEN_DIST.new" "$XEN_DIST"
+cp xen/xen xen/xen-syms "$BUILD/xen/"
+msg "hypervisor: build/xen/xen ($(sed -n 's/.*XEN_EXTRAVERSION.*"\(.*\)".*/\1/p' xen/include/xen/compile.h 2>/dev/null || true))"

@@ -1,0 +1,106 @@
+# tap.sh: TAP helpers and Xen test helpers for nested scenarios (busybox sh).
+# Installed in Dom0 as /usr/lib/xen-clone/tap.sh; scenarios source it.
+
+_tap_n=0
+_tap_failed=0
+_tap_planned=
+
+plan() { _tap_planned=$1; echo "1..$1"; }
+diag() { echo "# $*"; }
+note_file() { sed 's/^/#   /' "$1" 2>/dev/null; }
+
+_tap_result() { # STATUS NAME
+    _tap_n=$((_tap_n + 1))
+    if [ "$1" = 0 ]; then
+        echo "ok $_tap_n - $2"
+    else
+        echo "not ok $_tap_n - $2"
+        _tap_failed=$((_tap_failed + 1))
+    fi
+    return "$1"
+}
+
+# ok NAME CMD...: pass if CMD exits 0. CMD's output goes to diagnostics.
+ok() {
+    _name=$1; shift
+    _out=$("$@" 2>&1); _st=$?
+    [ $_st = 0 ] || { diag "command failed ($_st): $*"; echo "$_out" | sed 's/^/#   /'; }
+    _tap_result $_st "$_name"
+}
+
+# is GOT EXPECTED NAME
+is() {
+    if [ "$1" = "$2" ]; then _tap_result 0 "$3"
+    else _tap_result 1 "$3"; diag "got: '$1'"; diag "expected: '$2'"; return 1
+    fi
+}
+
+# like GOT EXTENDED-REGEX NAME
+like() {
+    if printf '%s\n' "$1" | grep -Eq -- "$2"; then _tap_result 0 "$3"
+    else _tap_result 1 "$3"; diag "got: '$1'"; diag "expected to match: /$2/"; return 1
+    fi
+}
+
+# cmp_ok A OP B NAME (numeric: -eq -ne -lt -le -gt -ge)
+cmp_ok() {
+    if [ "$1" "$2" "$3" ] 2>/dev/null; then _tap_result 0 "$4"
+    else _tap_result 1 "$4"; diag "failed: $1 $2 $3"; return 1
+    fi
+}
+
+fail() { _tap_result 1 "$1"; shift; [ $# -gt 0 ] && diag "$*"; return 1; }
+pass() { _tap_result 0 "$1"; }
+
+bail_out() { echo "Bail out! $*"; exit 255; }
+
+# done_testing: print the plan if none was given; exit non-zero on failures.
+done_testing() {
+    [ -n "$_tap_planned" ] || echo "1..$_tap_n"
+    if [ -n "$_tap_planned" ] && [ "$_tap_planned" != "$_tap_n" ]; then
+        diag "planned $_tap_planned tests but ran $_tap_n"
+        exit 254
+    fi
+    [ $_tap_failed = 0 ] || diag "failed $_tap_failed of $_tap_n"
+    exit $((_tap_failed > 253 ? 253 : _tap_failed))
+}
+
+# ---- Xen helpers ----------------------------------------------------------
+
+CONSOLE_DIR=/var/log/xen/console
+
+# wait_for SECONDS CMD...: poll CMD every 0.2 s until it succeeds.
+wait_for() {
+    _deadline=$(( $(date +%s) + $1 )); shift
+    while ! "$@" >/dev/null 2>&1; do
+        [ "$(date +%s)" -lt $_deadline ] || return 1
+        sleep 0.2
+    done
+}
+
+# console_has NAME EXTENDED-REGEX: the guest's console log matches.
+console_has() { grep -Eq -- "$2" "$CONSOLE_DIR/guest-$1.log" 2>/dev/null; }
+
+# wait_console SECONDS NAME REGEX
+wait_console() { wait_for "$1" console_has "$2" "$3"; }
+
+# show_console NAME: the guest's console log as TAP diagnostics.
+show_console() { diag "console of $1:"; note_file "$CONSOLE_DIR/guest-$1.log"; }
+
+# free_pages: Xen's free memory in 4 KiB pages, exactly (xl info rounds to MiB).
+free_pages() { /usr/lib/xen-clone/bin/xen-meminfo | awk '$1 == "free_pages" {print $2}'; }
+
+# dom_pages DOMID: the domain's tot_pages.
+dom_pages() { /usr/lib/xen-clone/bin/xen-meminfo "$1" | awk '$1 == "tot_pages" {print $2}'; }
+
+# domid_of NAME
+domid_of() { xl domid "$1" 2>/dev/null; }
+
+# domain_exists NAME-OR-ID
+domain_exists() { xl list "$1" >/dev/null 2>&1; }
+
+# domain_state NAME: the flags column of xl list (r b p s c d).
+domain_state() { xl list "$1" 2>/dev/null | awk 'NR == 2 {print $5}'; }
+
+# wait_gone SECONDS NAME: until the domain has disappeared.
+wait_gone() { wait_for "$1" sh -c "! xl list '$2' >/dev/null 2>&1"; }
