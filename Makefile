@@ -5,7 +5,11 @@ TOP := $(CURDIR)
 BUILD ?= $(TOP)/build
 export BUILD
 RUN_IN_DOM0 := tests/nested/run-in-dom0
-# Components with a Makefile that builds host tests and Dom0 files.
+# Components with a Makefile. Contract (see README, "Adding a component"):
+#   make -C DIR install     build; install Dom0 files under $(BUILD)/dom0-extra
+#   make -C DIR host-tests  build host TAP executables in $(BUILD)/host-tests/DIR
+#   DIR/tests/host/*.t      host TAP scripts; DIR/tests/nested/*.t Dom0 scenarios
+#   DIR/bench/*.sh          Dom0 benchmark scripts (see scripts/bench.sh)
 COMPONENTS := minios-guest tools/xencloned tools/xenstored-clone tools/libchaos
 COMPONENT_MAKEFILES := $(wildcard $(addsuffix /Makefile,$(COMPONENTS)))
 COMPONENT_DIRS := $(patsubst %/Makefile,%,$(COMPONENT_MAKEFILES))
@@ -42,9 +46,10 @@ kernel: deps
 components: xen
 	@rm -rf $(BUILD)/dom0-extra
 	@$(MAKE) --no-print-directory -C tests/nested/helpers install
+	@rm -rf $(BUILD)/host-tests
 	@set -e; for d in $(COMPONENT_DIRS); do \
 		echo "==> building $$d"; \
-		$(MAKE) --no-print-directory -C $$d install; \
+		$(MAKE) --no-print-directory -C $$d install host-tests; \
 	done
 
 dom0: xen kernel components

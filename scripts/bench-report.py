@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""bench-report.py: aggregate a benchmark log's samples into JSON + plots."""
+import json
+import statistics
+import subprocess
+import sys
+from collections import OrderedDict
+
+
+def parse(path):
+    samples = OrderedDict()   # metric -> (label, x) -> {"unit", "values"}
+    info = OrderedDict()
+    with open(path, errors="replace") as log:
+        for line in log:
+            words = line.split()
+            if len(words) >= 6 and words[0] == "bench:":
+                metric, label, x, value, unit = words[1:6]
+                try:
+                    value = float(value)
+                except ValueError:
+                    sys.exit(f"bench-report: bad value in: {line.strip()}")
+                key = (label, x)
+                entry = samples.setdefault(metric, OrderedDict()).setdefault(
+                    key, {"unit": unit, "values": []})
+                entry["values"].append(value)
+            elif len(words) >= 3 and words[0] == "info:":
+                info[words[1]] = " ".join(words[2:])
+    return samples, info
+
+
+def summary(values):
+    return {
+        "n": len(values),
+        "mean": statistics.fmean(values),
+        "median": statistics.median(values),
+        "min": min(values),
+        "max": max(values),
+        "stddev": statistics.stdev(values) if len(values) > 1 else 0.0,
+        "samples": values,
+    }
+
+
+def plot(name, metric, rows, outdir):
+    unit = rows[0]["unit"]
+    data = f"{outdir}/{name}-{metric}.dat"
+    with open(data, "w") as f:
+        for r in rows:
+            label = r["label"] if r["x"] == "-" else f'{r["label"]} {r["x"]}'
+            f.write(f'"{label}" {r["median"]} {r["min"]} {r["max"]}\n')
+    png = f"{outdir}/{name}-{metric}.png"
+    script = f"""
+set terminal png size {max(640, 90 * len(rows))},480
+set output "{png}"
+set title "{name}: {metric} (median, min..max)"
+set ylabel "{unit}"
+set style fill solid 0.6
+set boxwidth 0.6
+set xtics rotate by -30
+set yrange [0:*]
+set grid ytics
+plot "{data}" using 0:2:xtic(1) with boxes notitle, \\
+     "{data}" using 0:2:3:4 with yerrorbars notitle lc rgb "black"
+"""
+    subprocess.run(["gnuplot"], input=script, text=True, check=True)
+    return png
+
+
+def main():
+    if len(sys.argv) != 4:
+        sys.exit("usage: bench-report.py NAME LOG OUTDIR")
+    name, log, outdir = sys.argv[1:]
+    samples, info = parse(log)
+    if not samples and not info:
+        sys.exit(f"bench-report: {log} has no 'bench:' or 'info:' lines")
+    result = {"benchmark": name, "info": info, "metrics": OrderedDict()}
+    for metric, entries in samples.items():
+        rows = []
+        for (label, x), e in entries.items():
+            row = {"label": label, "x": x, "unit": e["unit"]}
+            row.update(summary(e["values"]))
+            rows.append(row)
+        result["metrics"][metric] = rows
+        result.setdefault("plots", []).append(plot(name, metric, rows, outdir))
+    with open(f"{outdir}/{name}.json", "w") as f:
+        json.dump(result, f, indent=2)
+    for metric, rows in result["metrics"].items():
+        for r in rows:
+            print(f'{name}: {metric} {r["label"]} {r["x"]}: median '
+                  f'{r["median"]:.3f} {r["unit"]} (n={r["n"]}, '
+                  f'min {r["min"]:.3f}, max {r["max"]:.3f})')
+    for k, v in info.items():
+        print(f"{name}: {k} = {v}")
+
+
+if __name__ == "__main__":
+    main()
