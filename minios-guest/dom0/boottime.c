@@ -74,8 +74,8 @@ int main(int argc, char **argv)
         } else if (!strcmp(argv[i], "--match")) {
             text = argv[i + 1];
         } else {
-            fprintf(stderr, "minios-boottime: unknown option '%s'\n%s",
-                    argv[i], usage_text);
+            fprintf(stderr, "minios-boottime: unknown option '%s'\n%s", argv[i],
+                    usage_text);
             return 2;
         }
         i += 2;
