@@ -1,0 +1,20 @@
+/* hello: prints "hello from domid D" and exits 0. */
+#include <stdio.h>
+#include <minios/app.h>
+
+int main(int argc, char **argv)
+{
+    domid_t id;
+
+    if (argc > 1) {
+        printf("hello: unexpected argument '%s' (usage: hello)\n", argv[1]);
+        return 2;
+    }
+    id = xen_domid();
+    if (id == DOMID_INVALID) {
+        printf("hello: cannot read my domid from xenstore\n");
+        return 1;
+    }
+    printf("hello from domid %u\n", id);
+    return 0;
+}

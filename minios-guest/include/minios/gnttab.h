@@ -1,0 +1,15 @@
+/* gnttab.h: grant tables, version 1 only (clone-friendly). */
+#ifndef MINIOS_GNTTAB_H
+#define MINIOS_GNTTAB_H
+
+#include <public/grant_table.h>
+
+int gnttab_init(void);
+/* Grant DOMID access to the RAM page at VA; the ref or -errno. The frame
+ * is looked up in the P2M now (write-touch the page first if cloned). */
+int gnttab_grant_access(domid_t domid, void *va, int readonly);
+/* Revoke REF: 0, or -EBUSY while the other side still maps it. */
+int gnttab_end_access(grant_ref_t ref);
+unsigned int gnttab_free_count(void);
+
+#endif
