@@ -25,5 +25,5 @@ for n in 1 100 1000; do
     echo "info: store_nodes_with_${n}_domains $(xs_count /local)"
     /usr/lib/xen-clone/bin/xsclone-bench "$P" "$C" "$n" "$ITERATIONS" || exit 1
 done
-xl destroy xsb-child
-xl destroy xsb-parent
+xl destroy "$C"
+xl destroy "$P"

@@ -42,5 +42,5 @@ is "$(as_parent read "$CH/data/secret")" "ERROR EACCES" \
 is "$(as_child clone full "$C" "$P" "$CH/data" /tool/xsa)" "ERROR EACCES" \
     "an unprivileged domain's XS_CLONE gets EACCES"
 
-xl destroy xsa-child; xl destroy xsa-parent
+xl destroy "$C"; xl destroy "$P"
 done_testing

@@ -86,5 +86,5 @@ is "$(xs_perms /tool/xsc/dst/a) $(xs_perms /tool/xsc/dst/b/d)" \
 is "$(xenstore-read "$PH/name") $(xenstore-read "$PH/domid")" "xsc-parent $P" \
     "the parent's home is unchanged"
 
-xl destroy xsc-child; xl destroy xsc-parent
+xl destroy "$C"; xl destroy "$P"
 done_testing

@@ -57,5 +57,5 @@ like "$out" "File exists" "cloning onto an existing home: EEXIST"
 is "$(xenstore-read "$CH/device/vif/0/backend")" "/local/domain/0/backend/vif/$C/0" \
     "the failed clone changed nothing"
 
-xl destroy xst-child; xl destroy xst-parent
+xl destroy "$C"; xl destroy "$P"
 done_testing

@@ -56,5 +56,5 @@ else
 fi
 
 kill $W1 $W2 2>/dev/null
-xl destroy xsw-child; xl destroy xsw-parent
+xl destroy "$C"; xl destroy "$P"
 done_testing

@@ -60,5 +60,5 @@ is "$(xenstore-ls /tool/xsm | sed 's/ = .*//' | tr -d ' ' | tr '\n' ' ')" "src a
 is "$(pidof xenstored)" "$pid" "xenstored is the same process"
 is "$(xenstore-read "$PH/name")" "xsm-parent" "xenstored keeps serving"
 
-xl destroy xsm-child; xl destroy xsm-parent
+xl destroy "$C"; xl destroy "$P"
 done_testing
