@@ -50,8 +50,8 @@ static void check_err(int rc, int err, const char *name)
     }
     failures++;
     printf("not ok %d - %s\n# got rc %d errno %d (%s), want errno %d (%s)\n",
-           count, name, rc, rc == -1 ? e : 0, rc == -1 ? strerror(e) : "-",
-           err, strerror(err));
+           count, name, rc, rc == -1 ? e : 0, rc == -1 ? strerror(e) : "-", err,
+           strerror(err));
 }
 
 static int cmd_args(xc_interface *xch)
@@ -86,8 +86,8 @@ static int cmd_args(xc_interface *xch)
     memset(&reg, 0, sizeof(reg));
     reg.version = 2;
     reg.nr_frames = 1;
-    check_err(xc_clone_op_raw(xch, CLONEOP_register, &reg, sizeof(reg)),
-              EINVAL, "register with a wrong version: EINVAL");
+    check_err(xc_clone_op_raw(xch, CLONEOP_register, &reg, sizeof(reg)), EINVAL,
+              "register with a wrong version: EINVAL");
     check_err(xc_clone_register(xch, 0, frames), EINVAL,
               "register 0 frames: EINVAL");
     check_err(xc_clone_register(xch, XEN_CLONE_RING_MAX_FRAMES + 1, frames),
@@ -210,13 +210,12 @@ int main(int argc, char **argv)
             printf("domid %u\nparent %u\nenabled %u\nmax_clones %u\n"
                    "nr_children %u\ngeneration %u\nflags %#x\n"
                    "cow_faults %" PRIu64 "\ncopied_pages %" PRIu64 "\n",
-                   i.domid, i.parent, i.enabled, i.max_clones,
-                   i.nr_children, i.generation, i.flags, i.nr_cow_faults,
-                   i.nr_copied_pages);
+                   i.domid, i.parent, i.enabled, i.max_clones, i.nr_children,
+                   i.generation, i.flags, i.nr_cow_faults, i.nr_copied_pages);
         }
     } else if (!strcmp(argv[1], "policy") && argc == 5) {
-        if (xc_clone_set_policy(xch, strtoul(argv[2], NULL, 0),
-                                atoi(argv[3]), strtoul(argv[4], NULL, 0))) {
+        if (xc_clone_set_policy(xch, strtoul(argv[2], NULL, 0), atoi(argv[3]),
+                                strtoul(argv[4], NULL, 0))) {
             fprintf(stderr, "xen-clone-test: policy: %s\n", strerror(errno));
             rc = 1;
         }
@@ -235,8 +234,7 @@ int main(int argc, char **argv)
                 printf("%u\n", kids[i]);
         }
     } else if (!strcmp(argv[1], "complete") && argc == 4) {
-        if (xc_clone_complete(xch, strtoul(argv[2], NULL, 0),
-                              atoi(argv[3]))) {
+        if (xc_clone_complete(xch, strtoul(argv[2], NULL, 0), atoi(argv[3]))) {
             fprintf(stderr, "xen-clone-test: complete: %s\n", strerror(errno));
             rc = 1;
         }

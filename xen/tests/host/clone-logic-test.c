@@ -6,13 +6,20 @@
 #include "../../include/xen/clone-logic.h"
 
 /* Numbers as in Xen 4.17 (xen/include/xen/sched.h, asm/mm.h). */
-enum { ECS_FREE, ECS_RESERVED, ECS_UNBOUND, ECS_INTERDOMAIN, ECS_PIRQ,
-       ECS_VIRQ, ECS_IPI };
-#define PGC_allocated (1UL << 63)
-#define PGT_type_mask (7UL << 61)
+enum {
+    ECS_FREE,
+    ECS_RESERVED,
+    ECS_UNBOUND,
+    ECS_INTERDOMAIN,
+    ECS_PIRQ,
+    ECS_VIRQ,
+    ECS_IPI
+};
+#define PGC_allocated     (1UL << 63)
+#define PGT_type_mask     (7UL << 61)
 #define PGT_writable_page (7UL << 61)
 #define PGT_l1_page_table (1UL << 61)
-#define PGT_count_mask ((1UL << 54) - 1)
+#define PGT_count_mask    ((1UL << 54) - 1)
 
 static int n, failed;
 
@@ -93,8 +100,8 @@ int main(void)
                              PGT_count_mask, PGT_writable_page, false),
        "a page table is never shared");
     ok(!clone_page_shareable(2, PGC_allocated | 2, PGT_writable_page | 1,
-                             PGT_type_mask, PGT_count_mask,
-                             PGT_writable_page, true),
+                             PGT_type_mask, PGT_count_mask, PGT_writable_page,
+                             true),
        "a page being freed is not shared");
 
     ok(evs(ECS_FREE) == 0 && evs(ECS_RESERVED) == 0,

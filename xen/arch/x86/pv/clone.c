@@ -50,6 +50,7 @@ void arch_clone_domain_config(const struct domain *parent,
                               struct xen_arch_domainconfig *config)
 {
     config->emulation_flags = parent->arch.emulation_flags;
+    config->misc_flags = parent->arch.msr_relaxed ? XEN_X86_MSR_RELAXED : 0;
 }
 
 /* Refuse what this implementation cannot clone. */
@@ -585,17 +586,32 @@ static int fix_child_p2m(struct clone_ctx *x)
     unsigned long *l3, *l2, *l1;
     unsigned int i3, i2, i1;
 
+#define CHILD_COPY(p) ((p) != ~0UL && !mfn_eq(x->cmfn[p], INVALID_MFN))
+    int rc = 0;
+
+    if ( !CHILD_COPY(pfn) )
+        return -EOPNOTSUPP;
     l3 = map_domain_page(x->cmfn[pfn]);
-    for ( i3 = 0; base < x->nr_pfns && i3 < P2M_FL_ENTRIES; i3++ )
+    for ( i3 = 0; !rc && base < x->nr_pfns && i3 < P2M_FL_ENTRIES; i3++ )
     {
         unsigned long p2 = ctx_pfn(x, _mfn(l3[i3]));
 
+        if ( !CHILD_COPY(p2) )
+        {
+            rc = -EOPNOTSUPP;
+            break;
+        }
         l3[i3] = mfn_x(x->cmfn[p2]);
         l2 = map_domain_page(x->cmfn[p2]);
         for ( i2 = 0; base < x->nr_pfns && i2 < P2M_FL_ENTRIES; i2++ )
         {
             unsigned long p1 = ctx_pfn(x, _mfn(l2[i2]));
 
+            if ( !CHILD_COPY(p1) )
+            {
+                rc = -EOPNOTSUPP;
+                break;
+            }
             l2[i2] = mfn_x(x->cmfn[p1]);
             l1 = map_domain_page(x->cmfn[p1]);
             for ( i1 = 0; base < x->nr_pfns && i1 < P2M_FL_ENTRIES;
@@ -607,10 +623,12 @@ static int fix_child_p2m(struct clone_ctx *x)
         unmap_domain_page(l2);
     }
     unmap_domain_page(l3);
+#undef CHILD_COPY
 
-    arch_set_pfn_to_mfn_frame_list_list(x->c, mfn_x(x->cmfn[pfn]));
+    if ( !rc )
+        arch_set_pfn_to_mfn_frame_list_list(x->c, mfn_x(x->cmfn[pfn]));
 
-    return 0;
+    return rc;
 }
 
 /* Pin the child's copies of the tables the parent has pinned. */
@@ -666,6 +684,10 @@ static int clone_vcpu(struct clone_ctx *x, const struct clone_args *args,
         vcpu_save_fpu(pv);
 
     arch_get_info_guest(pv, (vcpu_guest_context_u){ .nat = ctxt });
+
+    /* current: its FPU state was saved above; load it back. */
+    if ( args->self )
+        vcpu_restore_fpu_nonlazy(pv, false);
 
     if ( args->self )
     {
@@ -734,7 +756,7 @@ int arch_clone_child(struct domain *parent, struct domain *child,
     mfn_t l4 = pagetable_get_mfn(parent->vcpu[0]->arch.guest_table);
     uint32_t tsc_mode, khz, inc;
     uint64_t elapsed;
-    unsigned long l4pfn;
+    unsigned long l4pfn, i;
     int rc;
 
     /* The guest must publish its P2M (see docs/clone-design.md). */
@@ -776,12 +798,17 @@ int arch_clone_child(struct domain *parent, struct domain *child,
     rc = p2m_walk(parent, x.fll, x.nr_pfns, NULL, decide_pfn, &x);
     if ( rc )
         goto out;
+    /* Every table and every must-copy page got its copy (is in the P2M). */
+    for ( i = 0; i < x.nr_pfns; i++ )
+        if ( (x.st[i] & (PS_TABLE | PS_COPY)) &&
+             mfn_eq(x.cmfn[i], INVALID_MFN) )
+        {
+            gdprintk(XENLOG_WARNING, "clone: d%d pfn %lx not in its P2M\n",
+                     parent->domain_id, i);
+            rc = -EOPNOTSUPP;
+            goto out;
+        }
     l4pfn = ctx_pfn(&x, l4);
-    if ( mfn_eq(x.cmfn[l4pfn], INVALID_MFN) )
-    {
-        rc = -EOPNOTSUPP; /* the root table is not in the P2M */
-        goto out;
-    }
 
     /* Xen-heap pages, event channels. */
     memcpy(child->shared_info, parent->shared_info, PAGE_SIZE);
