@@ -16,6 +16,9 @@ static void usage(FILE *out)
             "  args                      TAP: argument checks without a guest\n"
             "  badargs DOMID             TAP: argument checks on a clonable\n"
             "                            guest DOMID (its policy is changed)\n"
+            "  service DOMID             TAP: register a ring, clone DOMID\n"
+            "                            (2 children), read the ring, and\n"
+            "                            unregister (destroys the children)\n"
             "  info DOMID                print the domain's clone info\n"
             "  policy DOMID ENABLED MAX  set the clone policy\n"
             "  clone DOMID N [paused]    clone DOMID into N children and\n"
@@ -179,6 +182,53 @@ static int cmd_badargs(xc_interface *xch, uint32_t domid)
     return failures ? 1 : 0;
 }
 
+/* The clone service's ring, and unregister failing pending children. */
+static int cmd_service(xc_interface *xch, uint32_t domid)
+{
+    uint64_t frames[1];
+    struct xen_clone_ring *ring;
+    uint32_t kids[2] = {0, 0};
+    unsigned int i;
+    int rc;
+
+    check(xc_clone_register(xch, 1, frames) == 0, "register a 1-page ring");
+    ring = xc_clone_ring_map(xch, 1, frames);
+    check(ring != NULL && ring->nr_ents == 64, "map it: 64 entries");
+    if (!ring)
+        return 1;
+    rc = xc_clone(xch, domid, 2, 0, kids);
+    check(rc == 0 && kids[0] && kids[1], "clone the guest into 2 children");
+    check(ring->prod == 2 && ring->cons == 0, "two notifications posted");
+    for (i = 0; i < 2 && i < ring->prod; i++) {
+        const struct xen_clone_notification *n = &ring->ent[i];
+
+        check(n->child == kids[i] && n->parent == domid && n->index == i &&
+                  !(n->flags & XEN_CLONE_NOTIFY_SELF),
+              "notification names parent, child, index; not a fork");
+        check(n->child_store_mfn && n->child_console_mfn &&
+                  n->child_store_mfn != n->child_console_mfn,
+              "notification has the child's private ring MFNs");
+    }
+    check(ring->prod < 2 ||
+              (ring->ent[1].id == ring->ent[0].id + 1 &&
+               ring->ent[0].child_store_mfn != ring->ent[1].child_store_mfn),
+          "ids increase; each child has its own xenstore ring");
+    ring->cons = ring->prod;
+    xc_clone_ring_unmap(xch, ring, 1);
+    check(xc_clone_unregister(xch) == 0,
+          "unregister with two children awaiting completion");
+    for (i = 0; i < 2; i++) {
+        xc_dominfo_t info;
+        int n = xc_domain_getinfo(xch, kids[i], 1, &info);
+
+        check(n != 1 || info.domid != kids[i] || info.dying,
+              "unregister destroyed the pending child");
+    }
+
+    printf("1..%d\n", count);
+    return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     xc_interface *xch;
@@ -198,6 +248,8 @@ int main(int argc, char **argv)
 
     if (!strcmp(argv[1], "args") && argc == 2) {
         rc = cmd_args(xch);
+    } else if (!strcmp(argv[1], "service") && argc == 3) {
+        rc = cmd_service(xch, strtoul(argv[2], NULL, 0));
     } else if (!strcmp(argv[1], "badargs") && argc == 3) {
         rc = cmd_badargs(xch, strtoul(argv[2], NULL, 0));
     } else if (!strcmp(argv[1], "info") && argc == 3) {
