@@ -69,7 +69,7 @@ typedef struct xen_clone_register xen_clone_register_t;
 /*
  * CLONEOP_unregister: the control domain's clone service goes away (arg is
  * ignored and may be NULL). Every child still awaiting completion is
- * destroyed and its parent's fork returns -ECANCELED; the ring is freed
+ * destroyed and its parent's fork returns -ENOTCONN; the ring is freed
  * (the service must unmap it). -ENOENT if no service is registered.
  */
 #define CLONEOP_unregister  1
