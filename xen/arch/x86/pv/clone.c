@@ -1,0 +1,945 @@
+/* clone.c: x86 PV half of clone_op: copy a 64-bit PV domain, COW faults. */
+/*
+ * A child gets private copies of the parent's page tables, P2M tree,
+ * granted pages and of every page that is not mapped exactly once; every
+ * other page is shared: its frame moves to dom_cow, every mapping of it
+ * is read-only, and the frame lives as long as some L1 entry maps it (each
+ * mapping holds a general reference, taken by normal L1 validation). A
+ * write to a shared page that its domain had mapped writable faults into
+ * arch_clone_cow_fault(), which gives the domain a private copy. See
+ * docs/clone-design.md.
+ */
+
+#include <xen/clone.h>
+#include <xen/domain_page.h>
+#include <xen/event.h>
+#include <xen/guest_access.h>
+#include <xen/sched.h>
+#include <xen/softirq.h>
+#include <xen/time.h>
+#include <xen/timer.h>
+#include <xen/vmap.h>
+#include <asm/flushtlb.h>
+#include <asm/i387.h>
+#include <asm/p2m.h>
+#include <asm/shared.h>
+#include <public/clone.h>
+
+#include <xen/clone-logic.h>
+
+#include "mm.h"
+
+/* Per-PFN state of a clone in progress. */
+#define PS_TABLE    0x01    /* a page table of the parent */
+#define PS_COPY     0x02    /* must be private in the child */
+#define PS_SEEN     0x04    /* mapped by an L1 entry */
+#define PS_MULTI    0x08    /* mapped by more than one L1 entry */
+#define PS_SHARE    0x10    /* to be shared with the child */
+
+struct clone_ctx {
+    struct domain *p, *c;
+    struct clone_domain *pcd, *ccd;
+    unsigned long nr_pfns;
+    uint8_t *st;            /* PS_* per PFN */
+    mfn_t *cmfn;            /* the child's private frame per PFN */
+    mfn_t fll;              /* the parent's P2M frame list list */
+    bool flush;             /* parent PTEs were made read-only */
+};
+
+void arch_clone_domain_config(const struct domain *parent,
+                              struct xen_arch_domainconfig *config)
+{
+    config->emulation_flags = parent->arch.emulation_flags;
+    config->misc_flags = parent->arch.msr_relaxed ? XEN_X86_MSR_RELAXED : 0;
+}
+
+/* Refuse what this implementation cannot clone. */
+int arch_clone_check(struct domain *parent)
+{
+    const struct vcpu *v;
+
+    if ( !is_pv_domain(parent) || is_pv_32bit_domain(parent) )
+        return -EOPNOTSUPP;
+
+    for_each_vcpu ( parent, v )
+        if ( v->vcpu_id != 0 )
+            return -EOPNOTSUPP;
+
+    v = parent->vcpu ? parent->vcpu[0] : NULL;
+    if ( !v || !v->is_initialised || v->arch.old_guest_table ||
+         !pagetable_is_null(v->arch.guest_table_user) ||
+         pagetable_is_null(v->arch.guest_table) )
+        return -EOPNOTSUPP;
+
+    if ( parent->evtchn_fifo )
+        return -EOPNOTSUPP;
+
+    return 0;
+}
+
+/* The PFN of mfn if it is in range, else ~0UL. */
+static unsigned long ctx_pfn(const struct clone_ctx *x, mfn_t mfn)
+{
+    unsigned long pfn = get_gpfn_from_mfn(mfn_x(mfn));
+
+    return pfn < x->nr_pfns ? pfn : ~0UL;
+}
+
+/* Map a frame of d's P2M tree; NULL unless d owns it. Unmap with put. */
+static void *map_owned(struct domain *d, mfn_t mfn, struct page_info **pg)
+{
+    if ( !mfn_valid(mfn) )
+        return NULL;
+    *pg = mfn_to_page(mfn);
+    if ( !get_page(*pg, d) )
+        return NULL;
+    return map_domain_page(mfn);
+}
+
+static void unmap_owned(void *va, struct page_info *pg)
+{
+    unmap_domain_page(va);
+    put_page(pg);
+}
+
+/*
+ * Walk d's P2M tree (3 levels of 512 entries, from the frame list list).
+ * frame(x, mfn) is called for every frame of the tree, entry(x, pfn, mfn)
+ * for every PFN below nr_pfns. Stops at the first error.
+ */
+static int p2m_walk(struct domain *d, mfn_t fll, unsigned long nr_pfns,
+                    int (*frame)(struct clone_ctx *x, mfn_t mfn),
+                    int (*entry)(struct clone_ctx *x, unsigned long pfn,
+                                 mfn_t mfn),
+                    struct clone_ctx *x)
+{
+    struct page_info *pg3, *pg2, *pg1;
+    const unsigned long *l3, *l2, *l1;
+    unsigned int i3, i2, i1;
+    unsigned long pfn = 0;
+    int rc = 0;
+
+    l3 = map_owned(d, fll, &pg3);
+    if ( !l3 )
+        return -EOPNOTSUPP;
+    if ( frame )
+        rc = frame(x, fll);
+
+    for ( i3 = 0; !rc && pfn < nr_pfns && i3 < P2M_FL_ENTRIES; i3++ )
+    {
+        mfn_t m2 = _mfn(l3[i3]);
+
+        l2 = map_owned(d, m2, &pg2);
+        if ( !l2 )
+        {
+            rc = -EOPNOTSUPP;
+            break;
+        }
+        if ( frame )
+            rc = frame(x, m2);
+
+        for ( i2 = 0; !rc && pfn < nr_pfns && i2 < P2M_FL_ENTRIES; i2++ )
+        {
+            mfn_t m1 = _mfn(l2[i2]);
+
+            l1 = map_owned(d, m1, &pg1);
+            if ( !l1 )
+            {
+                rc = -EOPNOTSUPP;
+                break;
+            }
+            if ( frame )
+                rc = frame(x, m1);
+
+            for ( i1 = 0; !rc && pfn < nr_pfns && i1 < P2M_FL_ENTRIES;
+                  i1++, pfn++ )
+                if ( entry )
+                    rc = entry(x, pfn, _mfn(l1[i1]));
+
+            unmap_owned((void *)l1, pg1);
+        }
+        unmap_owned((void *)l2, pg2);
+    }
+    unmap_owned((void *)l3, pg3);
+
+    return rc;
+}
+
+/* Set d's guest P2M entry pfn to mfn, through its frame-list tree. */
+static int p2m_set(struct domain *d, unsigned long pfn, mfn_t mfn)
+{
+    struct page_info *pg;
+    unsigned int idx[3];
+    mfn_t next = _mfn(arch_get_pfn_to_mfn_frame_list_list(d));
+    unsigned long *t;
+    unsigned int lvl;
+
+    if ( pfn >= arch_get_max_pfn(d) )
+        return -ERANGE;
+
+    clone_p2m_index(pfn, idx);
+    for ( lvl = 0; lvl < 2; lvl++ )
+    {
+        t = map_owned(d, next, &pg);
+        if ( !t )
+            return -EOPNOTSUPP;
+        next = _mfn(t[idx[lvl]]);
+        unmap_owned(t, pg);
+    }
+
+    t = map_owned(d, next, &pg);
+    if ( !t )
+        return -EOPNOTSUPP;
+    t[idx[2]] = mfn_x(mfn);
+    unmap_owned(t, pg);
+
+    return 0;
+}
+
+static int mark_p2m_frame(struct clone_ctx *x, mfn_t mfn)
+{
+    unsigned long pfn = ctx_pfn(x, mfn);
+
+    if ( pfn == ~0UL )
+        return -EOPNOTSUPP;
+    x->st[pfn] |= PS_COPY;
+
+    return 0;
+}
+
+static void cf_check mark_granted(void *ctx, mfn_t mfn)
+{
+    struct clone_ctx *x = ctx;
+    unsigned long pfn;
+
+    if ( !mfn_valid(mfn) || page_get_owner(mfn_to_page(mfn)) != x->p )
+        return;
+    pfn = ctx_pfn(x, mfn);
+    if ( pfn != ~0UL )
+        x->st[pfn] |= PS_COPY;
+}
+
+static mfn_t cf_check xlat_granted(void *ctx, mfn_t mfn)
+{
+    struct clone_ctx *x = ctx;
+    unsigned long pfn;
+
+    if ( !mfn_valid(mfn) || page_get_owner(mfn_to_page(mfn)) != x->p )
+        return mfn;
+    pfn = ctx_pfn(x, mfn);
+
+    return (pfn != ~0UL && !mfn_eq(x->cmfn[pfn], INVALID_MFN))
+           ? x->cmfn[pfn] : mfn;
+}
+
+static const unsigned long lvl_type[5] = {
+    0, PGT_l1_page_table, PGT_l2_page_table, PGT_l3_page_table,
+    PGT_l4_page_table,
+};
+
+/* Pass 1 over one table: classify it and what its entries map. */
+static int classify_table(struct clone_ctx *x, mfn_t mfn, unsigned int lvl)
+{
+    struct page_info *pg;
+    intpte_t *t;
+    unsigned long pfn;
+    unsigned int i;
+    int rc = 0;
+
+    if ( !mfn_valid(mfn) )
+        return -EOPNOTSUPP;
+    pg = mfn_to_page(mfn);
+    pfn = ctx_pfn(x, mfn);
+    if ( page_get_owner(pg) != x->p || pfn == ~0UL ||
+         (pg->u.inuse.type_info & PGT_type_mask) != lvl_type[lvl] ||
+         (x->st[pfn] & PS_TABLE) )
+        return -EOPNOTSUPP; /* shared, aliased or linear tables */
+    x->st[pfn] |= PS_TABLE;
+
+    t = map_domain_page(mfn);
+    for ( i = 0; !rc && i < L1_PAGETABLE_ENTRIES; i++ )
+    {
+        intpte_t e = ACCESS_ONCE(t[i]);
+        mfn_t tm = _mfn((e & PADDR_MASK & PAGE_MASK) >> PAGE_SHIFT);
+
+        if ( !(e & _PAGE_PRESENT) )
+            continue;
+        if ( lvl == 4 && !is_guest_l4_slot(x->p, i) )
+            continue;
+        if ( lvl > 1 )
+        {
+            rc = classify_table(x, tm, lvl - 1);
+            continue;
+        }
+        if ( !mfn_valid(tm) )
+            continue; /* refused in pass 2 */
+        pg = mfn_to_page(tm);
+        if ( page_get_owner(pg) != x->p && page_get_owner(pg) != dom_cow )
+            continue;
+        pfn = ctx_pfn(x, tm);
+        if ( pfn == ~0UL )
+            continue;
+        x->st[pfn] |= (x->st[pfn] & PS_SEEN) ? PS_MULTI : PS_SEEN;
+    }
+    unmap_domain_page(t);
+
+    return rc;
+}
+
+/* The frame mapped at va by the tables rooted at l4, or INVALID_MFN. */
+static mfn_t va_to_mfn(mfn_t mfn, unsigned long va)
+{
+    static const unsigned int shift[] = { 39, 30, 21, 12 };
+    unsigned int lvl;
+
+    for ( lvl = 0; lvl < 4; lvl++ )
+    {
+        intpte_t *t, e;
+
+        if ( !mfn_valid(mfn) )
+            return INVALID_MFN;
+        t = map_domain_page(mfn);
+        e = ACCESS_ONCE(t[(va >> shift[lvl]) & (L1_PAGETABLE_ENTRIES - 1)]);
+        unmap_domain_page(t);
+        if ( !(e & _PAGE_PRESENT) )
+            return INVALID_MFN;
+        mfn = _mfn((e & PADDR_MASK & PAGE_MASK) >> PAGE_SHIFT);
+    }
+
+    return mfn;
+}
+
+/*
+ * Keep the pages around the guest's stack private: Xen writes exception
+ * and event frames there with interrupts off, where a copy-on-write fault
+ * cannot be served (fixup_page_fault() needs interrupts on).
+ */
+static void mark_stack(struct clone_ctx *x, mfn_t l4, unsigned long rsp)
+{
+    unsigned long va = (rsp & PAGE_MASK) - CLONE_STACK_BYTES;
+
+    for ( ; va <= (rsp & PAGE_MASK) + PAGE_SIZE; va += PAGE_SIZE )
+    {
+        mfn_t mfn = va_to_mfn(l4, va);
+        unsigned long pfn;
+
+        if ( mfn_eq(mfn, INVALID_MFN) || !mfn_valid(mfn) ||
+             page_get_owner(mfn_to_page(mfn)) != x->p )
+            continue;
+        pfn = ctx_pfn(x, mfn);
+        if ( pfn != ~0UL )
+            x->st[pfn] |= PS_COPY;
+    }
+}
+
+/* Give the child a private copy of frame mfn at pfn. */
+static int copy_to_child(struct clone_ctx *x, unsigned long pfn, mfn_t mfn)
+{
+    struct page_info *pg = alloc_domheap_page(x->c, 0);
+
+    if ( !pg )
+        return -ENOMEM;
+
+    copy_domain_page(page_to_mfn(pg), mfn);
+    x->cmfn[pfn] = page_to_mfn(pg);
+    set_gpfn_from_mfn(mfn_x(page_to_mfn(pg)), pfn);
+    x->ccd->nr_copied_pages++;
+
+    return 0;
+}
+
+/* Could this parent page be shared, if mapped once with these flags? */
+static bool shareable(const struct page_info *pg, bool rw)
+{
+    return clone_page_shareable(pg->count_info, PGC_allocated | 2,
+                                pg->u.inuse.type_info, PGT_type_mask,
+                                PGT_count_mask, PGT_writable_page, rw);
+}
+
+/* Decide, per PFN of the parent's P2M, between sharing and copying. */
+static int decide_pfn(struct clone_ctx *x, unsigned long pfn, mfn_t mfn)
+{
+    struct page_info *pg;
+    struct domain *owner;
+    uint8_t st = x->st[pfn];
+    int rc;
+
+    if ( mfn_eq(mfn, INVALID_MFN) || mfn_x(mfn) == ~0U || !mfn_valid(mfn) )
+        return 0; /* a hole */
+
+    pg = mfn_to_page(mfn);
+    owner = page_get_owner(pg);
+    if ( get_gpfn_from_mfn(mfn_x(mfn)) != pfn ||
+         (owner != x->p && owner != dom_cow) || is_special_page(pg) )
+    {
+        gdprintk(XENLOG_WARNING, "clone: d%d pfn %lx mfn %lx not cloneable\n",
+                 x->p->domain_id, pfn, mfn_x(mfn));
+        return -EOPNOTSUPP;
+    }
+
+    if ( owner == dom_cow )
+    {
+        /* Already shared: the child maps it too, unless nobody does. */
+        if ( st & PS_SEEN )
+            return 0;
+        if ( !get_page(pg, dom_cow) )
+            return -EOPNOTSUPP;
+        rc = copy_to_child(x, pfn, mfn);
+        put_page(pg);
+        return rc;
+    }
+
+    if ( !(st & (PS_TABLE | PS_COPY | PS_MULTI)) && (st & PS_SEEN) &&
+         (shareable(pg, false) || shareable(pg, true)) )
+    {
+        x->st[pfn] |= PS_SHARE;
+        return 0;
+    }
+
+    return copy_to_child(x, pfn, mfn);
+}
+
+static int bitmap_room(struct clone_domain *cd, unsigned long nr_pfns)
+{
+    unsigned long *bm;
+
+    if ( cd->nr_pfns >= nr_pfns )
+        return 0;
+
+    bm = vzalloc(BITS_TO_LONGS(nr_pfns) * sizeof(long));
+    if ( !bm )
+        return -ENOMEM;
+    if ( cd->was_rw )
+    {
+        memcpy(bm, cd->was_rw, BITS_TO_LONGS(cd->nr_pfns) * sizeof(long));
+        vfree(cd->was_rw);
+    }
+    cd->was_rw = bm;
+    cd->nr_pfns = nr_pfns;
+
+    return 0;
+}
+
+/*
+ * Share the parent page mapped by *pl1e (entry ol1e of L1 table l1mfn):
+ * make the entry read-only, then hand the frame to dom_cow. false if its
+ * reference counts changed meanwhile (it is then left as it was).
+ */
+static bool share_page(struct clone_ctx *x, mfn_t l1mfn, l1_pgentry_t *pl1e,
+                       l1_pgentry_t ol1e)
+{
+    struct page_info *pg = l1e_get_page(ol1e), *l1pg = mfn_to_page(l1mfn);
+    struct domain *p = x->p;
+    bool rw = l1e_get_flags(ol1e) & _PAGE_RW, ok = false;
+    l1_pgentry_t nl1e = ol1e;
+
+    l1e_remove_flags(nl1e, _PAGE_RW);
+
+    if ( !shareable(pg, rw) )
+        return false;
+
+    if ( rw )
+    {
+        if ( !page_lock(l1pg) )
+            return false;
+        ok = cmpxchg(&l1e_get_intpte(*pl1e), l1e_get_intpte(ol1e),
+                     l1e_get_intpte(nl1e)) == l1e_get_intpte(ol1e);
+        page_unlock(l1pg);
+        if ( !ok )
+            return false;
+        x->flush = true;
+        put_page_type(pg);
+    }
+
+    spin_lock(&p->page_alloc_lock);
+    ok = cmpxchg(&pg->count_info, PGC_allocated | 2, 1UL) ==
+         (PGC_allocated | 2);
+    if ( ok )
+    {
+        page_list_del(pg, &p->page_list);
+        page_set_owner(pg, dom_cow);
+        /* Never 0: the parent keeps its page tables. */
+        if ( !domain_adjust_tot_pages(p, -1) )
+            ASSERT_UNREACHABLE();
+    }
+    spin_unlock(&p->page_alloc_lock);
+
+    if ( !ok && rw )
+    {
+        /* Someone took a reference meanwhile: make it writable again. */
+        if ( get_page_type(pg, PGT_writable_page) && page_lock(l1pg) )
+        {
+            if ( cmpxchg(&l1e_get_intpte(*pl1e), l1e_get_intpte(nl1e),
+                         l1e_get_intpte(ol1e)) != l1e_get_intpte(nl1e) )
+                domain_crash(p);
+            page_unlock(l1pg);
+        }
+        else
+            domain_crash(p);
+        return false;
+    }
+
+    return ok;
+}
+
+/* Pass 2 over one parent table: fill the child's copy of it. */
+static int build_table(struct clone_ctx *x, mfn_t mfn, unsigned int lvl)
+{
+    unsigned long pfn = ctx_pfn(x, mfn);
+    intpte_t *t, *ct;
+    unsigned int i;
+    int rc = 0;
+
+    ASSERT(pfn != ~0UL && (x->st[pfn] & PS_TABLE));
+
+    t = map_domain_page(mfn);
+    ct = map_domain_page(x->cmfn[pfn]);
+
+    for ( i = 0; !rc && i < L1_PAGETABLE_ENTRIES; i++ )
+    {
+        intpte_t e = ACCESS_ONCE(t[i]), flags = e & ~(PADDR_MASK & PAGE_MASK);
+        mfn_t tm = _mfn((e & PADDR_MASK & PAGE_MASK) >> PAGE_SHIFT);
+        struct page_info *pg;
+        struct domain *owner;
+        unsigned long tpfn;
+        int idx;
+
+        if ( lvl == 4 && !is_guest_l4_slot(x->p, i) )
+        {
+            ct[i] = 0; /* Xen's slots: written by validation */
+            continue;
+        }
+        if ( !(e & _PAGE_PRESENT) )
+        {
+            ct[i] = e;
+            continue;
+        }
+        if ( lvl > 1 )
+        {
+            tpfn = ctx_pfn(x, tm);
+            rc = build_table(x, tm, lvl - 1);
+            ct[i] = (mfn_x(x->cmfn[tpfn]) << PAGE_SHIFT) | flags;
+            continue;
+        }
+
+        if ( (e & _PAGE_GNTTAB) || !mfn_valid(tm) )
+        {
+            rc = -EOPNOTSUPP; /* grant or MMIO mappings */
+            break;
+        }
+
+        pg = mfn_to_page(tm);
+        owner = page_get_owner(pg);
+        tpfn = ctx_pfn(x, tm);
+
+        if ( mfn_eq(tm, virt_to_mfn(x->p->shared_info)) )
+            ct[i] = (mfn_x(virt_to_mfn(x->c->shared_info)) << PAGE_SHIFT) |
+                    flags;
+        else if ( owner == x->p && is_xen_heap_page(pg) )
+        {
+            idx = gnttab_clone_frame_index(x->p, tm);
+            if ( idx < 0 )
+                rc = -EOPNOTSUPP;
+            else
+                ct[i] = (mfn_x(gnttab_clone_frame_mfn(x->c, idx)) <<
+                         PAGE_SHIFT) | flags;
+        }
+        else if ( owner == dom_cow && tpfn != ~0UL )
+        {
+            ct[i] = e;
+            if ( x->pcd->was_rw && tpfn < x->pcd->nr_pfns &&
+                 test_bit(tpfn, x->pcd->was_rw) )
+                __set_bit(tpfn, x->ccd->was_rw);
+        }
+        else if ( owner != x->p || tpfn == ~0UL )
+            rc = -EOPNOTSUPP;
+        else if ( !mfn_eq(x->cmfn[tpfn], INVALID_MFN) )
+            ct[i] = (mfn_x(x->cmfn[tpfn]) << PAGE_SHIFT) | flags;
+        else if ( (x->st[tpfn] & PS_SHARE) &&
+                  share_page(x, mfn, (l1_pgentry_t *)&t[i], l1e_from_intpte(e)) )
+        {
+            ct[i] = e & ~(intpte_t)_PAGE_RW;
+            if ( e & _PAGE_RW )
+            {
+                __set_bit(tpfn, x->pcd->was_rw);
+                __set_bit(tpfn, x->ccd->was_rw);
+            }
+        }
+        else
+        {
+            rc = copy_to_child(x, tpfn, tm);
+            if ( !rc )
+                ct[i] = (mfn_x(x->cmfn[tpfn]) << PAGE_SHIFT) | flags;
+        }
+    }
+
+    unmap_domain_page(ct);
+    unmap_domain_page(t);
+
+    return rc;
+}
+
+/* Point the child's copy of the P2M tree at the child's frames. */
+static int fix_child_p2m(struct clone_ctx *x)
+{
+    unsigned long pfn = ctx_pfn(x, x->fll), base = 0;
+    unsigned long *l3, *l2, *l1;
+    unsigned int i3, i2, i1;
+
+#define CHILD_COPY(p) ((p) != ~0UL && !mfn_eq(x->cmfn[p], INVALID_MFN))
+    int rc = 0;
+
+    if ( !CHILD_COPY(pfn) )
+        return -EOPNOTSUPP;
+    l3 = map_domain_page(x->cmfn[pfn]);
+    for ( i3 = 0; !rc && base < x->nr_pfns && i3 < P2M_FL_ENTRIES; i3++ )
+    {
+        unsigned long p2 = ctx_pfn(x, _mfn(l3[i3]));
+
+        if ( !CHILD_COPY(p2) )
+        {
+            rc = -EOPNOTSUPP;
+            break;
+        }
+        l3[i3] = mfn_x(x->cmfn[p2]);
+        l2 = map_domain_page(x->cmfn[p2]);
+        for ( i2 = 0; base < x->nr_pfns && i2 < P2M_FL_ENTRIES; i2++ )
+        {
+            unsigned long p1 = ctx_pfn(x, _mfn(l2[i2]));
+
+            if ( !CHILD_COPY(p1) )
+            {
+                rc = -EOPNOTSUPP;
+                break;
+            }
+            l2[i2] = mfn_x(x->cmfn[p1]);
+            l1 = map_domain_page(x->cmfn[p1]);
+            for ( i1 = 0; base < x->nr_pfns && i1 < P2M_FL_ENTRIES;
+                  i1++, base++ )
+                if ( !mfn_eq(x->cmfn[base], INVALID_MFN) )
+                    l1[i1] = mfn_x(x->cmfn[base]);
+            unmap_domain_page(l1);
+        }
+        unmap_domain_page(l2);
+    }
+    unmap_domain_page(l3);
+#undef CHILD_COPY
+
+    if ( !rc )
+        arch_set_pfn_to_mfn_frame_list_list(x->c, mfn_x(x->cmfn[pfn]));
+
+    return rc;
+}
+
+/* Pin the child's copies of the tables the parent has pinned. */
+static int pin_tables(struct clone_ctx *x, mfn_t mfn, unsigned int lvl)
+{
+    struct page_info *pg = mfn_to_page(mfn), *cpg;
+    unsigned long pfn = ctx_pfn(x, mfn);
+    intpte_t *t;
+    unsigned int i;
+    int rc = 0;
+
+    if ( lvl > 1 )
+    {
+        t = map_domain_page(mfn);
+        for ( i = 0; !rc && i < L1_PAGETABLE_ENTRIES; i++ )
+        {
+            intpte_t e = t[i];
+
+            if ( !(e & _PAGE_PRESENT) ||
+                 (lvl == 4 && !is_guest_l4_slot(x->p, i)) )
+                continue;
+            rc = pin_tables(x, _mfn((e & PADDR_MASK & PAGE_MASK) >>
+                                    PAGE_SHIFT), lvl - 1);
+        }
+        unmap_domain_page(t);
+    }
+
+    if ( rc || !(pg->u.inuse.type_info & PGT_pinned) )
+        return rc;
+
+    cpg = mfn_to_page(x->cmfn[pfn]);
+    if ( !get_page_and_type(cpg, x->c, lvl_type[lvl]) )
+        return -EINVAL;
+    if ( test_and_set_bit(_PGT_pinned, &cpg->u.inuse.type_info) )
+        put_page_and_type(cpg);
+
+    return 0;
+}
+
+/* The child's vCPU 0: the parent's state, on the child's tables. */
+static int clone_vcpu(struct clone_ctx *x, const struct clone_args *args,
+                      mfn_t cl4)
+{
+    struct vcpu *pv = x->p->vcpu[0], *cv = x->c->vcpu[0];
+    struct vcpu_guest_context *ctxt = xzalloc(struct vcpu_guest_context);
+    unsigned int i;
+    int rc;
+
+    if ( !ctxt )
+        return -ENOMEM;
+
+    if ( args->self )
+        vcpu_save_fpu(pv);
+
+    arch_get_info_guest(pv, (vcpu_guest_context_u){ .nat = ctxt });
+
+    /* current: its FPU state was saved above; load it back. */
+    if ( args->self )
+        vcpu_restore_fpu_nonlazy(pv, false);
+
+    if ( args->self )
+    {
+        /* current: the saved state is stale; take the live one. */
+        const struct cpu_user_regs *regs = guest_cpu_user_regs();
+
+        memcpy(&ctxt->user_regs, regs, offsetof(struct cpu_user_regs, es));
+        ctxt->user_regs.rax = args->rax;
+        ctxt->user_regs.ds = read_sreg(ds);
+        ctxt->user_regs.es = read_sreg(es);
+        ctxt->user_regs.fs = read_sreg(fs);
+        ctxt->user_regs.gs = read_sreg(gs);
+        ctxt->fs_base = read_fs_base();
+        if ( pv->arch.flags & TF_kernel_mode )
+        {
+            ctxt->gs_base_kernel = read_gs_base();
+            ctxt->gs_base_user = read_gs_shadow();
+        }
+        else
+        {
+            ctxt->gs_base_user = read_gs_base();
+            ctxt->gs_base_kernel = read_gs_shadow();
+        }
+    }
+
+    rc = -EOPNOTSUPP;
+    if ( ctxt->ctrlreg[1] )
+        goto out;
+    for ( i = 0; i < DIV_ROUND_UP(ctxt->gdt_ents, 512); i++ )
+    {
+        unsigned long pfn = ctx_pfn(x, _mfn(ctxt->gdt_frames[i]));
+
+        if ( pfn == ~0UL || mfn_eq(x->cmfn[pfn], INVALID_MFN) )
+            goto out;
+        ctxt->gdt_frames[i] = mfn_x(x->cmfn[pfn]);
+    }
+    ctxt->ctrlreg[3] = xen_pfn_to_cr3(mfn_x(cl4));
+
+    do {
+        rc = arch_set_info_guest(cv, (vcpu_guest_context_u){ .nat = ctxt });
+        if ( rc == -ERESTART )
+            process_pending_softirqs();
+    } while ( rc == -ERESTART );
+    if ( rc )
+        goto out;
+
+    /* State outside the context: timers. */
+    cv->periodic_period = pv->periodic_period;
+    if ( timer_expires_before(&pv->singleshot_timer, STIME_MAX) )
+        set_timer(&cv->singleshot_timer, pv->singleshot_timer.expires);
+
+ out:
+    xfree(ctxt);
+    return rc;
+}
+
+int arch_clone_child(struct domain *parent, struct domain *child,
+                     const struct clone_args *args, struct clone_result *res)
+{
+    struct clone_ctx x = {
+        .p = parent, .c = child,
+        .pcd = parent->clone, .ccd = child->clone,
+        .fll = _mfn(arch_get_pfn_to_mfn_frame_list_list(parent)),
+        .nr_pfns = arch_get_max_pfn(parent),
+    };
+    mfn_t l4 = pagetable_get_mfn(parent->vcpu[0]->arch.guest_table);
+    uint32_t tsc_mode, khz, inc;
+    uint64_t elapsed;
+    unsigned long l4pfn, i;
+    int rc;
+
+    /* The guest must publish its P2M (see docs/clone-design.md). */
+    if ( !x.nr_pfns || x.nr_pfns > CLONE_MAX_PFNS ||
+         !mfn_x(x.fll) || !x.pcd || !x.ccd )
+        return -EOPNOTSUPP;
+
+    rc = -ENOMEM;
+    x.st = vzalloc(x.nr_pfns);
+    x.cmfn = vmalloc(x.nr_pfns * sizeof(*x.cmfn));
+    if ( !x.st || !x.cmfn || bitmap_room(x.pcd, x.nr_pfns) ||
+         bitmap_room(x.ccd, x.nr_pfns) )
+        goto out;
+    memset(x.cmfn, 0xff, x.nr_pfns * sizeof(*x.cmfn));
+
+    /* Limits and policies first: the child's allocations obey them. */
+    child->max_pages = parent->max_pages;
+    *child->arch.cpu_policy = *parent->arch.cpu_policy;
+    domain_cpu_policy_changed(child);
+    tsc_get_info(parent, &tsc_mode, &elapsed, &khz, &inc);
+    rc = tsc_set_info(child, tsc_mode, elapsed, khz, inc);
+    if ( rc )
+        goto out;
+    child->time_offset = parent->time_offset;
+
+    /* What must be private: the P2M tree, granted pages, page tables. */
+    rc = p2m_walk(parent, x.fll, x.nr_pfns, mark_p2m_frame, NULL, &x);
+    if ( rc )
+        goto out;
+    gnttab_clone_for_each_granted(parent, mark_granted, &x);
+    mark_stack(&x, l4, args->self ? guest_cpu_user_regs()->rsp
+                                  : parent->vcpu[0]->arch.user_regs.rsp);
+    mark_stack(&x, l4, parent->vcpu[0]->arch.pv.kernel_sp);
+    rc = classify_table(&x, l4, 4);
+    if ( rc )
+        goto out;
+
+    /* Copy what must be private; mark what may be shared. */
+    rc = p2m_walk(parent, x.fll, x.nr_pfns, NULL, decide_pfn, &x);
+    if ( rc )
+        goto out;
+    /* Every table and every must-copy page got its copy (is in the P2M). */
+    for ( i = 0; i < x.nr_pfns; i++ )
+        if ( (x.st[i] & (PS_TABLE | PS_COPY)) &&
+             mfn_eq(x.cmfn[i], INVALID_MFN) )
+        {
+            gdprintk(XENLOG_WARNING, "clone: d%d pfn %lx not in its P2M\n",
+                     parent->domain_id, i);
+            rc = -EOPNOTSUPP;
+            goto out;
+        }
+    l4pfn = ctx_pfn(&x, l4);
+
+    /* Xen-heap pages, event channels. */
+    memcpy(child->shared_info, parent->shared_info, PAGE_SIZE);
+    rc = gnttab_clone(parent, child, xlat_granted, &x, &res->console_mfn,
+                      &res->store_mfn);
+    if ( !rc )
+        rc = evtchn_clone(parent, child);
+    if ( rc )
+        goto out;
+
+    /* The child's page tables; shares the parent's pages on the way. */
+    rc = build_table(&x, l4, 4);
+    if ( x.flush )
+        flush_tlb_mask(parent->dirty_cpumask);
+    if ( rc )
+        goto out;
+    rc = fix_child_p2m(&x);
+    if ( rc )
+        goto out;
+
+    /* Validate the child's tables through its vCPU, then pin like parent. */
+    rc = clone_vcpu(&x, args, x.cmfn[l4pfn]);
+    if ( !rc )
+        rc = pin_tables(&x, l4, 4);
+    if ( rc )
+        goto out;
+
+    /* A sleeping child wakes up and looks at its timers. */
+    send_timer_event(child->vcpu[0]);
+
+ out:
+    vfree(x.cmfn);
+    vfree(x.st);
+    if ( rc )
+        gdprintk(XENLOG_INFO, "clone of d%d into d%d failed: %d\n",
+                 parent->domain_id, child->domain_id, rc);
+    return rc;
+}
+
+/*
+ * A write fault on a read-only mapping of a shared frame that the domain
+ * had mapped writable: give the domain its own copy. Called for guest and
+ * Xen-mode faults (copy_to_guest, bounce frames) with interrupts enabled.
+ */
+int arch_clone_cow_fault(unsigned long addr, struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current;
+    struct domain *d = v->domain;
+    struct clone_domain *cd = d->clone;
+    struct page_info *opg, *npg, *l1pg;
+    l1_pgentry_t *pl1e, ol1e, nl1e;
+    unsigned long pfn;
+    mfn_t gl1mfn, omfn;
+    bool done;
+
+    if ( !cd || !cd->was_rw || !is_pv_domain(d) || is_pv_32bit_domain(d) )
+        return 0;
+
+    pl1e = map_guest_l1e(addr, &gl1mfn);
+    if ( !pl1e )
+        return 0;
+    ol1e = l1e_from_intpte(ACCESS_ONCE(l1e_get_intpte(*pl1e)));
+
+    if ( (l1e_get_flags(ol1e) & (_PAGE_PRESENT | _PAGE_RW)) != _PAGE_PRESENT )
+        goto not_ours;
+    omfn = l1e_get_mfn(ol1e);
+    if ( !mfn_valid(omfn) )
+        goto not_ours;
+    opg = mfn_to_page(omfn);
+    pfn = get_gpfn_from_mfn(mfn_x(omfn));
+    if ( page_get_owner(opg) != dom_cow || pfn >= cd->nr_pfns ||
+         !test_bit(pfn, cd->was_rw) )
+        goto not_ours;
+    l1pg = mfn_to_page(gl1mfn);
+    if ( page_get_owner(l1pg) != d )
+        goto not_ours;
+
+    npg = alloc_domheap_page(d, 0);
+    if ( !npg )
+    {
+        gprintk(XENLOG_WARNING, "clone: no memory to copy pfn %lx\n", pfn);
+        goto not_ours;
+    }
+    copy_domain_page(page_to_mfn(npg), omfn);
+    if ( !get_page_and_type(npg, d, PGT_writable_page) )
+    {
+        put_page_alloc_ref(npg);
+        goto not_ours;
+    }
+
+    nl1e = l1e_from_mfn(page_to_mfn(npg), l1e_get_flags(ol1e) | _PAGE_RW);
+    done = false;
+    if ( page_lock(l1pg) )
+    {
+        if ( (l1pg->u.inuse.type_info & PGT_type_mask) == PGT_l1_page_table )
+            done = cmpxchg(&l1e_get_intpte(*pl1e), l1e_get_intpte(ol1e),
+                           l1e_get_intpte(nl1e)) == l1e_get_intpte(ol1e);
+        page_unlock(l1pg);
+    }
+    unmap_domain_page(pl1e);
+
+    if ( !done )
+    {
+        /* The entry changed under our feet: undo, let the access retry. */
+        put_page_and_type(npg);
+        put_page_alloc_ref(npg);
+        return EXCRET_fault_fixed;
+    }
+
+    /* The old entry's reference; frees the frame after its last sharer. */
+    put_page(opg);
+
+    set_gpfn_from_mfn(mfn_x(page_to_mfn(npg)), pfn);
+    p2m_set(d, pfn, page_to_mfn(npg));
+    cd->nr_cow_faults++;
+
+    flush_tlb_one_mask(d->dirty_cpumask, addr);
+
+    return EXCRET_fault_fixed;
+
+ not_ours:
+    unmap_domain_page(pl1e);
+    return 0;
+}
+
+/*
+ * Local variables:
+ * mode: C
+ * c-file-style: "BSD"
+ * c-basic-offset: 4
+ * tab-width: 4
+ * indent-tabs-mode: nil
+ * End:
+ */

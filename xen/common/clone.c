@@ -1,0 +1,840 @@
+/* clone.c: the clone_op hypercall: policy, families, clone service, ring. */
+/*
+ * Arch-independent half of domain cloning (see public/clone.h and
+ * docs/clone-design.md): argument checking, the per-domain clone policy,
+ * parent/child links, the Dom0 clone service's notification ring, child
+ * creation and completion. The memory and vCPU copy is arch code
+ * (arch/x86/pv/clone.c).
+ *
+ * Locking: clone_lock protects every struct clone_domain's family fields
+ * and the service. A clone runs under the domctl lock (domain creation and
+ * destruction are serialised by it), and never holds clone_lock while
+ * creating, copying or destroying domains.
+ */
+
+#include <xen/clone.h>
+#include <xen/clone-logic.h>
+#include <xen/domain.h>
+#include <xen/err.h>
+#include <xen/event.h>
+#include <xen/guest_access.h>
+#include <xen/hypercall.h>
+#include <xen/lib.h>
+#include <xen/mm.h>
+#include <xen/multicall.h>
+#include <xen/random.h>
+#include <xen/sched.h>
+#include <xen/spinlock.h>
+#include <xen/vmap.h>
+#include <xen/xmalloc.h>
+#include <xsm/xsm.h>
+#include <public/clone.h>
+
+static DEFINE_SPINLOCK(clone_lock);
+
+/* The Dom0 clone service (at most one), protected by clone_lock. */
+static struct {
+    struct domain *owner;
+    struct xen_clone_ring *ring;
+    unsigned int order;
+    unsigned int nr_frames;
+    unsigned int nr_ents;
+    unsigned int reserved;          /* entries promised to running clones */
+    uint32_t next_id;
+} service;
+
+static domid_t clone_domid_rover;
+
+struct clone_domain *clone_domain_get(struct domain *d)
+{
+    struct clone_domain *cd = d->clone, *new;
+
+    if ( cd )
+        return cd;
+
+    new = xzalloc(struct clone_domain);
+    if ( !new )
+        return NULL;
+
+    new->d = d;
+    new->parent_id = DOMID_INVALID;
+    INIT_LIST_HEAD(&new->children);
+    INIT_LIST_HEAD(&new->sibling);
+
+    spin_lock(&clone_lock);
+    if ( d->clone )
+        xfree(new);
+    else
+        d->clone = new;
+    spin_unlock(&clone_lock);
+
+    return d->clone;
+}
+
+static unsigned int ring_nr_ents(unsigned int nr_frames)
+{
+    return clone_ring_nr_ents(nr_frames, PAGE_SIZE, XEN_CLONE_RING_HDR_SIZE,
+                              sizeof(struct xen_clone_notification));
+}
+
+/* Free the ring pages; -EBUSY if a privileged domain still maps them. */
+static int ring_free(struct xen_clone_ring *ring, unsigned int order)
+{
+    unsigned int i;
+
+    for ( i = 0; i < (1U << order); i++ )
+    {
+        struct page_info *pg = virt_to_page((char *)ring + i * PAGE_SIZE);
+
+        put_page_alloc_ref(pg);
+        if ( pg->count_info & ~PGC_xen_heap )
+        {
+            /* Still mapped: undo, keep the ring. */
+            if ( get_page(pg, dom_xen) )
+                set_bit(_PGC_allocated, &pg->count_info);
+            while ( i-- )
+                share_xen_page_with_privileged_guests(
+                    virt_to_page((char *)ring + i * PAGE_SIZE), SHARE_rw);
+            return -EBUSY;
+        }
+        page_set_owner(pg, NULL);
+    }
+
+    free_xenheap_pages(ring, order);
+
+    return 0;
+}
+
+static long clone_register(XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct xen_clone_register reg;
+    struct xen_clone_ring *ring;
+    unsigned int i, order;
+    long rc;
+
+    if ( copy_from_guest(&reg, arg, 1) )
+        return -EFAULT;
+
+    if ( reg.version != XEN_CLONE_INTERFACE_VERSION ||
+         reg.nr_frames == 0 || reg.nr_frames > XEN_CLONE_RING_MAX_FRAMES )
+        return -EINVAL;
+
+    order = get_order_from_pages(reg.nr_frames);
+    ring = alloc_xenheap_pages(order, 0);
+    if ( !ring )
+        return -ENOMEM;
+    for ( i = 0; i < (1U << order); i++ )
+        clear_page((char *)ring + i * PAGE_SIZE);
+    ring->nr_ents = ring_nr_ents(reg.nr_frames);
+
+    spin_lock(&clone_lock);
+    if ( service.owner )
+    {
+        spin_unlock(&clone_lock);
+        free_xenheap_pages(ring, order);
+        return -EBUSY;
+    }
+    service.owner = current->domain;
+    service.ring = ring;
+    service.order = order;
+    service.nr_frames = reg.nr_frames;
+    service.nr_ents = ring->nr_ents;
+    service.reserved = 0;
+    spin_unlock(&clone_lock);
+
+    for ( i = 0; i < (1U << order); i++ )
+    {
+        struct page_info *pg = virt_to_page((char *)ring + i * PAGE_SIZE);
+
+        share_xen_page_with_privileged_guests(pg, SHARE_rw);
+        if ( i < XEN_CLONE_RING_MAX_FRAMES )
+            reg.frames[i] = i < reg.nr_frames ? mfn_x(page_to_mfn(pg)) : 0;
+    }
+
+    rc = 0;
+    if ( __copy_to_guest(arg, &reg, 1) )
+        rc = -EFAULT;
+
+    return rc;
+}
+
+/* Destroy a domain made by us that nobody else may know of yet. */
+static void clone_destroy_child(struct domain *child)
+{
+    int rc;
+
+    do {
+        rc = domain_kill(child);
+        if ( rc == -ERESTART )
+            process_pending_softirqs();
+    } while ( rc == -ERESTART );
+}
+
+/* Record a child's completion status; wake its forking parent if last. */
+static void clone_child_done(struct clone_domain *ccd, int status)
+{
+    struct clone_domain *pcd = ccd->parent;
+
+    ASSERT(spin_is_locked(&clone_lock));
+
+    if ( !ccd->pending )
+        return;
+    ccd->pending = false;
+
+    if ( !ccd->fork_child || !pcd )
+        return;
+    ccd->fork_child = false;
+
+    if ( status && !pcd->fork_rc )
+        pcd->fork_rc = status;
+    if ( pcd->fork_state == FORK_WAIT && !--pcd->fork_waiting )
+    {
+        pcd->fork_state = FORK_DONE;
+        vcpu_unpause(pcd->d->vcpu[0]);
+    }
+}
+
+/*
+ * Fail every child awaiting completion and take them down. Called with the
+ * domctl lock held (domain_kill() needs it), clone_lock not held.
+ */
+static void clone_fail_pending(int status)
+{
+    struct domain *d;
+    bool again = true;
+
+    while ( again )
+    {
+        struct domain *victim = NULL;
+
+        again = false;
+        rcu_read_lock(&domlist_read_lock);
+        for_each_domain ( d )
+        {
+            struct clone_domain *cd = d->clone;
+
+            if ( cd && cd->pending && !d->is_dying && get_domain(d) )
+            {
+                victim = d;
+                break;
+            }
+        }
+        rcu_read_unlock(&domlist_read_lock);
+
+        if ( victim )
+        {
+            spin_lock(&clone_lock);
+            clone_child_done(victim->clone, status);
+            spin_unlock(&clone_lock);
+            clone_destroy_child(victim);
+            put_domain(victim);
+            again = true;
+        }
+    }
+}
+
+static long clone_unregister(void)
+{
+    struct xen_clone_ring *ring;
+    unsigned int order;
+    int rc;
+
+    spin_lock(&clone_lock);
+    if ( service.owner != current->domain )
+    {
+        spin_unlock(&clone_lock);
+        return -ENOENT;
+    }
+    if ( service.reserved )
+    {
+        spin_unlock(&clone_lock);
+        return -EBUSY;
+    }
+    ring = service.ring;
+    order = service.order;
+    rc = ring_free(ring, order);
+    if ( !rc )
+    {
+        service.owner = NULL;
+        service.ring = NULL;
+    }
+    spin_unlock(&clone_lock);
+
+    if ( !rc )
+        clone_fail_pending(-ENOTCONN);
+
+    return rc;
+}
+
+static long clone_set_policy(XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct xen_clone_policy pol;
+    struct clone_domain *cd;
+    struct domain *d;
+    long rc;
+
+    if ( copy_from_guest(&pol, arg, 1) )
+        return -EFAULT;
+    if ( pol.pad || pol.enabled > 1 || pol.max_clones > 0xffff )
+        return -EINVAL;
+
+    d = rcu_lock_domain_by_any_id(pol.domid);
+    if ( !d )
+        return -ESRCH;
+
+    rc = xsm_clone_op(XSM_OTHER, d, CLONEOP_set_policy);
+    if ( rc )
+        goto out;
+
+    rc = -EINVAL;
+    if ( is_system_domain(d) )
+        goto out;
+
+    rc = -ENOMEM;
+    cd = clone_domain_get(d);
+    if ( !cd )
+        goto out;
+
+    spin_lock(&clone_lock);
+    cd->enabled = pol.enabled;
+    cd->max_clones = pol.max_clones;
+    spin_unlock(&clone_lock);
+    rc = 0;
+
+ out:
+    rcu_unlock_domain(d);
+    return rc;
+}
+
+static long clone_get_info(XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct xen_clone_info info;
+    struct clone_domain *cd;
+    struct domain *d;
+    long rc;
+
+    if ( copy_from_guest(&info, arg, 1) )
+        return -EFAULT;
+    if ( info.pad )
+        return -EINVAL;
+
+    d = rcu_lock_domain_by_any_id(info.domid);
+    if ( !d )
+        return -ESRCH;
+
+    rc = xsm_clone_op(XSM_OTHER, d, CLONEOP_get_info);
+    if ( rc )
+        goto out;
+
+    memset(&info, 0, sizeof(info));
+    info.domid = d->domain_id;
+    info.parent = DOMID_INVALID;
+    info.version = XEN_CLONE_INTERFACE_VERSION;
+
+    spin_lock(&clone_lock);
+    cd = d->clone;
+    if ( cd )
+    {
+        info.parent = cd->parent_id;
+        info.enabled = cd->enabled;
+        info.max_clones = cd->max_clones;
+        info.nr_children = cd->nr_children;
+        info.generation = cd->generation;
+        info.nr_cow_faults = cd->nr_cow_faults;
+        info.nr_copied_pages = cd->nr_copied_pages;
+        if ( cd->parent_id != DOMID_INVALID )
+            info.flags |= XEN_CLONE_INFO_CHILD;
+        if ( cd->pending )
+            info.flags |= XEN_CLONE_INFO_PENDING;
+    }
+    if ( service.owner )
+        info.flags |= XEN_CLONE_INFO_SERVICE;
+    spin_unlock(&clone_lock);
+
+    rc = __copy_to_guest(arg, &info, 1) ? -EFAULT : 0;
+
+ out:
+    rcu_unlock_domain(d);
+    return rc;
+}
+
+/* Caller holds the domctl lock. */
+static long clone_complete(XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct xen_clone_complete c;
+    struct clone_domain *cd;
+    struct domain *d;
+    long rc;
+
+    if ( copy_from_guest(&c, arg, 1) )
+        return -EFAULT;
+    if ( c.pad || c.status > 0 )
+        return -EINVAL;
+
+    d = rcu_lock_domain_by_id(c.child);
+    if ( !d )
+        return -ESRCH;
+
+    rc = xsm_clone_op(XSM_OTHER, d, CLONEOP_complete);
+    if ( rc )
+        goto out;
+
+    rc = -ENOENT;
+    spin_lock(&clone_lock);
+    cd = d->clone;
+    if ( cd && cd->pending && !d->is_dying )
+    {
+        clone_child_done(cd, c.status);
+        rc = 0;
+    }
+    spin_unlock(&clone_lock);
+
+    if ( !rc && c.status )
+        clone_destroy_child(d);
+
+ out:
+    rcu_unlock_domain(d);
+    return rc;
+}
+
+static domid_t clone_alloc_domid(void)
+{
+    unsigned int tries;
+
+    for ( tries = 0; tries < DOMID_FIRST_RESERVED; tries++ )
+    {
+        struct domain *d;
+
+        if ( ++clone_domid_rover >= DOMID_FIRST_RESERVED ||
+             clone_domid_rover == 0 )
+            clone_domid_rover = 1;
+
+        d = rcu_lock_domain_by_id(clone_domid_rover);
+        if ( !d )
+            return clone_domid_rover;
+        rcu_unlock_domain(d);
+    }
+
+    return DOMID_INVALID;
+}
+
+/* Create an empty, paused child with the parent's configuration. */
+static struct domain *clone_create_child(struct domain *parent)
+{
+    struct xen_domctl_createdomain config = {
+        .flags = parent->options,
+        .max_vcpus = parent->max_vcpus,
+        .max_evtchn_port = parent->max_evtchn_port,
+        .cpupool_id = cpupool_get_id(parent),
+    };
+    struct domain *child;
+    domid_t domid;
+    unsigned int i;
+    int rc;
+
+    rc = gnttab_clone_config(parent, &config.max_grant_frames,
+                             &config.max_maptrack_frames,
+                             &config.grant_opts);
+    if ( rc )
+        return ERR_PTR(rc);
+    arch_clone_domain_config(parent, &config.arch);
+
+    for ( i = 0; i < sizeof(config.handle); i += sizeof(unsigned int) )
+    {
+        unsigned int r = get_random();
+
+        memcpy(&config.handle[i], &r, min(sizeof(r),
+                                          sizeof(config.handle) - i));
+    }
+    /* An RFC 4122 version 4 UUID. */
+    config.handle[6] = (config.handle[6] & 0x0f) | 0x40;
+    config.handle[8] = (config.handle[8] & 0x3f) | 0x80;
+
+    domid = clone_alloc_domid();
+    if ( domid == DOMID_INVALID )
+        return ERR_PTR(-ENOSPC);
+
+    child = domain_create(domid, &config, 0);
+    if ( IS_ERR(child) )
+        return child;
+
+    if ( !vcpu_create(child, 0) )
+    {
+        clone_destroy_child(child);
+        return ERR_PTR(-ENOMEM);
+    }
+
+    return child;
+}
+
+/* Link child under parent; both clone_domains exist. */
+static void clone_link(struct clone_domain *pcd, struct clone_domain *ccd,
+                       bool fork_child)
+{
+    ASSERT(spin_is_locked(&clone_lock));
+
+    ccd->enabled = pcd->enabled;
+    ccd->max_clones = pcd->max_clones;
+    ccd->generation = pcd->generation + 1;
+    ccd->parent_id = pcd->d->domain_id;
+    ccd->parent = pcd;
+    ccd->pending = true;
+    ccd->fork_child = fork_child;
+    list_add_tail(&ccd->sibling, &pcd->children);
+    pcd->nr_children++;
+}
+
+static void ring_post(struct domain *parent, struct domain *child,
+                      uint16_t flags, unsigned int k,
+                      const struct clone_result *res)
+{
+    struct xen_clone_ring *ring = service.ring;
+    struct xen_clone_notification *n;
+
+    ASSERT(spin_is_locked(&clone_lock));
+
+    n = &ring->ent[clone_ring_slot(ring->prod, service.nr_ents)];
+    n->id = ++service.next_id ?: ++service.next_id;
+    n->parent = parent->domain_id;
+    n->child = child->domain_id;
+    n->flags = flags;
+    n->index = k;
+    n->pad = 0;
+    n->child_store_mfn = res->store_mfn;
+    n->child_console_mfn = res->console_mfn;
+    smp_wmb();
+    ring->prod++;
+}
+
+/*
+ * CLONEOP_clone. Called with the domctl lock held; returns with it held.
+ * For a self-clone the parent is current->domain and this returns
+ * -ERESTART after arranging the wait (the caller makes the continuation).
+ */
+static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, bool *wait)
+{
+    struct xen_clone_op op;
+    struct domain *parent, *curr = current->domain;
+    struct domain *children[XEN_CLONE_MAX_BATCH];
+    struct clone_result res[XEN_CLONE_MAX_BATCH];
+    struct clone_domain *pcd;
+    struct clone_args args = { };
+    unsigned int i, made = 0;
+    bool self, has_service, paused = false, reserved = false;
+    long rc;
+
+    *wait = false;
+
+    if ( copy_from_guest(&op, arg, 1) )
+        return -EFAULT;
+    if ( !clone_op_args_ok(op.nr_children, op.flags, XEN_CLONE_MAX_BATCH,
+                           XEN_CLONE_FLAG_PAUSED) )
+        return -EINVAL;
+
+    self = op.parent == DOMID_SELF || op.parent == curr->domain_id;
+    parent = self ? rcu_lock_current_domain()
+                  : rcu_lock_domain_by_id(op.parent);
+    if ( !parent )
+        return -ESRCH;
+
+    rc = xsm_clone_op(XSM_OTHER, parent, CLONEOP_clone);
+    if ( rc )
+        goto out_unlock;
+
+    rc = -ESRCH;
+    if ( parent->is_dying || parent->is_shutting_down )
+        goto out_unlock;
+
+    rc = -EPERM;
+    pcd = parent->clone;
+    if ( !pcd || !pcd->enabled || pcd->pending || is_control_domain(parent) ||
+         is_hardware_domain(parent) || is_system_domain(parent) )
+        goto out_unlock;
+
+    /* The child list must be writable before anything is done. */
+    rc = -EFAULT;
+    if ( !guest_handle_okay(op.child_list, op.nr_children) )
+        goto out_unlock;
+
+    /* Pause the parent (not ourselves) so that its state is stable. */
+    if ( !self )
+    {
+        domain_pause(parent);
+        paused = true;
+    }
+
+    rc = arch_clone_check(parent);
+    if ( rc )
+        goto out;
+
+    spin_lock(&clone_lock);
+    has_service = service.owner != NULL;
+    if ( pcd->cloning )
+        rc = -EBUSY;
+    else if ( self && !has_service )
+        rc = -ENXIO;
+    else if ( clone_over_limit(pcd->nr_children, op.nr_children,
+                               pcd->max_clones) )
+        rc = -E2BIG;
+    else if ( has_service &&
+              !clone_ring_has_room(service.ring->prod,
+                                   ACCESS_ONCE(service.ring->cons),
+                                   service.nr_ents, service.reserved,
+                                   op.nr_children) )
+        rc = -EBUSY;
+    else
+    {
+        rc = 0;
+        pcd->cloning = true;
+        if ( has_service )
+        {
+            service.reserved += op.nr_children;
+            reserved = true;
+        }
+    }
+    spin_unlock(&clone_lock);
+    if ( rc )
+        goto out;
+
+    /* Create the children, empty and paused. */
+    for ( made = 0; made < op.nr_children; made++ )
+    {
+        struct domain *child = clone_create_child(parent);
+
+        if ( IS_ERR(child) )
+        {
+            rc = PTR_ERR(child);
+            goto out;
+        }
+        children[made] = child;
+        if ( !clone_domain_get(child) )
+        {
+            made++;
+            rc = -ENOMEM;
+            goto out;
+        }
+    }
+
+    /* Both parent and children see the list: write it before sharing. */
+    for ( i = 0; i < op.nr_children; i++ )
+        if ( __copy_to_guest_offset(op.child_list, i,
+                                    &children[i]->domain_id, 1) )
+        {
+            rc = -EFAULT;
+            goto out;
+        }
+
+    args.self = self;
+    for ( i = 0; i < op.nr_children; i++ )
+    {
+        args.rax = 1 + i;
+        rc = arch_clone_child(parent, children[i], &args, &res[i]);
+        if ( rc )
+            goto out;
+    }
+
+    /* Success: link the family, announce the children. */
+    spin_lock(&clone_lock);
+    for ( i = 0; i < op.nr_children; i++ )
+    {
+        clone_link(pcd, children[i]->clone, self);
+        if ( reserved && service.ring )
+            ring_post(parent, children[i],
+                      op.flags | (self ? XEN_CLONE_NOTIFY_SELF : 0), i,
+                      &res[i]);
+    }
+    if ( reserved )
+        service.reserved -= op.nr_children;
+    reserved = false;
+    pcd->cloning = false;
+    if ( self )
+    {
+        pcd->fork_state = FORK_WAIT;
+        pcd->fork_waiting = op.nr_children;
+        pcd->fork_rc = 0;
+        vcpu_pause_nosync(current);
+        *wait = true;
+    }
+    spin_unlock(&clone_lock);
+    made = 0;
+
+    if ( has_service )
+        send_global_virq(VIRQ_CLONED);
+
+ out:
+    if ( made || reserved || rc )
+    {
+        spin_lock(&clone_lock);
+        if ( reserved )
+            service.reserved -= op.nr_children;
+        pcd->cloning = false;
+        spin_unlock(&clone_lock);
+    }
+    while ( made-- )
+        clone_destroy_child(children[made]);
+    if ( paused )
+        domain_unpause(parent);
+ out_unlock:
+    rcu_unlock_domain(parent);
+    return rc;
+}
+
+long do_clone_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct domain *curr = current->domain;
+    struct clone_domain *cd = curr->clone;
+    bool wait;
+    long rc;
+
+    if ( current->mc_state.flags & MCSF_in_multicall )
+        return -EOPNOTSUPP;
+
+    /* The continuation of a fork: the children are complete. */
+    if ( cmd == CLONEOP_clone && cd && cd->fork_state != FORK_IDLE )
+    {
+        spin_lock(&clone_lock);
+        if ( cd->fork_state == FORK_DONE )
+        {
+            cd->fork_state = FORK_IDLE;
+            rc = cd->fork_rc;
+        }
+        else
+            rc = -EBUSY; /* Cannot happen: the vCPU is paused. */
+        spin_unlock(&clone_lock);
+        return rc;
+    }
+
+    switch ( cmd )
+    {
+    case CLONEOP_register:
+        rc = xsm_clone_op(XSM_OTHER, NULL, cmd);
+        return rc ?: clone_register(arg);
+
+    case CLONEOP_unregister:
+        rc = xsm_clone_op(XSM_OTHER, NULL, cmd);
+        if ( rc )
+            return rc;
+        break;
+
+    case CLONEOP_set_policy:
+        return clone_set_policy(arg);
+
+    case CLONEOP_get_info:
+        return clone_get_info(arg);
+
+    case CLONEOP_reset:
+    {
+        struct xen_clone_reset r;
+        struct domain *d;
+
+        if ( copy_from_guest(&r, arg, 1) )
+            return -EFAULT;
+        if ( r.pad[0] || r.pad[1] || r.pad[2] )
+            return -EINVAL;
+        d = rcu_lock_domain_by_id(r.child);
+        if ( !d )
+            return -ESRCH;
+        rc = xsm_clone_op(XSM_OTHER, d, CLONEOP_reset);
+        if ( !rc )
+            rc = (d->clone && d->clone->parent_id != DOMID_INVALID)
+                 ? -EOPNOTSUPP : -EINVAL;
+        rcu_unlock_domain(d);
+        return rc;
+    }
+
+    case CLONEOP_complete:
+    case CLONEOP_clone:
+        break;
+
+    default:
+        return -EOPNOTSUPP;
+    }
+
+    /* These create or destroy domains: serialise with the domctls. */
+    if ( !domctl_lock_acquire() )
+        return hypercall_create_continuation(__HYPERVISOR_clone_op, "ih",
+                                             cmd, arg);
+
+    if ( cmd == CLONEOP_complete )
+        rc = clone_complete(arg);
+    else if ( cmd == CLONEOP_unregister )
+        rc = clone_unregister();
+    else
+    {
+        rc = clone_clone(arg, &wait);
+        if ( !rc && wait )
+            rc = hypercall_create_continuation(__HYPERVISOR_clone_op, "ih",
+                                               cmd, arg);
+    }
+
+    domctl_lock_release();
+
+    return rc;
+}
+
+void clone_domain_kill(struct domain *d)
+{
+    struct clone_domain *cd = d->clone, *ccd;
+    bool release_service = false;
+
+    spin_lock(&clone_lock);
+
+    if ( service.owner == d )
+        release_service = true;
+
+    if ( cd )
+    {
+        /* A child that dies before completion fails its parent's fork. */
+        clone_child_done(cd, -ENOTCONN);
+
+        if ( cd->parent )
+        {
+            list_del_init(&cd->sibling);
+            cd->parent->nr_children--;
+            cd->parent = NULL;
+        }
+
+        list_for_each_entry ( ccd, &cd->children, sibling )
+            ccd->parent = NULL;
+        while ( !list_empty(&cd->children) )
+            list_del_init(cd->children.next);
+        cd->nr_children = 0;
+    }
+
+    spin_unlock(&clone_lock);
+
+    if ( release_service )
+    {
+        /*
+         * The service's domain dies: its mappings of the ring are gone
+         * once it is dead. Forget the ring (leaked, as the trace buffers
+         * are) rather than free pages that may still be mapped.
+         */
+        spin_lock(&clone_lock);
+        if ( service.owner == d )
+            service.owner = NULL, service.ring = NULL;
+        spin_unlock(&clone_lock);
+    }
+}
+
+void clone_domain_destroy(struct domain *d)
+{
+    struct clone_domain *cd = d->clone;
+
+    if ( !cd )
+        return;
+
+    d->clone = NULL;
+    vfree(cd->was_rw);
+    xfree(cd);
+}
+
+/*
+ * Local variables:
+ * mode: C
+ * c-file-style: "BSD"
+ * c-basic-offset: 4
+ * tab-width: 4
+ * indent-tabs-mode: nil
+ * End:
+ */

@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * clone.h: the clone_op hypercall: copy-on-write cloning of 64-bit PV domains.
+ *
+ * Interface summary (see docs/clone-design.md for the full design):
+ *
+ *  - A Dom0 clone service registers a notification ring (CLONEOP_register),
+ *    binds VIRQ_CLONED, and for every new child finishes the child's I/O
+ *    set-up, then reports it (CLONEOP_complete) and unpauses it.
+ *  - A domain is cloned by itself (fork: parent == DOMID_SELF) or by the
+ *    control domain (CLONEOP_clone). Children share the parent's memory
+ *    copy-on-write.
+ *  - Cloning a domain needs its clone policy enabled (CLONEOP_set_policy,
+ *    control domain only; default: disabled).
+ *
+ * The interface exists for 64-bit PV callers only (the hypercall is not
+ * wired for 32-bit PV or HVM guests). Every structure below has explicit
+ * padding and the same layout for guests, Xen and the tools. Padding fields
+ * must be zero on input (else -EINVAL) and are zero on output.
+ *
+ * Annotations: IN = read by Xen, OUT = written by Xen, IN/OUT = both.
+ */
+
+#ifndef __XEN_PUBLIC_CLONE_H__
+#define __XEN_PUBLIC_CLONE_H__
+
+#include "xen.h"
+
+/* Version of this interface; CLONEOP_register checks it. */
+#define XEN_CLONE_INTERFACE_VERSION 0x00000001
+
+/* Also in xen.h; repeated for guests built against an older xen.h. */
+#ifndef __HYPERVISOR_clone_op
+#define __HYPERVISOR_clone_op 47
+#endif
+#ifndef VIRQ_CLONED
+#define VIRQ_CLONED 15
+#endif
+
+/*
+ * long clone_op(unsigned int cmd, void *arg)
+ *
+ * Errors common to every sub-op: -EFAULT (arg not readable/writable),
+ * -EINVAL (bad field, non-zero padding, unknown cmd: -EOPNOTSUPP),
+ * -EPERM (caller not allowed), -ESRCH (no such domain).
+ * Calling clone_op from a multicall returns -EOPNOTSUPP.
+ */
+
+/* Maximum number of ring frames and of children per CLONEOP_clone. */
+#define XEN_CLONE_RING_MAX_FRAMES 8
+#define XEN_CLONE_MAX_BATCH       64
+
+/*
+ * CLONEOP_register: the control domain's clone service registers.
+ * Xen allocates a notification ring of nr_frames Xen-heap pages, shares
+ * them with privileged domains and returns their MFNs; the service maps
+ * them read/write as foreign frames of DOMID_XEN and binds VIRQ_CLONED
+ * itself. Only one service at a time: -EBUSY if one is registered.
+ * The ring starts empty (prod == cons == 0).
+ */
+#define CLONEOP_register    0
+struct xen_clone_register {
+    uint32_t version;           /* IN: XEN_CLONE_INTERFACE_VERSION */
+    uint32_t nr_frames;         /* IN: 1..XEN_CLONE_RING_MAX_FRAMES */
+    uint64_t frames[XEN_CLONE_RING_MAX_FRAMES]; /* OUT: MFNs, nr_frames used */
+};
+typedef struct xen_clone_register xen_clone_register_t;
+
+/*
+ * CLONEOP_unregister: the control domain's clone service goes away (arg is
+ * ignored and may be NULL). Every child still awaiting completion is
+ * destroyed and its parent's fork returns -ENOTCONN; the ring is freed
+ * (the service must unmap it). -ENOENT if no service is registered.
+ */
+#define CLONEOP_unregister  1
+
+/*
+ * CLONEOP_clone: clone a domain into nr_children children.
+ *
+ * Self-clone (fork): parent == DOMID_SELF or the caller's own domid.
+ *  - Needs a registered clone service (else -ENXIO, never blocks).
+ *  - Before any memory becomes shared, Xen writes the children's domids to
+ *    child_list[0..nr_children-1] in the caller's memory, so every child
+ *    finds its own domid there too.
+ *  - Returns 0 in the parent, and 1 + k in child k (0-based), from the
+ *    same hypercall instruction.
+ *  - The parent vCPU does not run again until the service has completed
+ *    (CLONEOP_complete) every child. If a child's completion reports an
+ *    error, or the service unregisters, the parent gets that error and the
+ *    children that were not completed successfully are destroyed.
+ *
+ * Control-domain clone (xl clone): parent is another domain's id.
+ *  - The parent is paused, cloned and unpaused; its registers are copied
+ *    unchanged (the guest cannot tell). Returns 0 once the children exist.
+ *  - Without a registered service the children stay paused and nobody is
+ *    notified: the caller completes them itself.
+ *
+ * Every child starts paused (by its controller). The service completes it,
+ * then unpauses it unless XEN_CLONE_FLAG_PAUSED was given.
+ *
+ * Errors: -EINVAL (nr_children 0 or > XEN_CLONE_MAX_BATCH, unknown flag),
+ * -EPERM (cloning disabled for the parent, a child of a not yet completed
+ * clone, not the parent or the control domain), -E2BIG (more live children
+ * than the parent's max_clones would allow), -EOPNOTSUPP (HVM or 32-bit PV
+ * parent, more than one vCPU, grant table v2, FIFO event channels, PIRQs,
+ * mappings Xen cannot clone), -EBUSY (notification ring full, or the parent
+ * is already being cloned), -ENOMEM, -ENXIO (self-clone without a service),
+ * -ESRCH (no such or a dying parent). A failed clone leaves no child behind.
+ */
+#define CLONEOP_clone       2
+#ifndef XEN_CLONE_DOMID_HANDLE_DEFINED
+#define XEN_CLONE_DOMID_HANDLE_DEFINED
+DEFINE_XEN_GUEST_HANDLE(domid_t);
+#endif
+#define XEN_CLONE_FLAG_PAUSED  (1U << 0) /* children stay paused */
+struct xen_clone_op {
+    domid_t parent;             /* IN: DOMID_SELF or a domid */
+    uint16_t flags;             /* IN: XEN_CLONE_FLAG_* */
+    uint32_t nr_children;       /* IN: 1..XEN_CLONE_MAX_BATCH */
+    XEN_GUEST_HANDLE(domid_t) child_list; /* OUT: nr_children domids */
+};
+typedef struct xen_clone_op xen_clone_op_t;
+DEFINE_XEN_GUEST_HANDLE(xen_clone_op_t);
+
+/*
+ * CLONEOP_complete: the control domain reports that it finished setting up
+ * a child (status 0), or failed to (status < 0, an errno value): the child
+ * is then destroyed, and a self-cloning parent's fork returns that status.
+ * The caller unpauses a successfully completed child itself.
+ * Errors: -ESRCH (no such child), -ENOENT (the child is not awaiting
+ * completion).
+ */
+#define CLONEOP_complete    3
+struct xen_clone_complete {
+    domid_t child;              /* IN */
+    int16_t status;             /* IN: 0 or -errno */
+    uint32_t pad;               /* IN: 0 */
+};
+typedef struct xen_clone_complete xen_clone_complete_t;
+
+/*
+ * CLONEOP_reset: the control domain resets a paused, completed child's
+ * memory to its parent's current memory state (pages the child wrote are
+ * shared with the parent again; the registers are not changed).
+ * Errors: -EINVAL (not a child), -EBUSY (not paused, or the parent's
+ * memory is not shared with it any more), -EOPNOTSUPP (not implemented
+ * for this child).
+ */
+#define CLONEOP_reset       4
+struct xen_clone_reset {
+    domid_t child;              /* IN */
+    uint16_t pad[3];            /* IN: 0 */
+};
+typedef struct xen_clone_reset xen_clone_reset_t;
+
+/*
+ * CLONEOP_set_policy: the control domain sets whether a domain may be
+ * cloned and how many live direct children it may have at once.
+ * Default for every domain: disabled. Children inherit their parent's
+ * policy. max_clones == 0 with enabled == 1 means "no children allowed".
+ */
+#define CLONEOP_set_policy  5
+struct xen_clone_policy {
+    domid_t domid;              /* IN */
+    uint8_t enabled;            /* IN: 0 or 1 */
+    uint8_t pad;                /* IN: 0 */
+    uint32_t max_clones;        /* IN: live direct children, <= 65535 */
+};
+typedef struct xen_clone_policy xen_clone_policy_t;
+
+/*
+ * CLONEOP_get_info: what Xen knows about a domain's clone family.
+ * Allowed for the domain itself (DOMID_SELF) and the control domain.
+ */
+#define CLONEOP_get_info    6
+#define XEN_CLONE_INFO_CHILD    (1U << 0) /* the domain is a clone */
+#define XEN_CLONE_INFO_PENDING  (1U << 1) /* awaiting CLONEOP_complete */
+#define XEN_CLONE_INFO_SERVICE  (1U << 2) /* a clone service is registered */
+struct xen_clone_info {
+    domid_t domid;              /* IN: DOMID_SELF or a domid. OUT: domid */
+    domid_t parent;             /* OUT: DOMID_INVALID if not a clone */
+    uint8_t enabled;            /* OUT: clone policy */
+    uint8_t pad;                /* IN: 0 */
+    uint16_t flags;             /* OUT: XEN_CLONE_INFO_* */
+    uint32_t max_clones;        /* OUT: clone policy */
+    uint32_t nr_children;       /* OUT: live direct children */
+    uint32_t generation;        /* OUT: 0 for an original, parent's + 1 */
+    uint32_t version;           /* OUT: XEN_CLONE_INTERFACE_VERSION */
+    uint64_t nr_cow_faults;     /* OUT: pages copied on write since born */
+    uint64_t nr_copied_pages;   /* OUT: pages copied eagerly at birth */
+};
+typedef struct xen_clone_info xen_clone_info_t;
+
+/*
+ * The notification ring: nr_frames contiguous pages (as mapped by the
+ * service), a header and a power-of-two array of entries. Xen produces
+ * (writes ent[prod % nr_ents], then advances prod after a write barrier,
+ * then raises VIRQ_CLONED); the service consumes (reads entries up to prod
+ * after a read barrier, then advances cons). prod and cons are
+ * free-running counters. A full ring (prod - cons == nr_ents) makes a
+ * clone fail with -EBUSY, cleanly.
+ */
+#define XEN_CLONE_NOTIFY_SELF   (1U << 8) /* guest-initiated (fork) */
+struct xen_clone_notification {
+    uint32_t id;                /* sequence number, from 1 */
+    domid_t parent;
+    domid_t child;
+    uint16_t flags;             /* XEN_CLONE_FLAG_* of the request, and
+                                   XEN_CLONE_NOTIFY_* */
+    uint16_t index;             /* k: this is child k of the request */
+    uint32_t pad;
+    uint64_t child_store_mfn;   /* the child's private xenstore ring */
+    uint64_t child_console_mfn; /* the child's private console ring */
+};
+typedef struct xen_clone_notification xen_clone_notification_t;
+
+struct xen_clone_ring {
+    uint32_t prod;              /* written by Xen */
+    uint32_t cons;              /* written by the service */
+    uint32_t nr_ents;           /* written by Xen at register time */
+    uint32_t pad;
+    struct xen_clone_notification ent[1]; /* really nr_ents entries */
+};
+typedef struct xen_clone_ring xen_clone_ring_t;
+
+/*
+ * nr_ents is the largest power of two such that the header (16 bytes) and
+ * nr_ents entries fit in nr_frames pages: 64 entries per page for 1 page,
+ * 512 for XEN_CLONE_RING_MAX_FRAMES. The service reads it from the ring.
+ */
+#define XEN_CLONE_RING_HDR_SIZE 16
+
+#endif /* __XEN_PUBLIC_CLONE_H__ */
+
+/*
+ * Local variables:
+ * mode: C
+ * c-file-style: "BSD"
+ * c-basic-offset: 4
+ * tab-width: 4
+ * indent-tabs-mode: nil
+ * End:
+ */

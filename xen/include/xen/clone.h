@@ -1,0 +1,95 @@
+/* clone.h: hypervisor-internal interface of the clone_op implementation. */
+#ifndef __XEN_CLONE_H__
+#define __XEN_CLONE_H__
+
+#include <xen/list.h>
+#include <xen/mm-frame.h>
+#include <xen/types.h>
+
+struct domain;
+struct cpu_user_regs;
+
+#ifdef CONFIG_CLONE
+
+/* Per-domain clone state (d->clone), allocated on first use. */
+struct clone_domain {
+    struct domain *d;
+
+    /* Policy, set by the control domain; inherited by children. */
+    bool enabled;
+    unsigned int max_clones;
+
+    /* Family, protected by clone_lock (common/clone.c). */
+    unsigned int generation;
+    domid_t parent_id;              /* DOMID_INVALID if none */
+    struct clone_domain *parent;    /* NULL once the parent is dying */
+    struct list_head children;
+    struct list_head sibling;
+    unsigned int nr_children;       /* live direct children */
+    bool pending;                   /* awaiting CLONEOP_complete */
+    bool fork_child;                /* its parent's fork waits for it */
+
+    /* A self-cloning parent: its fork waits for fork_waiting children. */
+    enum { FORK_IDLE, FORK_WAIT, FORK_DONE } fork_state;
+    unsigned int fork_waiting;
+    int fork_rc;
+    bool cloning;                   /* a clone of this domain is running */
+
+    /*
+     * Memory (arch code). was_rw: PFNs that were mapped writable when
+     * they became shared; a write fault on them copies the page.
+     */
+    unsigned long *was_rw;
+    unsigned long nr_pfns;
+    unsigned long nr_cow_faults;
+    unsigned long nr_copied_pages;
+};
+
+/* What the arch code needs to build one child. */
+struct clone_args {
+    bool self;                      /* guest-initiated: regs is live */
+    unsigned long rax;              /* child's hypercall return (self) */
+};
+
+/* What the arch code reports about one child. */
+struct clone_result {
+    uint64_t store_mfn;
+    uint64_t console_mfn;
+};
+
+/* Grant table helpers (common/grant_table.c). */
+int gnttab_clone_config(const struct domain *d, int32_t *max_grant_frames,
+                        int32_t *max_maptrack_frames, uint32_t *grant_opts);
+void gnttab_clone_for_each_granted(struct domain *p,
+                                   void (*fn)(void *ctx, mfn_t mfn),
+                                   void *ctx);
+int gnttab_clone(struct domain *p, struct domain *c,
+                 mfn_t (*xlat)(void *ctx, mfn_t mfn), void *ctx,
+                 uint64_t *ref0, uint64_t *ref1);
+int gnttab_clone_frame_index(struct domain *d, mfn_t mfn);
+mfn_t gnttab_clone_frame_mfn(struct domain *d, unsigned int i);
+
+/* Event channel helper (common/event_channel.c). */
+int evtchn_clone(struct domain *p, struct domain *c);
+
+void clone_domain_kill(struct domain *d);
+void clone_domain_destroy(struct domain *d);
+struct clone_domain *clone_domain_get(struct domain *d);
+
+/* Arch hooks (arch/x86/pv/clone.c). */
+struct xen_arch_domainconfig;
+void arch_clone_domain_config(const struct domain *parent,
+                              struct xen_arch_domainconfig *config);
+int arch_clone_check(struct domain *parent);
+int arch_clone_child(struct domain *parent, struct domain *child,
+                     const struct clone_args *args, struct clone_result *res);
+int arch_clone_cow_fault(unsigned long addr, struct cpu_user_regs *regs);
+
+#else
+
+static inline void clone_domain_kill(struct domain *d) {}
+static inline void clone_domain_destroy(struct domain *d) {}
+
+#endif /* CONFIG_CLONE */
+
+#endif /* __XEN_CLONE_H__ */

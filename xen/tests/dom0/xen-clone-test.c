@@ -1,0 +1,313 @@
+/* xen-clone-test: Dom0 driver of the clone_op hypercall, for the tests. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xenctrl.h>
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: xen-clone-test COMMAND [ARGS]\n"
+            "\n"
+            "Drive the clone_op hypercall through libxenctrl (tests only).\n"
+            "\n"
+            "  args                      TAP: argument checks without a guest\n"
+            "  badargs DOMID             TAP: argument checks on a clonable\n"
+            "                            guest DOMID (its policy is changed)\n"
+            "  service DOMID             TAP: register a ring, clone DOMID\n"
+            "                            (2 children), read the ring, and\n"
+            "                            unregister (destroys the children)\n"
+            "  info DOMID                print the domain's clone info\n"
+            "  policy DOMID ENABLED MAX  set the clone policy\n"
+            "  clone DOMID N [paused]    clone DOMID into N children and\n"
+            "                            print their domids, one a line\n"
+            "  complete DOMID STATUS     complete a child (STATUS 0 or <0)\n"
+            "  register NR_FRAMES        register Dom0 as the clone service\n"
+            "  unregister                unregister the clone service\n"
+            "\n"
+            "Exit status: 0 on success, 1 on a failed call (the error is\n"
+            "printed), 2 on bad usage.\n");
+}
+
+static int failures, count;
+
+static void check(int cond, const char *name)
+{
+    count++;
+    if (!cond)
+        failures++;
+    printf("%sok %d - %s\n", cond ? "" : "not ", count, name);
+}
+
+/* check that rc is -1 with errno err. */
+static void check_err(int rc, int err, const char *name)
+{
+    int e = errno;
+
+    count++;
+    if (rc == -1 && e == err) {
+        printf("ok %d - %s\n", count, name);
+        return;
+    }
+    failures++;
+    printf("not ok %d - %s\n# got rc %d errno %d (%s), want errno %d (%s)\n",
+           count, name, rc, rc == -1 ? e : 0, rc == -1 ? strerror(e) : "-", err,
+           strerror(err));
+}
+
+static int cmd_args(xc_interface *xch)
+{
+    xen_clone_info_t info;
+    xen_clone_register_t reg;
+    xen_clone_policy_t pol;
+    xen_clone_complete_t comp;
+    xen_clone_reset_t rst;
+    uint64_t frames[XEN_CLONE_RING_MAX_FRAMES];
+    uint32_t kids[2];
+    struct xen_clone_ring *ring;
+    int rc;
+
+    rc = xc_clone_get_info(xch, DOMID_SELF, &info);
+    check(rc == 0 && info.domid == 0, "get_info(DOMID_SELF) works in Dom0");
+    check(info.version == XEN_CLONE_INTERFACE_VERSION,
+          "get_info reports interface version 1");
+    check(info.parent == DOMID_INVALID && !(info.flags & XEN_CLONE_INFO_CHILD),
+          "Dom0 is not a clone");
+    check_err(xc_clone_get_info(xch, 0x7000, &info), ESRCH,
+              "get_info of a missing domain: ESRCH");
+    memset(&info, 0, sizeof(info));
+    info.pad = 1;
+    check_err(xc_clone_op_raw(xch, CLONEOP_get_info, &info, sizeof(info)),
+              EINVAL, "get_info with non-zero padding: EINVAL");
+    check_err(xc_clone_op_raw(xch, CLONEOP_get_info, NULL, 0), EFAULT,
+              "get_info with a NULL argument: EFAULT");
+    check_err(xc_clone_op_raw(xch, 99, NULL, 0), EOPNOTSUPP,
+              "unknown sub-op: EOPNOTSUPP");
+
+    memset(&reg, 0, sizeof(reg));
+    reg.version = 2;
+    reg.nr_frames = 1;
+    check_err(xc_clone_op_raw(xch, CLONEOP_register, &reg, sizeof(reg)), EINVAL,
+              "register with a wrong version: EINVAL");
+    check_err(xc_clone_register(xch, 0, frames), EINVAL,
+              "register 0 frames: EINVAL");
+    check_err(xc_clone_register(xch, XEN_CLONE_RING_MAX_FRAMES + 1, frames),
+              EINVAL, "register too many frames: EINVAL");
+    rc = xc_clone_register(xch, 2, frames);
+    check(rc == 0 && frames[0] && frames[1], "register 2 frames works");
+    check_err(xc_clone_register(xch, 1, frames), EBUSY,
+              "a second register: EBUSY");
+    rc = xc_clone_get_info(xch, DOMID_SELF, &info);
+    check(rc == 0 && (info.flags & XEN_CLONE_INFO_SERVICE),
+          "get_info shows a registered service");
+    ring = xc_clone_ring_map(xch, 2, frames);
+    check(ring != NULL, "the ring maps read/write from Dom0");
+    check(ring && ring->nr_ents == 128 && ring->prod == 0 && ring->cons == 0,
+          "an empty ring of 128 entries");
+    check_err(xc_clone_unregister(xch), EBUSY,
+              "unregister while the ring is mapped: EBUSY");
+    if (ring)
+        xc_clone_ring_unmap(xch, ring, 2);
+    check(xc_clone_unregister(xch) == 0, "unregister after unmapping works");
+    check_err(xc_clone_unregister(xch), ENOENT,
+              "unregister without a service: ENOENT");
+
+    memset(&pol, 0, sizeof(pol));
+    pol.domid = 0;
+    pol.pad = 1;
+    check_err(xc_clone_op_raw(xch, CLONEOP_set_policy, &pol, sizeof(pol)),
+              EINVAL, "set_policy with non-zero padding: EINVAL");
+    check_err(xc_clone_set_policy(xch, 0x7000, 1, 1), ESRCH,
+              "set_policy of a missing domain: ESRCH");
+    check_err(xc_clone_set_policy(xch, 0, 1, 70000), EINVAL,
+              "set_policy with max_clones > 65535: EINVAL");
+    pol.pad = 0;
+    pol.enabled = 2;
+    check_err(xc_clone_op_raw(xch, CLONEOP_set_policy, &pol, sizeof(pol)),
+              EINVAL, "set_policy with enabled = 2: EINVAL");
+
+    check_err(xc_clone(xch, 0x7000, 1, 0, kids), ESRCH,
+              "clone a missing domain: ESRCH");
+    check_err(xc_clone(xch, 0, 0, 0, kids), EINVAL, "clone 0 children: EINVAL");
+    check_err(xc_clone(xch, 0, XEN_CLONE_MAX_BATCH + 1, 0, kids), EINVAL,
+              "clone 65 children: EINVAL");
+    check_err(xc_clone(xch, 0, 1, 0x80, kids), EINVAL,
+              "clone with an unknown flag: EINVAL");
+    check_err(xc_clone(xch, 0, 1, 0, kids), EPERM,
+              "clone Dom0 (the control domain): EPERM");
+
+    check_err(xc_clone_complete(xch, 0x7000, 0), ESRCH,
+              "complete a missing domain: ESRCH");
+    check_err(xc_clone_complete(xch, 0, 0), ENOENT,
+              "complete Dom0 (not awaiting completion): ENOENT");
+    memset(&comp, 0, sizeof(comp));
+    comp.status = 1;
+    check_err(xc_clone_op_raw(xch, CLONEOP_complete, &comp, sizeof(comp)),
+              EINVAL, "complete with a positive status: EINVAL");
+    memset(&rst, 0, sizeof(rst));
+    rst.child = 0;
+    check_err(xc_clone_op_raw(xch, CLONEOP_reset, &rst, sizeof(rst)), EINVAL,
+              "reset Dom0 (not a child): EINVAL");
+
+    printf("1..%d\n", count);
+    return failures ? 1 : 0;
+}
+
+/* Checks on a real, clonable guest. */
+static int cmd_badargs(xc_interface *xch, uint32_t domid)
+{
+    xen_clone_op_t op;
+    xen_clone_info_t info;
+    uint32_t kids[4];
+
+    check(xc_clone_set_policy(xch, domid, 0, 4) == 0, "disable cloning");
+    check_err(xc_clone(xch, domid, 1, 0, kids), EPERM,
+              "clone with cloning disabled: EPERM");
+    check(xc_clone_set_policy(xch, domid, 1, 1) == 0,
+          "enable cloning, max_clones 1");
+    check_err(xc_clone(xch, domid, 2, 0, kids), E2BIG,
+              "clone 2 children beyond max_clones 1: E2BIG");
+    memset(&op, 0, sizeof(op));
+    op.parent = domid;
+    op.nr_children = 1;
+    op.child_list.p = (domid_t *)8; /* unmapped in Dom0 */
+    check_err(xc_clone_op_raw(xch, CLONEOP_clone, &op, sizeof(op)), EFAULT,
+              "clone with a bad child list: EFAULT");
+    check(xc_clone_get_info(xch, domid, &info) == 0 && info.nr_children == 0,
+          "no child was left behind");
+
+    printf("1..%d\n", count);
+    return failures ? 1 : 0;
+}
+
+/* The clone service's ring, and unregister failing pending children. */
+static int cmd_service(xc_interface *xch, uint32_t domid)
+{
+    uint64_t frames[1];
+    struct xen_clone_ring *ring;
+    uint32_t kids[2] = {0, 0};
+    unsigned int i;
+    int rc;
+
+    check(xc_clone_register(xch, 1, frames) == 0, "register a 1-page ring");
+    ring = xc_clone_ring_map(xch, 1, frames);
+    check(ring != NULL && ring->nr_ents == 64, "map it: 64 entries");
+    if (!ring)
+        return 1;
+    rc = xc_clone(xch, domid, 2, 0, kids);
+    check(rc == 0 && kids[0] && kids[1], "clone the guest into 2 children");
+    check(ring->prod == 2 && ring->cons == 0, "two notifications posted");
+    for (i = 0; i < 2 && i < ring->prod; i++) {
+        const struct xen_clone_notification *n = &ring->ent[i];
+
+        check(n->child == kids[i] && n->parent == domid && n->index == i &&
+                  !(n->flags & XEN_CLONE_NOTIFY_SELF),
+              "notification names parent, child, index; not a fork");
+        check(n->child_store_mfn && n->child_console_mfn &&
+                  n->child_store_mfn != n->child_console_mfn,
+              "notification has the child's private ring MFNs");
+    }
+    check(ring->prod < 2 ||
+              (ring->ent[1].id == ring->ent[0].id + 1 &&
+               ring->ent[0].child_store_mfn != ring->ent[1].child_store_mfn),
+          "ids increase; each child has its own xenstore ring");
+    ring->cons = ring->prod;
+    xc_clone_ring_unmap(xch, ring, 1);
+    check(xc_clone_unregister(xch) == 0,
+          "unregister with two children awaiting completion");
+    for (i = 0; i < 2; i++) {
+        xc_dominfo_t info;
+        int n = xc_domain_getinfo(xch, kids[i], 1, &info);
+
+        check(n != 1 || info.domid != kids[i] || info.dying,
+              "unregister destroyed the pending child");
+    }
+
+    printf("1..%d\n", count);
+    return failures ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    xc_interface *xch;
+    int rc = 0;
+
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+
+    xch = xc_interface_open(NULL, NULL, 0);
+    if (!xch) {
+        fprintf(stderr, "xen-clone-test: cannot open libxenctrl: %s\n",
+                strerror(errno));
+        return 1;
+    }
+
+    if (!strcmp(argv[1], "args") && argc == 2) {
+        rc = cmd_args(xch);
+    } else if (!strcmp(argv[1], "service") && argc == 3) {
+        rc = cmd_service(xch, strtoul(argv[2], NULL, 0));
+    } else if (!strcmp(argv[1], "badargs") && argc == 3) {
+        rc = cmd_badargs(xch, strtoul(argv[2], NULL, 0));
+    } else if (!strcmp(argv[1], "info") && argc == 3) {
+        xen_clone_info_t i;
+
+        if (xc_clone_get_info(xch, strtoul(argv[2], NULL, 0), &i)) {
+            fprintf(stderr, "xen-clone-test: info: %s\n", strerror(errno));
+            rc = 1;
+        } else {
+            printf("domid %u\nparent %u\nenabled %u\nmax_clones %u\n"
+                   "nr_children %u\ngeneration %u\nflags %#x\n"
+                   "cow_faults %" PRIu64 "\ncopied_pages %" PRIu64 "\n",
+                   i.domid, i.parent, i.enabled, i.max_clones, i.nr_children,
+                   i.generation, i.flags, i.nr_cow_faults, i.nr_copied_pages);
+        }
+    } else if (!strcmp(argv[1], "policy") && argc == 5) {
+        if (xc_clone_set_policy(xch, strtoul(argv[2], NULL, 0), atoi(argv[3]),
+                                strtoul(argv[4], NULL, 0))) {
+            fprintf(stderr, "xen-clone-test: policy: %s\n", strerror(errno));
+            rc = 1;
+        }
+    } else if (!strcmp(argv[1], "clone") && (argc == 4 || argc == 5)) {
+        uint32_t kids[XEN_CLONE_MAX_BATCH];
+        unsigned int n = strtoul(argv[3], NULL, 0), i;
+
+        if (n > XEN_CLONE_MAX_BATCH)
+            n = XEN_CLONE_MAX_BATCH + 1;
+        if (xc_clone(xch, strtoul(argv[2], NULL, 0), n,
+                     argc == 5 ? XEN_CLONE_FLAG_PAUSED : 0, kids)) {
+            fprintf(stderr, "xen-clone-test: clone: %s\n", strerror(errno));
+            rc = 1;
+        } else {
+            for (i = 0; i < n; i++)
+                printf("%u\n", kids[i]);
+        }
+    } else if (!strcmp(argv[1], "complete") && argc == 4) {
+        if (xc_clone_complete(xch, strtoul(argv[2], NULL, 0), atoi(argv[3]))) {
+            fprintf(stderr, "xen-clone-test: complete: %s\n", strerror(errno));
+            rc = 1;
+        }
+    } else if (!strcmp(argv[1], "register") && argc == 3) {
+        uint64_t frames[XEN_CLONE_RING_MAX_FRAMES];
+
+        if (xc_clone_register(xch, strtoul(argv[2], NULL, 0), frames)) {
+            fprintf(stderr, "xen-clone-test: register: %s\n", strerror(errno));
+            rc = 1;
+        }
+    } else if (!strcmp(argv[1], "unregister") && argc == 2) {
+        if (xc_clone_unregister(xch)) {
+            fprintf(stderr, "xen-clone-test: unregister: %s\n",
+                    strerror(errno));
+            rc = 1;
+        }
+    } else {
+        usage(stderr);
+        rc = 2;
+    }
+
+    xc_interface_close(xch);
+    return rc;
+}
