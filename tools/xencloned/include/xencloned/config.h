@@ -1,0 +1,49 @@
+/* config.h: xencloned's configuration file (GLib key file) and policies. */
+#ifndef XENCLONED_CONFIG_H
+#define XENCLONED_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <glib.h>
+
+#define CLONED_DEFAULT_MAX_CLONES 64
+#define CLONED_MAX_MAX_CLONES     65535
+#define CLONED_DEFAULT_RING_PAGES 1
+
+struct clone_policy {
+    bool enabled;
+    uint32_t max_clones; /* live direct children */
+};
+
+struct cloned_config {
+    struct clone_policy policy; /* for every new domain */
+    GHashTable *by_name;        /* domain name -> struct clone_policy * */
+    unsigned int ring_pages;    /* notification ring size, 1..8 pages */
+};
+
+/* Fill C with the defaults: enabled, max_clones 64, a one-page ring. */
+void config_init(struct cloned_config *c);
+
+/*
+ * Parse a key file held in DATA (LEN bytes) into C (initialised first).
+ * Unknown groups or keys and out-of-range values are errors.
+ * Returns 0, or -EINVAL with a message in *ERR (g_free it).
+ */
+int config_parse(const char *data, size_t len, struct cloned_config *c,
+                 char **err);
+
+/*
+ * Load the file PATH into C. A missing file gives the defaults unless
+ * MUST_EXIST. Returns 0, -ENOENT or -EINVAL with a message in *ERR.
+ */
+int config_load(const char *path, bool must_exist, struct cloned_config *c,
+                char **err);
+
+/* The policy for a new domain called NAME (NULL: no name known). */
+const struct clone_policy *config_policy_for(const struct cloned_config *c,
+                                             const char *name);
+
+void config_clear(struct cloned_config *c);
+
+#endif

@@ -1,0 +1,57 @@
+/* service.h: the clone service's handles and its registration with Xen. */
+#ifndef XENCLONED_SERVICE_H
+#define XENCLONED_SERVICE_H
+
+#include <stdbool.h>
+#include <xenctrl.h>
+#include <xenevtchn.h>
+#include <xenforeignmemory.h>
+#include <xenstore.h>
+
+#include "config.h"
+#include "ring.h"
+
+struct cloned_service {
+    xc_interface *xch;
+    xenevtchn_handle *xce;
+    xenforeignmemory_handle *fmem;
+    struct xs_handle *xsh;
+    const struct cloned_config *config;
+
+    bool registered;          /* CLONEOP_register succeeded */
+    void *ring_mem;           /* the mapped ring frames */
+    unsigned int ring_frames; /* how many */
+    struct cloned_ring ring;
+    evtchn_port_t virq_port; /* local port bound to VIRQ_CLONED */
+    bool virq_bound;
+
+    GHashTable *policy_seen; /* "domid:uuid" of domains given a policy */
+    unsigned long nr_completed, nr_failed;
+};
+
+/* Open the Xen handles. Returns 0 or a negative errno (logged). */
+int service_open(struct cloned_service *s, const struct cloned_config *c);
+
+/*
+ * Register the notification ring with Xen, map it, bind VIRQ_CLONED.
+ * Returns 0 or a negative errno (logged); -EBUSY: another service runs.
+ */
+int service_register(struct cloned_service *s);
+
+/* The file descriptor that becomes readable when VIRQ_CLONED fires. */
+int service_virq_fd(const struct cloned_service *s);
+
+/* Complete every child announced in the ring (without waiting). */
+void service_drain(struct cloned_service *s);
+
+/*
+ * Handle a VIRQ_CLONED: complete every child announced in the ring.
+ * Returns 0, or a negative errno if the service cannot go on.
+ */
+int service_handle_virq(struct cloned_service *s);
+
+/* Unbind, unmap and unregister (children still waiting are failed by Xen),
+ * then close the handles. Safe on a partly opened service. */
+void service_close(struct cloned_service *s);
+
+#endif

@@ -1,0 +1,129 @@
+/* child.c: complete one new child: XenStore copy, xenstored introduction
+ * (xenconsoled follows), CLONEOP_complete, unpause; fail it on any error. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+
+#include "xencloned/child.h"
+#include "xencloned/log.h"
+#include "xencloned/xsclone.h"
+
+/* The child's UUID as a string (Xen gave it a fresh one). */
+static int child_uuid(xc_interface *xch, unsigned int child, char **out)
+{
+    xc_domaininfo_t info;
+    const uint8_t *h = info.handle;
+
+    if (xc_domain_getinfolist(xch, child, 1, &info) != 1 ||
+        info.domain != child)
+        return -ESRCH;
+    *out = g_strdup_printf("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+                           "%02x%02x%02x%02x%02x%02x",
+                           h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8],
+                           h[9], h[10], h[11], h[12], h[13], h[14], h[15]);
+    return 0;
+}
+
+/* Read /local/domain/DOMID/LEAF; NULL (errno set) if absent. */
+static char *xs_get(struct xs_handle *xsh, unsigned int domid, const char *leaf)
+{
+    char *path = g_strdup_printf("/local/domain/%u/%s", domid, leaf);
+    char *v = xs_read(xsh, XBT_NULL, path, NULL);
+
+    g_free(path);
+    return v;
+}
+
+int child_complete(struct cloned_service *s,
+                   const struct xen_clone_notification *n)
+{
+    struct xsrewrite rw = {
+        .parent = n->parent,
+        .child = n->child,
+        .store_mfn = n->child_store_mfn,
+        .console_mfn = n->child_console_mfn,
+    };
+    char *pname = NULL, *pvm = NULL, *port_s = NULL, *uuid = NULL;
+    char *cname = NULL, *cvm = NULL;
+    const char *step = "reading the parent's name";
+    bool copied = false, introduced = false;
+    gint64 t0 = g_get_monotonic_time();
+    unsigned long port;
+    int rc;
+
+    pname = xs_get(s->xsh, n->parent, "name");
+    if (!pname) {
+        rc = errno ? -errno : -ENOENT;
+        goto fail;
+    }
+    pvm = xs_get(s->xsh, n->parent, "vm");
+    step = "reading the child's UUID";
+    rc = child_uuid(s->xch, n->child, &uuid);
+    if (rc)
+        goto fail;
+    cname = xspath_child_name(pname, n->child);
+    cvm = g_strdup_printf("/vm/%s", uuid);
+    rw.child_name = cname;
+    rw.child_uuid = uuid;
+    rw.parent_vm = pvm;
+    rw.child_vm = pvm ? cvm : NULL;
+
+    step = "copying XenStore";
+    copied = true;
+    rc = xsclone_domain(s->xsh, &rw);
+    if (rc)
+        goto fail;
+
+    step = "reading the child's store/port";
+    port_s = xs_get(s->xsh, n->child, "store/port");
+    if (!port_s) {
+        rc = errno ? -errno : -ENOENT;
+        goto fail;
+    }
+    port = strtoul(port_s, NULL, 10);
+    step = "introducing the child to xenstored";
+    if (!xs_introduce_domain(s->xsh, n->child, n->child_store_mfn, port)) {
+        rc = errno ? -errno : -EIO;
+        goto fail;
+    }
+    introduced = true;
+
+    step = "CLONEOP_complete";
+    if (xc_clone_complete(s->xch, n->child, 0) < 0) {
+        rc = -errno;
+        goto fail;
+    }
+    if (!(n->flags & XEN_CLONE_FLAG_PAUSED) &&
+        xc_domain_unpause(s->xch, n->child) < 0) {
+        /* Complete but not running: xl unpause can still start it. */
+        log_err("child %u (%s) is complete but unpausing it failed: %s",
+                n->child, cname, g_strerror(errno));
+        rc = -errno;
+        goto out;
+    }
+    log_info("child %u (%s) of %u complete%s in %" G_GINT64_FORMAT " us",
+             n->child, cname, n->parent,
+             n->flags & XEN_CLONE_FLAG_PAUSED ? ", left paused" : ", running",
+             g_get_monotonic_time() - t0);
+    rc = 0;
+    goto out;
+
+fail:
+    log_err("child %u of parent %u failed at %s: %s; Xen destroys it", n->child,
+            n->parent, step, g_strerror(-rc));
+    if (introduced)
+        xs_release_domain(s->xsh, n->child);
+    if (copied)
+        xsclone_remove(s->xsh, &rw);
+    if (xc_clone_complete(s->xch, n->child, rc < -32768 ? -EIO : rc) < 0)
+        log_err("reporting child %u's failure to Xen failed too: %s", n->child,
+                g_strerror(errno));
+out:
+    free(port_s);
+    free(pname);
+    free(pvm);
+    g_free(uuid);
+    g_free(cname);
+    g_free(cvm);
+    return rc;
+}

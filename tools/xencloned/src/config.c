@@ -1,0 +1,220 @@
+/* config.c: parse /etc/xen/xencloned.conf (GLib key file) with checks. */
+#include <errno.h>
+#include <string.h>
+
+#include "xencloned/config.h"
+
+#define POLICY_GROUP  "policy"
+#define NAMED_PREFIX  "policy:"
+#define SERVICE_GROUP "service"
+
+void config_init(struct cloned_config *c)
+{
+    c->policy.enabled = true;
+    c->policy.max_clones = CLONED_DEFAULT_MAX_CLONES;
+    c->by_name = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    c->ring_pages = CLONED_DEFAULT_RING_PAGES;
+}
+
+void config_clear(struct cloned_config *c)
+{
+    if (c->by_name)
+        g_hash_table_destroy(c->by_name);
+    c->by_name = NULL;
+}
+
+/* An integer key in [min, max]; absent keys keep *VAL. */
+static int get_uint(GKeyFile *kf, const char *group, const char *key,
+                    guint64 min, guint64 max, guint64 *val, char **err)
+{
+    GError *gerr = NULL;
+    gchar *s = g_key_file_get_value(kf, group, key, NULL);
+    int rc = 0;
+
+    if (!s)
+        goto out;
+    g_strstrip(s);
+    if (!g_ascii_string_to_unsigned(s, 10, min, max, val, &gerr)) {
+        *err = g_strdup_printf(
+            "[%s] %s: '%s' is not a number from %" G_GUINT64_FORMAT
+            " to %" G_GUINT64_FORMAT,
+            group, key, s, min, max);
+        g_error_free(gerr);
+        rc = -EINVAL;
+    }
+out:
+    g_free(s);
+    return rc;
+}
+
+static int get_bool(GKeyFile *kf, const char *group, const char *key, bool *val,
+                    char **err)
+{
+    gchar *s = g_key_file_get_value(kf, group, key, NULL);
+    int rc = 0;
+
+    if (!s)
+        goto out;
+    g_strstrip(s);
+    if (!strcmp(s, "true") || !strcmp(s, "yes") || !strcmp(s, "1"))
+        *val = true;
+    else if (!strcmp(s, "false") || !strcmp(s, "no") || !strcmp(s, "0"))
+        *val = false;
+    else {
+        *err = g_strdup_printf("[%s] %s: '%s' is not true or false", group, key,
+                               s);
+        rc = -EINVAL;
+    }
+out:
+    g_free(s);
+    return rc;
+}
+
+/* Every key of GROUP must be in ALLOWED (NULL-terminated). */
+static int check_keys(GKeyFile *kf, const char *group,
+                      const char *const *allowed, char **err)
+{
+    gchar **keys = g_key_file_get_keys(kf, group, NULL, NULL);
+    int rc = 0;
+
+    for (gchar **k = keys; k && *k; k++) {
+        if (!g_strv_contains(allowed, *k)) {
+            *err = g_strdup_printf("[%s]: unknown key '%s'", group, *k);
+            rc = -EINVAL;
+            break;
+        }
+    }
+    g_strfreev(keys);
+    return rc;
+}
+
+static int parse_policy(GKeyFile *kf, const char *group, struct clone_policy *p,
+                        char **err)
+{
+    static const char *const keys[] = {"enabled", "max_clones", NULL};
+    guint64 max = p->max_clones;
+    int rc;
+
+    rc = check_keys(kf, group, keys, err);
+    if (rc)
+        goto out;
+    rc = get_bool(kf, group, "enabled", &p->enabled, err);
+    if (rc)
+        goto out;
+    rc = get_uint(kf, group, "max_clones", 0, CLONED_MAX_MAX_CLONES, &max, err);
+    p->max_clones = max;
+out:
+    return rc;
+}
+
+static int parse_keyfile(GKeyFile *kf, struct cloned_config *c, char **err)
+{
+    static const char *const service_keys[] = {"ring_pages", NULL};
+    gchar **groups = g_key_file_get_groups(kf, NULL);
+    guint64 pages = c->ring_pages;
+    int rc = 0;
+
+    /* The default policy first: named policies start from it. */
+    if (g_key_file_has_group(kf, POLICY_GROUP)) {
+        rc = parse_policy(kf, POLICY_GROUP, &c->policy, err);
+        if (rc)
+            goto out;
+    }
+    for (gchar **g = groups; *g; g++) {
+        if (!strcmp(*g, POLICY_GROUP))
+            continue;
+        if (!strcmp(*g, SERVICE_GROUP)) {
+            rc = check_keys(kf, *g, service_keys, err);
+            if (!rc)
+                rc = get_uint(kf, *g, "ring_pages", 1, 8, &pages, err);
+            if (rc)
+                goto out;
+            c->ring_pages = pages;
+        } else if (g_str_has_prefix(*g, NAMED_PREFIX) &&
+                   (*g)[strlen(NAMED_PREFIX)] != '\0') {
+            struct clone_policy *p = g_new(struct clone_policy, 1);
+
+            *p = c->policy;
+            rc = parse_policy(kf, *g, p, err);
+            if (rc) {
+                g_free(p);
+                goto out;
+            }
+            g_hash_table_replace(c->by_name,
+                                 g_strdup(*g + strlen(NAMED_PREFIX)), p);
+        } else {
+            *err = g_strdup_printf("unknown group [%s] (expected [policy], "
+                                   "[policy:NAME] or [service])",
+                                   *g);
+            rc = -EINVAL;
+            goto out;
+        }
+    }
+out:
+    g_strfreev(groups);
+    return rc;
+}
+
+int config_parse(const char *data, size_t len, struct cloned_config *c,
+                 char **err)
+{
+    GKeyFile *kf = g_key_file_new();
+    GError *gerr = NULL;
+    int rc = 0;
+
+    *err = NULL;
+    config_init(c);
+    if (!g_key_file_load_from_data(kf, data, len, G_KEY_FILE_NONE, &gerr)) {
+        *err = g_strdup(gerr->message);
+        g_error_free(gerr);
+        rc = -EINVAL;
+        goto out;
+    }
+    rc = parse_keyfile(kf, c, err);
+out:
+    g_key_file_free(kf);
+    return rc;
+}
+
+int config_load(const char *path, bool must_exist, struct cloned_config *c,
+                char **err)
+{
+    GError *gerr = NULL;
+    gchar *data = NULL;
+    gsize len;
+    int rc = 0;
+
+    *err = NULL;
+    if (!g_file_get_contents(path, &data, &len, &gerr)) {
+        bool missing = g_error_matches(gerr, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+
+        config_init(c);
+        if (missing && !must_exist)
+            goto out;
+        *err = g_strdup(gerr->message);
+        rc = missing ? -ENOENT : -EINVAL;
+        goto out;
+    }
+    rc = config_parse(data, len, c, err);
+    if (rc) {
+        gchar *m = g_strdup_printf("%s: %s", path, *err);
+
+        g_free(*err);
+        *err = m;
+    }
+out:
+    if (gerr)
+        g_error_free(gerr);
+    g_free(data);
+    return rc;
+}
+
+const struct clone_policy *config_policy_for(const struct cloned_config *c,
+                                             const char *name)
+{
+    const struct clone_policy *p = NULL;
+
+    if (name)
+        p = g_hash_table_lookup(c->by_name, name);
+    return p ? p : &c->policy;
+}

@@ -1,0 +1,172 @@
+/* service.c: open the Xen handles, register the notification ring with
+ * Xen, map it (DOMID_XEN frames), bind VIRQ_CLONED; the VIRQ handler. */
+#include <errno.h>
+#include <inttypes.h>
+#include <sys/mman.h>
+
+#include "xencloned/child.h"
+#include "xencloned/log.h"
+#include "xencloned/service.h"
+
+int service_open(struct cloned_service *s, const struct cloned_config *c)
+{
+    int rc = 0;
+
+    *s = (struct cloned_service){.config = c};
+    s->policy_seen =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    s->xch = xc_interface_open(NULL, NULL, 0);
+    if (!s->xch) {
+        rc = -errno;
+        log_err("cannot open libxenctrl (is this Dom0 on Xen?): %s",
+                g_strerror(errno));
+        goto out;
+    }
+    s->xce = xenevtchn_open(NULL, 0);
+    if (!s->xce) {
+        rc = -errno;
+        log_err("cannot open the event channel device: %s", g_strerror(errno));
+        goto out;
+    }
+    s->fmem = xenforeignmemory_open(NULL, 0);
+    if (!s->fmem) {
+        rc = -errno;
+        log_err("cannot open the foreign memory device: %s", g_strerror(errno));
+        goto out;
+    }
+    s->xsh = xs_open(0);
+    if (!s->xsh) {
+        rc = -errno;
+        log_err("cannot connect to xenstored: %s", g_strerror(errno));
+        goto out;
+    }
+out:
+    return rc;
+}
+
+int service_register(struct cloned_service *s)
+{
+    uint64_t mfns[XEN_CLONE_RING_MAX_FRAMES];
+    xen_pfn_t pfns[XEN_CLONE_RING_MAX_FRAMES];
+    unsigned int n = s->config->ring_pages;
+    int rc, port;
+
+    if (xc_clone_register(s->xch, n, mfns) < 0) {
+        rc = -errno;
+        if (rc == -EBUSY)
+            log_err("another clone service is registered with Xen");
+        else if (rc == -ENOSYS)
+            log_err("this hypervisor has no clone_op (CLONEOP_register: "
+                    "ENOSYS): it is not a xen-clone build");
+        else
+            log_err("CLONEOP_register failed: %s", g_strerror(errno));
+        goto out;
+    }
+    s->registered = true;
+    for (unsigned int i = 0; i < n; i++)
+        pfns[i] = mfns[i];
+    s->ring_mem = xenforeignmemory_map(s->fmem, DOMID_XEN,
+                                       PROT_READ | PROT_WRITE, n, pfns, NULL);
+    if (!s->ring_mem) {
+        rc = -errno;
+        log_err("cannot map the notification ring: %s", g_strerror(errno));
+        goto out;
+    }
+    s->ring_frames = n;
+    rc = ring_attach(&s->ring, s->ring_mem, (size_t)n * XC_PAGE_SIZE);
+    if (rc) {
+        log_err("the notification ring's header is invalid (nr_ents %u)",
+                ((struct xen_clone_ring *)s->ring_mem)->nr_ents);
+        goto out;
+    }
+    port = xenevtchn_bind_virq(s->xce, VIRQ_CLONED);
+    if (port < 0) {
+        rc = -errno;
+        log_err("cannot bind VIRQ_CLONED: %s", g_strerror(errno));
+        goto out;
+    }
+    s->virq_port = port;
+    s->virq_bound = true;
+    log_info("registered: %u-page ring (%u entries), VIRQ_CLONED on port %d", n,
+             s->ring.nr_ents, port);
+    rc = 0;
+out:
+    return rc;
+}
+
+int service_virq_fd(const struct cloned_service *s)
+{
+    return xenevtchn_fd(s->xce);
+}
+
+void service_drain(struct cloned_service *s)
+{
+    struct xen_clone_notification n;
+    int got;
+
+    while ((got = ring_pop(&s->ring, &n)) > 0) {
+        log_debug("notification %u: parent %u child %u (k=%u) flags %#x "
+                  "store mfn %#" PRIx64 " console mfn %#" PRIx64,
+                  n.id, n.parent, n.child, n.index, n.flags, n.child_store_mfn,
+                  n.child_console_mfn);
+        if (child_complete(s, &n) == 0)
+            s->nr_completed++;
+        else
+            s->nr_failed++;
+    }
+    if (got < 0) {
+        log_err("the notification ring is corrupt (%u pending, %u entries): "
+                "dropping its contents",
+                ring_pending(&s->ring), s->ring.nr_ents);
+        ring_resync(&s->ring);
+    }
+}
+
+int service_handle_virq(struct cloned_service *s)
+{
+    xenevtchn_port_or_error_t port;
+    int rc = 0;
+
+    port = xenevtchn_pending(s->xce);
+    if (port < 0) {
+        rc = -errno;
+        log_err("reading the event channel failed: %s", g_strerror(errno));
+        goto out;
+    }
+    /* Unmask first: a notification after the ring is drained is not lost. */
+    xenevtchn_unmask(s->xce, port);
+    if ((evtchn_port_t)port != s->virq_port) {
+        log_warn("event on unexpected port %d", port);
+        goto out;
+    }
+    service_drain(s);
+out:
+    return rc;
+}
+
+void service_close(struct cloned_service *s)
+{
+    if (s->virq_bound)
+        xenevtchn_unbind(s->xce, s->virq_port);
+    if (s->ring_mem)
+        xenforeignmemory_unmap(s->fmem, s->ring_mem, s->ring_frames);
+    if (s->registered) {
+        if (xc_clone_unregister(s->xch) < 0)
+            log_err("CLONEOP_unregister failed: %s", g_strerror(errno));
+        else
+            log_info("unregistered from Xen (%lu children completed, %lu "
+                     "failed)",
+                     s->nr_completed, s->nr_failed);
+    }
+    if (s->xsh)
+        xs_close(s->xsh);
+    if (s->fmem)
+        xenforeignmemory_close(s->fmem);
+    if (s->xce)
+        xenevtchn_close(s->xce);
+    if (s->xch)
+        xc_interface_close(s->xch);
+    if (s->policy_seen)
+        g_hash_table_destroy(s->policy_seen);
+    *s = (struct cloned_service){0};
+}

@@ -1,0 +1,99 @@
+/* test-config.c: host tests of xencloned.conf parsing. */
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "xencloned/config.h"
+#include "tap.h"
+
+/* Parse TEXT; return the status and keep *ERR's message. */
+static int parse(const char *text, struct cloned_config *c, char **err)
+{
+    return config_parse(text, strlen(text), c, err);
+}
+
+static void bad(const char *text, const char *want_in_msg, const char *name)
+{
+    struct cloned_config c;
+    char *err = NULL;
+    int rc = parse(text, &c, &err);
+
+    if (is_int(rc, -EINVAL, name))
+        ok(err && strstr(err, want_in_msg), "  the message names '%s'",
+           want_in_msg);
+    else
+        ok(0, "  (message not checked)");
+    if (err)
+        printf("#   message: %s\n", err);
+    g_free(err);
+    config_clear(&c);
+}
+
+int main(void)
+{
+    struct cloned_config c;
+    const struct clone_policy *p;
+    char *err = NULL, path[] = "/tmp/xencloned-test-XXXXXX";
+    int fd;
+
+    plan(38);
+
+    is_int(parse("", &c, &err), 0, "an empty file is fine");
+    ok(c.policy.enabled, "default: enabled");
+    is_int(c.policy.max_clones, 64, "default: max_clones 64");
+    is_int(c.ring_pages, 1, "default: one ring page");
+    config_clear(&c);
+
+    is_int(parse("# comment\n[policy]\nenabled=false\nmax_clones=5\n"
+                 "[service]\nring_pages=4\n"
+                 "[policy:counter]\nenabled=true\n"
+                 "[policy:solo]\nmax_clones=0\n",
+                 &c, &err),
+           0, "a full file");
+    ok(!c.policy.enabled, "[policy] enabled=false");
+    is_int(c.policy.max_clones, 5, "[policy] max_clones=5");
+    is_int(c.ring_pages, 4, "[service] ring_pages=4");
+    p = config_policy_for(&c, "counter");
+    ok(p->enabled, "[policy:counter] enabled");
+    is_int(p->max_clones, 5, "[policy:counter] inherits max_clones 5");
+    p = config_policy_for(&c, "solo");
+    ok(!p->enabled, "[policy:solo] inherits enabled=false");
+    is_int(p->max_clones, 0, "[policy:solo] max_clones=0");
+    p = config_policy_for(&c, "other");
+    ok(p == &c.policy, "other names get [policy]");
+    ok(config_policy_for(&c, NULL) == &c.policy, "no name gets [policy]");
+    config_clear(&c);
+
+    is_int(parse("[policy]\nenabled = yes \nmax_clones = 65535\n", &c, &err), 0,
+           "spaces, 'yes' and the largest max_clones");
+    ok(c.policy.enabled && c.policy.max_clones == 65535, "  are read");
+    config_clear(&c);
+
+    bad("[policy]\nenabled=maybe\n", "enabled", "a bad boolean");
+    bad("[policy]\nmax_clones=65536\n", "max_clones", "max_clones too large");
+    bad("[policy]\nmax_clones=-1\n", "max_clones", "a negative max_clones");
+    bad("[policy]\nmax_clones=ten\n", "max_clones", "max_clones not a number");
+    bad("[policy]\nmax_kids=3\n", "max_kids", "an unknown key");
+    bad("[service]\nring_pages=9\n", "ring_pages", "too many ring pages");
+    bad("[policies]\n", "policies", "an unknown group");
+    bad("[policy:]\n", "policy:", "a named policy without a name");
+    bad("enabled=true\n", "", "a key outside any group");
+
+    /* Files. */
+    is_int(config_load("/nonexistent/xencloned.conf", false, &c, &err), 0,
+           "a missing default file gives the defaults");
+    config_clear(&c);
+    is_int(config_load("/nonexistent/xencloned.conf", true, &c, &err), -ENOENT,
+           "a missing file given on the command line is an error");
+    g_free(err);
+    config_clear(&c);
+    fd = mkstemp(path);
+    if (write(fd, "[policy]\nmax_clones=7\n", 22) != 22)
+        return 1;
+    close(fd);
+    is_int(config_load(path, true, &c, &err), 0, "a file is loaded");
+    is_int(c.policy.max_clones, 7, "  and its values are used");
+    config_clear(&c);
+    unlink(path);
+    return done_testing();
+}

@@ -1,0 +1,47 @@
+# lib.sh: helpers for xencloned's nested scenarios (busybox sh; needs tap.sh).
+# Installed in Dom0 as /usr/lib/xen-clone/xencloned.sh.
+
+# The counter guest: from the run's /test dir if a developer put one there,
+# else the image minios-guest installs.
+COUNTER_IMAGE=/usr/lib/minios-guest/counter
+[ -f /test/counter ] && COUNTER_IMAGE=/test/counter
+
+# counter_create NAME [KEY=VALUE...]: a 16 MB counter guest called NAME.
+counter_create() {
+    _name=$1; shift
+    cat >"/tmp/$_name.cfg" <<CFG
+name = "$_name"
+type = "pv"
+kernel = "$COUNTER_IMAGE"
+memory = 16
+vcpus = 1
+on_poweroff = "preserve"
+on_crash = "preserve"
+CFG
+    xl create "/tmp/$_name.cfg" "$@"
+}
+
+# last_count NAME DOMID: the last k of NAME's "counter DOMID: k" lines.
+last_count() {
+    grep -E "^counter $2: [0-9]+" "$CONSOLE_DIR/guest-$1.log" 2>/dev/null |
+        tail -n 1 | sed 's/.*: //'
+}
+
+# count_reaches NAME DOMID K: NAME has printed "counter DOMID: k", k >= K.
+count_reaches() {
+    _k=$(last_count "$1" "$2")
+    [ -n "$_k" ] && [ "$_k" -ge "$3" ]
+}
+
+# destroy_gone NAME-OR-ID: destroy it and wait until it is gone.
+destroy_gone() { xl destroy "$1" >/dev/null 2>&1; wait_gone 30 "$1"; }
+
+# wait_free SECONDS N: until Xen's free pages are back to N.
+_free_is() { [ "$(free_pages)" = "$1" ]; }
+wait_free() { wait_for "$1" _free_is "$2"; }
+
+# restart_xencloned [ARGS...]: stop the running daemon, start one with ARGS.
+restart_xencloned() {
+    /etc/xen-clone/init.d/50-xencloned stop &&
+        xencloned --pidfile /var/run/xencloned.pid "$@"
+}
