@@ -6,7 +6,7 @@
 . /usr/lib/xen-clone/tap.sh
 . /usr/lib/xen-clone/xencloned.sh
 
-[ -f "$COUNTER_IMAGE" ] || { echo "1..0 # SKIP no counter image ($COUNTER_IMAGE): minios-guest is not installed"; exit 0; }
+[ -f "$COUNTER_IMAGE" ] || { echo "Bail out! no counter image ($COUNTER_IMAGE): minios-guest is not installed"; exit 1; }
 plan 14
 
 # run CMD...: sets $out (stdout+stderr) and $st (exit status).
