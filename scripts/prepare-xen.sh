@@ -8,10 +8,10 @@ set -euo pipefail
 # Patch queues, applied in this order. Each has a `series` file.
 QUEUES=(xen/patches tools/xenstored-clone/patches)
 # Overlays: "repo-dir:tree-dir". Files are copied over the tree as they are.
-OVERLAYS=(xen:xen)
+OVERLAYS=(xen:xen xen/tools:tools)
 # Paths inside an overlay dir that are ours only and never reach the tree.
 OVERLAY_EXCLUDES=(--exclude=/patches --exclude=/tests --exclude=/README.md
-                  --exclude=/xen.kconfig --exclude='*.orig' --exclude='*~')
+                  --exclude=/xen.kconfig --exclude=/tools --exclude='*.orig' --exclude='*~')
 
 [ -e "$XEN_PRISTINE/.unpacked-$XEN_DEB_VERSION" ] ||
     die "no pristine Xen tree; run 'make xen' (it fetches the source first)"

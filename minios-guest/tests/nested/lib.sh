@@ -23,7 +23,3 @@ console_line() { grep -E -m1 -- "$2" "$CONSOLE_DIR/guest-$1.log" 2>/dev/null; }
 
 # destroy_wait NAME: destroy the domain and wait until it is gone.
 destroy_wait() { xl destroy "$1" >/dev/null 2>&1; wait_gone 30 "$1"; }
-
-# wait_free_pages SECONDS N: until Xen's free pages are back to N.
-_free_is() { [ "$(free_pages)" = "$1" ]; }
-wait_free_pages() { wait_for "$1" _free_is "$2"; }

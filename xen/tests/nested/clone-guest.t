@@ -4,6 +4,8 @@
 # back exactly once parent and children are destroyed, in either order.
 # run-in-dom0: timeout=600
 . /usr/lib/xen-clone/tap.sh
+# These scenarios are the clone service themselves: no xencloned.
+stop_xencloned
 
 T=/usr/lib/xen-clone/bin/xen-clone-test
 IMG=/usr/lib/minios-guest/counter
