@@ -6,6 +6,7 @@
 #include <minios/os.h>
 #include <minios/mm.h>
 #include <minios/app.h>
+#include <minios/clone.h>
 #include <minios/console.h>
 #include <minios/events.h>
 #include <minios/gnttab.h>
@@ -29,6 +30,9 @@ static char *argv[MAX_ARGS + 2];
 void exit(int status)
 {
     printf("exit %d\n", status);
+    /* A forked child ends like a process: its parent collects N. */
+    if (clone_is_child())
+        clone_exit(status);
     if (status == 0)
         poweroff();
     crash_domain();

@@ -29,6 +29,7 @@
 #include <xen/xmalloc.h>
 #include <xsm/xsm.h>
 #include <public/clone.h>
+#include <public/sched.h>
 
 static DEFINE_SPINLOCK(clone_lock);
 
@@ -60,6 +61,7 @@ struct clone_domain *clone_domain_get(struct domain *d)
     new->parent_id = DOMID_INVALID;
     INIT_LIST_HEAD(&new->children);
     INIT_LIST_HEAD(&new->sibling);
+    INIT_LIST_HEAD(&new->zombies);
 
     spin_lock(&clone_lock);
     if ( d->clone )
@@ -480,6 +482,7 @@ static void clone_link(struct clone_domain *pcd, struct clone_domain *ccd,
     ccd->parent = pcd;
     ccd->pending = true;
     ccd->fork_child = fork_child;
+    ccd->forked = fork_child;
     list_add_tail(&ccd->sibling, &pcd->children);
     pcd->nr_children++;
 }
@@ -607,7 +610,8 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, bool *wait)
             goto out;
         }
         children[made] = child;
-        if ( !clone_domain_get(child) )
+        if ( !clone_domain_get(child) ||
+             (self && !(child->clone->zombie = xzalloc(struct clone_zombie))) )
         {
             made++;
             rc = -ENOMEM;
@@ -679,6 +683,107 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, bool *wait)
     return rc;
 }
 
+/* CLONEOP_exit: the caller ends itself with a status for its parent. */
+static long clone_exit(XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct domain *d = current->domain;
+    struct xen_clone_exit e;
+    struct clone_domain *cd;
+    long rc;
+
+    if ( copy_from_guest(&e, arg, 1) )
+        return -EFAULT;
+    if ( e.pad )
+        return -EINVAL;
+
+    rc = xsm_clone_op(XSM_OTHER, d, CLONEOP_exit);
+    if ( rc )
+        return rc;
+
+    cd = clone_domain_get(d);
+    if ( !cd )
+        return -ENOMEM;
+
+    spin_lock(&clone_lock);
+    cd->exited = true;
+    cd->exit_status = e.status;
+    spin_unlock(&clone_lock);
+
+    return domain_shutdown(d, SHUTDOWN_poweroff);
+}
+
+/* CLONEOP_wait: collect one ended child of the caller; never blocks. */
+static long clone_wait(XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct domain *d = current->domain;
+    struct clone_domain *cd = d->clone, *ccd;
+    struct clone_zombie *z, *collected = NULL;
+    struct xen_clone_wait w;
+    long rc;
+
+    if ( copy_from_guest(&w, arg, 1) )
+        return -EFAULT;
+    if ( w.flags || w.pad )
+        return -EINVAL;
+
+    rc = xsm_clone_op(XSM_OTHER, d, CLONEOP_wait);
+    if ( rc )
+        return rc;
+
+    if ( !cd )
+        return -ECHILD;
+
+    rc = -ECHILD;
+    spin_lock(&clone_lock);
+
+    /* A live child that has shut down. */
+    list_for_each_entry ( ccd, &cd->children, sibling )
+    {
+        if ( w.child != DOMID_INVALID && ccd->d->domain_id != w.child )
+            continue;
+        rc = -EAGAIN;
+        if ( !ccd->d->is_shut_down )
+            continue;
+
+        w.child = ccd->d->domain_id;
+        w.flags = ccd->exited ? XEN_CLONE_WAIT_EXITED : 0;
+        w.status = ccd->exited ? ccd->exit_status : 0;
+        w.reason = ccd->d->shutdown_code;
+        list_del_init(&ccd->sibling);
+        cd->nr_children--;
+        ccd->parent = NULL;
+        collected = ccd->zombie;
+        ccd->zombie = NULL;
+        rc = 0;
+        break;
+    }
+
+    /* A forked child that is gone. */
+    if ( rc )
+        list_for_each_entry ( z, &cd->zombies, list )
+        {
+            if ( w.child != DOMID_INVALID && z->domid != w.child )
+                continue;
+            w.child = z->domid;
+            w.flags = z->flags;
+            w.status = z->status;
+            w.reason = z->reason;
+            list_del(&z->list);
+            cd->nr_zombies--;
+            collected = z;
+            rc = 0;
+            break;
+        }
+
+    spin_unlock(&clone_lock);
+    xfree(collected);
+
+    if ( !rc && __copy_to_guest(arg, &w, 1) )
+        rc = -EFAULT;
+
+    return rc;
+}
+
 long do_clone_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct domain *curr = current->domain;
@@ -742,6 +847,12 @@ long do_clone_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         return rc;
     }
 
+    case CLONEOP_exit:
+        return clone_exit(arg);
+
+    case CLONEOP_wait:
+        return clone_wait(arg);
+
     case CLONEOP_complete:
     case CLONEOP_clone:
         break;
@@ -789,6 +900,32 @@ void clone_domain_kill(struct domain *d)
 
         if ( cd->parent )
         {
+            struct clone_zombie *z = cd->zombie;
+
+            /* A forked child leaves its end for its parent to collect. */
+            if ( z )
+            {
+                z->domid = d->domain_id;
+                z->flags = XEN_CLONE_WAIT_GONE |
+                           (cd->exited ? XEN_CLONE_WAIT_EXITED : 0);
+                z->status = cd->exited ? cd->exit_status : 0;
+                z->reason = d->is_shut_down ? d->shutdown_code
+                                            : XEN_CLONE_WAIT_NO_REASON;
+                if ( cd->parent->nr_zombies >= XEN_CLONE_MAX_ZOMBIES )
+                {
+                    struct clone_zombie *old =
+                        list_first_entry(&cd->parent->zombies,
+                                         struct clone_zombie, list);
+
+                    list_del(&old->list);
+                    xfree(old);
+                    cd->parent->nr_zombies--;
+                }
+                list_add_tail(&z->list, &cd->parent->zombies);
+                cd->parent->nr_zombies++;
+                cd->zombie = NULL;
+            }
+
             list_del_init(&cd->sibling);
             cd->parent->nr_children--;
             cd->parent = NULL;
@@ -825,6 +962,16 @@ void clone_domain_destroy(struct domain *d)
         return;
 
     d->clone = NULL;
+    /* Nobody adds to the list once the domain is dead (clone_domain_kill). */
+    while ( !list_empty(&cd->zombies) )
+    {
+        struct clone_zombie *z = list_first_entry(&cd->zombies,
+                                                  struct clone_zombie, list);
+
+        list_del(&z->list);
+        xfree(z);
+    }
+    xfree(cd->zombie);
     vfree(cd->was_rw);
     xfree(cd);
 }

@@ -4,9 +4,10 @@
 
 #include "xencloned/config.h"
 
-#define POLICY_GROUP  "policy"
-#define NAMED_PREFIX  "policy:"
-#define SERVICE_GROUP "service"
+#define POLICY_GROUP   "policy"
+#define NAMED_PREFIX   "policy:"
+#define SERVICE_GROUP  "service"
+#define CHILDREN_GROUP "children"
 
 void config_init(struct cloned_config *c)
 {
@@ -14,6 +15,7 @@ void config_init(struct cloned_config *c)
     c->policy.max_clones = CLONED_DEFAULT_MAX_CLONES;
     c->by_name = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     c->ring_pages = CLONED_DEFAULT_RING_PAGES;
+    c->on_exit = ON_EXIT_DESTROY;
 }
 
 void config_clear(struct cloned_config *c)
@@ -107,6 +109,33 @@ out:
     return rc;
 }
 
+static int parse_children(GKeyFile *kf, struct cloned_config *c, char **err)
+{
+    static const char *const keys[] = {"on_exit", NULL};
+    gchar *s = NULL;
+    int rc;
+
+    rc = check_keys(kf, CHILDREN_GROUP, keys, err);
+    if (rc)
+        goto out;
+    s = g_key_file_get_value(kf, CHILDREN_GROUP, "on_exit", NULL);
+    if (!s)
+        goto out;
+    g_strstrip(s);
+    if (!strcmp(s, "destroy"))
+        c->on_exit = ON_EXIT_DESTROY;
+    else if (!strcmp(s, "preserve"))
+        c->on_exit = ON_EXIT_PRESERVE;
+    else {
+        *err = g_strdup_printf("[%s] on_exit: '%s' is not destroy or preserve",
+                               CHILDREN_GROUP, s);
+        rc = -EINVAL;
+    }
+out:
+    g_free(s);
+    return rc;
+}
+
 static int parse_keyfile(GKeyFile *kf, struct cloned_config *c, char **err)
 {
     static const char *const service_keys[] = {"ring_pages", NULL};
@@ -130,6 +159,10 @@ static int parse_keyfile(GKeyFile *kf, struct cloned_config *c, char **err)
             if (rc)
                 goto out;
             c->ring_pages = pages;
+        } else if (!strcmp(*g, CHILDREN_GROUP)) {
+            rc = parse_children(kf, c, err);
+            if (rc)
+                goto out;
         } else if (g_str_has_prefix(*g, NAMED_PREFIX) &&
                    (*g)[strlen(NAMED_PREFIX)] != '\0') {
             struct clone_policy *p = g_new(struct clone_policy, 1);
@@ -144,7 +177,7 @@ static int parse_keyfile(GKeyFile *kf, struct cloned_config *c, char **err)
                                  g_strdup(*g + strlen(NAMED_PREFIX)), p);
         } else {
             *err = g_strdup_printf("unknown group [%s] (expected [policy], "
-                                   "[policy:NAME] or [service])",
+                                   "[policy:NAME], [service] or [children])",
                                    *g);
             rc = -EINVAL;
             goto out;

@@ -6,6 +6,7 @@
 
 #include "xencloned/log.h"
 #include "xencloned/policy.h"
+#include "xencloned/reaper.h"
 
 #define SCAN_BATCH 256
 
@@ -105,6 +106,8 @@ void policy_handle_watches(struct cloned_service *s)
     }
     if (errno != EAGAIN)
         log_err("reading XenStore watches failed: %s", g_strerror(errno));
-    if (rescan)
+    if (rescan) {
         policy_scan(s);
+        reaper_scan(s);
+    }
 }

@@ -192,6 +192,52 @@ struct xen_clone_info {
 typedef struct xen_clone_info xen_clone_info_t;
 
 /*
+ * CLONEOP_exit: a domain ends itself with an exit status that its parent
+ * collects with CLONEOP_wait, like a process's _exit(). The domain shuts
+ * down (SHUTDOWN_poweroff); on success the call does not return to the
+ * caller. Allowed for the domain itself only (DOMID_SELF): any domain may
+ * call it, but only a clone's status reaches a parent.
+ */
+#define CLONEOP_exit        7
+struct xen_clone_exit {
+    int32_t status;             /* IN: any value, reported as it is */
+    uint32_t pad;               /* IN: 0 */
+};
+typedef struct xen_clone_exit xen_clone_exit_t;
+
+/*
+ * CLONEOP_wait: the calling domain collects one of its direct children
+ * that has ended: shut down (for any reason), or destroyed. It never
+ * blocks: poll it (a parent usually sleeps a few milliseconds between
+ * tries). A collected child is forgotten by its parent: it no longer
+ * counts against max_clones, and is never reported again.
+ *
+ * Xen keeps the end of a child created by the parent's own clone (fork)
+ * after the child is destroyed, until the parent collects it (up to
+ * XEN_CLONE_MAX_ZOMBIES per parent; beyond that the oldest are dropped).
+ * Children a control domain made (xl clone) are reported only while they
+ * exist, shut down.
+ *
+ * Errors: -ECHILD (no such child, or no children at all), -EAGAIN
+ * (children, but none has ended), -EINVAL (padding, flags).
+ */
+#define CLONEOP_wait        8
+#define XEN_CLONE_MAX_ZOMBIES   1024
+#define XEN_CLONE_WAIT_EXITED   (1U << 0) /* status is from CLONEOP_exit */
+#define XEN_CLONE_WAIT_GONE     (1U << 1) /* the child was destroyed */
+#define XEN_CLONE_WAIT_NO_REASON 0xffffffffU /* destroyed while running */
+struct xen_clone_wait {
+    domid_t child;              /* IN: a child, or DOMID_INVALID for any.
+                                   OUT: the child collected */
+    uint16_t flags;             /* IN: 0. OUT: XEN_CLONE_WAIT_* */
+    int32_t status;             /* OUT: CLONEOP_exit's status, else 0 */
+    uint32_t reason;            /* OUT: SHUTDOWN_* of its shutdown, or
+                                   XEN_CLONE_WAIT_NO_REASON */
+    uint32_t pad;               /* IN: 0 */
+};
+typedef struct xen_clone_wait xen_clone_wait_t;
+
+/*
  * The notification ring: nr_frames contiguous pages (as mapped by the
  * service), a header and a power-of-two array of entries. Xen produces
  * (writes ent[prod % nr_ents], then advances prod after a write barrier,

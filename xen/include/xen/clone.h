@@ -35,6 +35,16 @@ struct clone_domain {
     int fork_rc;
     bool cloning;                   /* a clone of this domain is running */
 
+    /* How a child ends, for its parent's CLONEOP_wait. */
+    bool forked;                    /* made by its parent's own clone */
+    bool exited;                    /* it called CLONEOP_exit */
+    int exit_status;
+    struct clone_zombie *zombie;    /* its end record, once it is gone */
+
+    /* A parent: forked children that are gone and not yet collected. */
+    struct list_head zombies;
+    unsigned int nr_zombies;
+
     /*
      * Memory (arch code). was_rw: PFNs that were mapped writable when
      * they became shared; a write fault on them copies the page.
@@ -43,6 +53,15 @@ struct clone_domain {
     unsigned long nr_pfns;
     unsigned long nr_cow_faults;
     unsigned long nr_copied_pages;
+};
+
+/* The end of a forked child that is gone, kept for its parent. */
+struct clone_zombie {
+    struct list_head list;
+    domid_t domid;
+    uint16_t flags;                 /* XEN_CLONE_WAIT_* */
+    int32_t status;
+    uint32_t reason;
 };
 
 /* What the arch code needs to build one child. */

@@ -64,6 +64,8 @@ static int cmd_args(xc_interface *xch)
     xen_clone_policy_t pol;
     xen_clone_complete_t comp;
     xen_clone_reset_t rst;
+    xen_clone_wait_t wt;
+    xen_clone_exit_t ex;
     uint64_t frames[XEN_CLONE_RING_MAX_FRAMES];
     uint32_t kids[2];
     struct xen_clone_ring *ring;
@@ -150,6 +152,27 @@ static int cmd_args(xc_interface *xch)
     rst.child = 0;
     check_err(xc_clone_op_raw(xch, CLONEOP_reset, &rst, sizeof(rst)), EINVAL,
               "reset Dom0 (not a child): EINVAL");
+
+    memset(&wt, 0, sizeof(wt));
+    wt.child = DOMID_INVALID;
+    check_err(xc_clone_op_raw(xch, CLONEOP_wait, &wt, sizeof(wt)), ECHILD,
+              "wait in Dom0 (no children): ECHILD");
+    wt.flags = 1;
+    check_err(xc_clone_op_raw(xch, CLONEOP_wait, &wt, sizeof(wt)), EINVAL,
+              "wait with flags set: EINVAL");
+    wt.flags = 0;
+    wt.pad = 1;
+    check_err(xc_clone_op_raw(xch, CLONEOP_wait, &wt, sizeof(wt)), EINVAL,
+              "wait with non-zero padding: EINVAL");
+    check_err(xc_clone_op_raw(xch, CLONEOP_wait, NULL, 0), EFAULT,
+              "wait with a NULL argument: EFAULT");
+    /* A valid CLONEOP_exit would shut Dom0 down: only bad ones here. */
+    memset(&ex, 0, sizeof(ex));
+    ex.pad = 1;
+    check_err(xc_clone_op_raw(xch, CLONEOP_exit, &ex, sizeof(ex)), EINVAL,
+              "exit with non-zero padding: EINVAL");
+    check_err(xc_clone_op_raw(xch, CLONEOP_exit, NULL, 0), EFAULT,
+              "exit with a NULL argument: EFAULT");
 
     printf("1..%d\n", count);
     return failures ? 1 : 0;

@@ -16,13 +16,21 @@ struct clone_policy {
     uint32_t max_clones; /* live direct children */
 };
 
-struct cloned_config {
-    struct clone_policy policy; /* for every new domain */
-    GHashTable *by_name;        /* domain name -> struct clone_policy * */
-    unsigned int ring_pages;    /* notification ring size, 1..8 pages */
+/* What happens to a clone once it has shut down ([children] on_exit). */
+enum cloned_on_exit {
+    ON_EXIT_DESTROY,  /* destroy it and remove its XenStore entries */
+    ON_EXIT_PRESERVE, /* leave it shut down, for xl list / xl destroy */
 };
 
-/* Fill C with the defaults: enabled, max_clones 64, a one-page ring. */
+struct cloned_config {
+    struct clone_policy policy;  /* for every new domain */
+    GHashTable *by_name;         /* domain name -> struct clone_policy * */
+    unsigned int ring_pages;     /* notification ring size, 1..8 pages */
+    enum cloned_on_exit on_exit; /* for clones that shut down */
+};
+
+/* Fill C with the defaults: enabled, max_clones 64, a one-page ring,
+ * ended clones destroyed. */
 void config_init(struct cloned_config *c);
 
 /*

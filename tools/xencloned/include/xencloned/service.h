@@ -26,7 +26,7 @@ struct cloned_service {
     bool virq_bound;
 
     GHashTable *policy_seen; /* "domid:uuid" of domains given a policy */
-    unsigned long nr_completed, nr_failed;
+    unsigned long nr_completed, nr_failed, nr_reaped;
 };
 
 /* Open the Xen handles. Returns 0 or a negative errno (logged). */

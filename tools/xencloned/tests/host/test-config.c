@@ -36,12 +36,18 @@ int main(void)
     char *err = NULL, path[] = "/tmp/xencloned-test-XXXXXX";
     int fd;
 
-    plan(38);
+    plan(43);
 
     is_int(parse("", &c, &err), 0, "an empty file is fine");
     ok(c.policy.enabled, "default: enabled");
     is_int(c.policy.max_clones, 64, "default: max_clones 64");
     is_int(c.ring_pages, 1, "default: one ring page");
+    is_int(c.on_exit, ON_EXIT_DESTROY, "default: ended clones are destroyed");
+    config_clear(&c);
+
+    is_int(parse("[children]\non_exit=preserve\n", &c, &err), 0,
+           "[children] on_exit=preserve");
+    is_int(c.on_exit, ON_EXIT_PRESERVE, "  is read");
     config_clear(&c);
 
     is_int(parse("# comment\n[policy]\nenabled=false\nmax_clones=5\n"
@@ -75,6 +81,7 @@ int main(void)
     bad("[policy]\nmax_clones=ten\n", "max_clones", "max_clones not a number");
     bad("[policy]\nmax_kids=3\n", "max_kids", "an unknown key");
     bad("[service]\nring_pages=9\n", "ring_pages", "too many ring pages");
+    bad("[children]\non_exit=keep\n", "on_exit", "a bad on_exit");
     bad("[policies]\n", "policies", "an unknown group");
     bad("[policy:]\n", "policy:", "a named policy without a name");
     bad("enabled=true\n", "", "a key outside any group");

@@ -1,0 +1,173 @@
+/* clonebad: hands clone_op every bad argument a guest can; all must fail. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <minios/app.h>
+#include <minios/clone.h>
+#include <minios/hypercall.h>
+#include <minios/mm.h>
+
+static unsigned int n, failed;
+
+/* One check: the call returned want (0 or a negative errno). */
+static void expect(long got, long want, const char *what)
+{
+    n++;
+    if (got == want) {
+        printf("clonebad: ok %u - %s\n", n, what);
+        return;
+    }
+    failed++;
+    printf("clonebad: not ok %u - %s: got %ld (%s), want %ld (%s)\n", n, what,
+           got, got < 0 ? strerror(-got) : "-", want,
+           want < 0 ? strerror(-want) : "-");
+}
+
+/* The number of live children Xen counts for us. */
+static long nr_children(void)
+{
+    struct xen_clone_info info = {.domid = DOMID_SELF};
+    long rc = hyp_clone_op(CLONEOP_get_info, &info);
+
+    return rc < 0 ? rc : (long)info.nr_children;
+}
+
+static long clone_raw(domid_t parent, uint32_t nr, uint16_t flags,
+                      domid_t *list)
+{
+    struct xen_clone_op op = {
+        .parent = parent, .flags = flags, .nr_children = nr};
+
+    set_xen_guest_handle(op.child_list, list);
+    return hyp_clone_op(CLONEOP_clone, &op);
+}
+
+static int usage(const char *bad)
+{
+    printf("clonebad: bad argument '%s'\n", bad);
+    printf("usage: clonebad [other=DOMID]   (a domain to try to clone: "
+           "EPERM)\n");
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    /* Unmapped (above RAM) and Xen-owned (the M2P) guest addresses. */
+    void *unmapped = (void *)0x00007f0000000000UL;
+    domid_t *xen_ro = (domid_t *)MACH2PHYS_VIRT_START;
+    unsigned long other = 0;
+    domid_t kids[XEN_CLONE_MAX_BATCH];
+    struct xen_clone_register reg = {0};
+    struct xen_clone_complete comp = {0};
+    struct xen_clone_reset rst = {0};
+    struct xen_clone_policy pol = {0};
+    struct xen_clone_info info = {0};
+    struct xen_clone_wait w = {0};
+    struct xen_clone_exit ex = {0};
+    struct multicall_entry mc = {0};
+    const char *v;
+
+    for (int i = 1; i < argc; i++) {
+        if (!arg_value(argv[i], "other", &v) || parse_ulong(v, &other) < 0 ||
+            other == 0 || other >= DOMID_FIRST_RESERVED)
+            return usage(argv[i]);
+    }
+
+    /* Unknown sub-ops and missing arguments. */
+    expect(hyp_clone_op(9, NULL), -EOPNOTSUPP, "unknown sub-op 9");
+    expect(hyp_clone_op(0xffffffffU, NULL), -EOPNOTSUPP,
+           "unknown sub-op 0xffffffff");
+    /* (Our page 0 is mapped: NULL is a valid address here, so the bad
+     * addresses are an unmapped one and one inside Xen.) */
+    expect(hyp_clone_op(CLONEOP_clone, unmapped), -EFAULT,
+           "clone(unmapped argument)");
+    expect(hyp_clone_op(CLONEOP_clone, (void *)0xffff830000000000UL), -EFAULT,
+           "clone(argument inside Xen)");
+    expect(hyp_clone_op(CLONEOP_get_info, unmapped), -EFAULT,
+           "get_info(unmapped argument)");
+    expect(hyp_clone_op(CLONEOP_wait, unmapped), -EFAULT,
+           "wait(unmapped argument)");
+    expect(hyp_clone_op(CLONEOP_exit, unmapped), -EFAULT,
+           "exit(unmapped argument)");
+    expect(hyp_clone_op(CLONEOP_complete, unmapped), -EFAULT,
+           "complete(unmapped argument)");
+
+    /* The control domain's sub-ops. */
+    reg.version = XEN_CLONE_INTERFACE_VERSION;
+    reg.nr_frames = 1;
+    expect(hyp_clone_op(CLONEOP_register, &reg), -EPERM,
+           "register a clone service");
+    expect(hyp_clone_op(CLONEOP_unregister, NULL), -EPERM,
+           "unregister the clone service");
+    comp.child = 0;
+    expect(hyp_clone_op(CLONEOP_complete, &comp), -EPERM, "complete Dom0");
+    comp.child = getpid();
+    expect(hyp_clone_op(CLONEOP_complete, &comp), -EPERM, "complete itself");
+    pol.domid = getpid();
+    pol.enabled = 1;
+    pol.max_clones = 65535;
+    expect(hyp_clone_op(CLONEOP_set_policy, &pol), -EPERM,
+           "raise its own max_clones");
+    rst.child = getpid();
+    expect(hyp_clone_op(CLONEOP_reset, &rst), -EPERM, "reset itself");
+    info.domid = 0;
+    expect(hyp_clone_op(CLONEOP_get_info, &info), -EPERM, "get_info of Dom0");
+
+    /* Cloning someone else. */
+    expect(clone_raw(0, 1, 0, kids), -EPERM, "clone Dom0");
+    if (other)
+        expect(clone_raw(other, 1, 0, kids), -EPERM, "clone another guest");
+    expect(clone_raw(DOMID_XEN, 1, 0, kids), -ESRCH, "clone DOMID_XEN");
+    expect(clone_raw(DOMID_FIRST_RESERVED - 1, 1, 0, kids), -ESRCH,
+           "clone a domain that does not exist");
+
+    /* Bad clones of itself: none may leave a child behind. */
+    expect(clone_raw(DOMID_SELF, 0, 0, kids), -EINVAL, "clone 0 children");
+    expect(clone_raw(DOMID_SELF, XEN_CLONE_MAX_BATCH + 1, 0, kids), -EINVAL,
+           "clone 65 children");
+    expect(clone_raw(DOMID_SELF, 0xffffffffU, 0, kids), -EINVAL,
+           "clone 4294967295 children");
+    expect(clone_raw(DOMID_SELF, 1, 0x8000, kids), -EINVAL,
+           "clone with an unknown flag");
+    expect(clone_raw(DOMID_SELF, 4, 0, unmapped), -EFAULT,
+           "clone into an unmapped child list");
+    expect(clone_raw(DOMID_SELF, 1, 0, (domid_t *)0xffff800000000000UL),
+           -EFAULT, "clone into a child list inside Xen");
+    expect(clone_raw(DOMID_SELF, 2, 0, xen_ro), -EFAULT,
+           "clone into a read-only child list (the M2P)");
+    expect(nr_children(), 0, "no child was left behind by any of them");
+
+    /* exit and wait. */
+    ex.pad = 1;
+    expect(hyp_clone_op(CLONEOP_exit, &ex), -EINVAL,
+           "exit with non-zero padding");
+    w.child = DOMID_INVALID;
+    expect(hyp_clone_op(CLONEOP_wait, &w), -ECHILD, "wait without children");
+    w.flags = 1;
+    expect(hyp_clone_op(CLONEOP_wait, &w), -EINVAL, "wait with flags");
+    w.flags = 0;
+    w.pad = 7;
+    expect(hyp_clone_op(CLONEOP_wait, &w), -EINVAL,
+           "wait with non-zero padding");
+    w.pad = 0;
+    w.child = 0;
+    expect(hyp_clone_op(CLONEOP_wait, &w), -ECHILD, "wait for Dom0");
+
+    /* clone_op from inside a multicall. */
+    mc.op = __HYPERVISOR_clone_op;
+    mc.args[0] = CLONEOP_get_info;
+    mc.args[1] = (unsigned long)&info;
+    info.domid = DOMID_SELF;
+    expect(HC(__HYPERVISOR_multicall, &mc, 1, 0, 0, 0), 0,
+           "a multicall holding clone_op is carried out");
+    expect((long)mc.result, -EOPNOTSUPP, "  and clone_op in it is refused");
+
+    /* Still alive, and cloning still works afterwards. */
+    expect(nr_children(), 0, "get_info still answers");
+    if (failed)
+        printf("clonebad: %u of %u checks failed\n", failed, n);
+    else
+        printf("clonebad: all %u checks passed\n", n);
+    return failed ? 1 : 0;
+}
