@@ -46,6 +46,32 @@ static struct {
 
 static domid_t clone_domid_rover;
 
+/*
+ * Is a clone service there to complete children? It is registered, and
+ * its ring is mapped: a daemon that died (even by SIGKILL) unmapped it,
+ * and children announced on its ring would wait forever. clone_lock held.
+ */
+static bool service_alive(void)
+{
+    unsigned int i;
+
+    ASSERT(spin_is_locked(&clone_lock));
+
+    if ( !service.owner )
+        return false;
+    for ( i = 0; i < service.nr_frames; i++ )
+    {
+        const struct page_info *pg =
+            virt_to_page((char *)service.ring + i * PAGE_SIZE);
+
+        /* The allocation reference, plus one per mapping. */
+        if ( (pg->count_info & PGC_count_mask) > 1 )
+            return true;
+    }
+
+    return false;
+}
+
 struct clone_domain *clone_domain_get(struct domain *d)
 {
     struct clone_domain *cd = d->clone, *new;
@@ -71,6 +97,23 @@ struct clone_domain *clone_domain_get(struct domain *d)
     spin_unlock(&clone_lock);
 
     return d->clone;
+}
+
+/*
+ * vCPU 0 of d got its first context: for a PV domU built by the toolstack,
+ * %rsi is the virtual address of start_info. Clones inherit it instead.
+ */
+void clone_note_start_info(struct domain *d, unsigned long va)
+{
+    struct clone_domain *cd;
+
+    if ( is_hardware_domain(d) || is_control_domain(d) ||
+         (d->clone && d->clone->parent_id != DOMID_INVALID) )
+        return;
+
+    cd = clone_domain_get(d);
+    if ( cd )
+        cd->start_info_va = va;
 }
 
 static unsigned int ring_nr_ents(unsigned int nr_frames)
@@ -129,11 +172,22 @@ static long clone_register(XEN_GUEST_HANDLE_PARAM(void) arg)
         clear_page((char *)ring + i * PAGE_SIZE);
     ring->nr_ents = ring_nr_ents(reg.nr_frames);
 
+    /* Share the frames before the service is published (and can go). */
+    for ( i = 0; i < (1U << order); i++ )
+    {
+        struct page_info *pg = virt_to_page((char *)ring + i * PAGE_SIZE);
+
+        share_xen_page_with_privileged_guests(pg, SHARE_rw);
+        if ( i < XEN_CLONE_RING_MAX_FRAMES )
+            reg.frames[i] = i < reg.nr_frames ? mfn_x(page_to_mfn(pg)) : 0;
+    }
+
     spin_lock(&clone_lock);
     if ( service.owner )
     {
+        /* Nobody was told of these frames: nobody maps them. */
+        ring_free(ring, order);
         spin_unlock(&clone_lock);
-        free_xenheap_pages(ring, order);
         return -EBUSY;
     }
     service.owner = current->domain;
@@ -144,18 +198,20 @@ static long clone_register(XEN_GUEST_HANDLE_PARAM(void) arg)
     service.reserved = 0;
     spin_unlock(&clone_lock);
 
-    for ( i = 0; i < (1U << order); i++ )
-    {
-        struct page_info *pg = virt_to_page((char *)ring + i * PAGE_SIZE);
-
-        share_xen_page_with_privileged_guests(pg, SHARE_rw);
-        if ( i < XEN_CLONE_RING_MAX_FRAMES )
-            reg.frames[i] = i < reg.nr_frames ? mfn_x(page_to_mfn(pg)) : 0;
-    }
-
     rc = 0;
     if ( __copy_to_guest(arg, &reg, 1) )
+    {
+        /* The caller cannot learn the frames: take the registration back. */
         rc = -EFAULT;
+        spin_lock(&clone_lock);
+        if ( service.ring == ring && !service.reserved &&
+             !ring_free(ring, order) )
+        {
+            service.owner = NULL;
+            service.ring = NULL;
+        }
+        spin_unlock(&clone_lock);
+    }
 
     return rc;
 }
@@ -344,12 +400,13 @@ static long clone_get_info(XEN_GUEST_HANDLE_PARAM(void) arg)
         info.generation = cd->generation;
         info.nr_cow_faults = cd->nr_cow_faults;
         info.nr_copied_pages = cd->nr_copied_pages;
+        info.nr_resets = cd->nr_resets;
         if ( cd->parent_id != DOMID_INVALID )
             info.flags |= XEN_CLONE_INFO_CHILD;
         if ( cd->pending )
             info.flags |= XEN_CLONE_INFO_PENDING;
     }
-    if ( service.owner )
+    if ( service_alive() )
         info.flags |= XEN_CLONE_INFO_SERVICE;
     spin_unlock(&clone_lock);
 
@@ -393,6 +450,75 @@ static long clone_complete(XEN_GUEST_HANDLE_PARAM(void) arg)
 
     if ( !rc && c.status )
         clone_destroy_child(d);
+
+ out:
+    rcu_unlock_domain(d);
+    return rc;
+}
+
+/*
+ * CLONEOP_reset (caller holds the domctl lock): the child's memory becomes
+ * its parent's current memory again and its vCPU what it was at birth.
+ */
+static long clone_reset(XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct xen_clone_reset r;
+    struct clone_domain *cd;
+    struct domain *d, *parent = NULL;
+    long rc;
+
+    if ( copy_from_guest(&r, arg, 1) )
+        return -EFAULT;
+    if ( r.pad[0] || r.pad[1] || r.pad[2] )
+        return -EINVAL;
+
+    d = rcu_lock_domain_by_id(r.child);
+    if ( !d )
+        return -ESRCH;
+
+    rc = xsm_clone_op(XSM_OTHER, d, CLONEOP_reset);
+    if ( rc )
+        goto out;
+
+    rc = -EINVAL;
+    cd = d->clone;
+    if ( !cd || cd->parent_id == DOMID_INVALID )
+        goto out;
+
+    /*
+     * The parent must still be there, the child complete, and not in the
+     * middle of a fork of its own (its vCPU waits for its children).
+     */
+    rc = -EBUSY;
+    spin_lock(&clone_lock);
+    if ( cd->parent && !cd->pending && !cd->cloning &&
+         cd->fork_state != FORK_WAIT && !d->is_dying &&
+         !cd->parent->d->is_dying && get_domain(cd->parent->d) )
+        parent = cd->parent->d;
+    spin_unlock(&clone_lock);
+    if ( !parent )
+        goto out;
+
+    domain_pause(d);
+    domain_pause(parent);
+    rc = arch_clone_reset(parent, d);
+    domain_unpause(parent);
+    if ( !rc )
+    {
+        /* Back to birth: no exit recorded, no fork result pending. */
+        spin_lock(&clone_lock);
+        cd->exited = false;
+        cd->exit_status = 0;
+        cd->fork_state = FORK_IDLE;
+        cd->fork_waiting = 0;
+        cd->fork_rc = 0;
+        spin_unlock(&clone_lock);
+        /* A child that had crashed or exited runs again. */
+        if ( d->is_shutting_down )
+            domain_resume(d);
+    }
+    domain_unpause(d);
+    put_domain(parent);
 
  out:
     rcu_unlock_domain(d);
@@ -571,7 +697,7 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, bool *wait)
         goto out;
 
     spin_lock(&clone_lock);
-    has_service = service.owner != NULL;
+    has_service = service_alive();
     if ( pcd->cloning )
         rc = -EBUSY;
     else if ( self && !has_service )
@@ -827,32 +953,13 @@ long do_clone_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     case CLONEOP_get_info:
         return clone_get_info(arg);
 
-    case CLONEOP_reset:
-    {
-        struct xen_clone_reset r;
-        struct domain *d;
-
-        if ( copy_from_guest(&r, arg, 1) )
-            return -EFAULT;
-        if ( r.pad[0] || r.pad[1] || r.pad[2] )
-            return -EINVAL;
-        d = rcu_lock_domain_by_id(r.child);
-        if ( !d )
-            return -ESRCH;
-        rc = xsm_clone_op(XSM_OTHER, d, CLONEOP_reset);
-        if ( !rc )
-            rc = (d->clone && d->clone->parent_id != DOMID_INVALID)
-                 ? -EOPNOTSUPP : -EINVAL;
-        rcu_unlock_domain(d);
-        return rc;
-    }
-
     case CLONEOP_exit:
         return clone_exit(arg);
 
     case CLONEOP_wait:
         return clone_wait(arg);
 
+    case CLONEOP_reset:
     case CLONEOP_complete:
     case CLONEOP_clone:
         break;
@@ -868,6 +975,8 @@ long do_clone_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 
     if ( cmd == CLONEOP_complete )
         rc = clone_complete(arg);
+    else if ( cmd == CLONEOP_reset )
+        rc = clone_reset(arg);
     else if ( cmd == CLONEOP_unregister )
         rc = clone_unregister();
     else
@@ -972,6 +1081,7 @@ void clone_domain_destroy(struct domain *d)
         xfree(z);
     }
     xfree(cd->zombie);
+    xfree(cd->birth_ctxt);
     vfree(cd->was_rw);
     xfree(cd);
 }

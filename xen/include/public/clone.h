@@ -56,7 +56,10 @@
  * them with privileged domains and returns their MFNs; the service maps
  * them read/write as foreign frames of DOMID_XEN and binds VIRQ_CLONED
  * itself. Only one service at a time: -EBUSY if one is registered.
- * The ring starts empty (prod == cons == 0).
+ * The ring starts empty (prod == cons == 0). A service counts as live
+ * only while its ring is mapped: one that died (its mappings are gone)
+ * is treated as absent by CLONEOP_clone and CLONEOP_get_info, and may be
+ * removed with CLONEOP_unregister by its successor.
  */
 #define CLONEOP_register    0
 struct xen_clone_register {
@@ -78,7 +81,8 @@ typedef struct xen_clone_register xen_clone_register_t;
  * CLONEOP_clone: clone a domain into nr_children children.
  *
  * Self-clone (fork): parent == DOMID_SELF or the caller's own domid.
- *  - Needs a registered clone service (else -ENXIO, never blocks).
+ *  - Needs a live clone service (registered, ring mapped), else -ENXIO:
+ *    it never blocks.
  *  - Before any memory becomes shared, Xen writes the children's domids to
  *    child_list[0..nr_children-1] in the caller's memory, so every child
  *    finds its own domid there too.
@@ -92,7 +96,7 @@ typedef struct xen_clone_register xen_clone_register_t;
  * Control-domain clone (xl clone): parent is another domain's id.
  *  - The parent is paused, cloned and unpaused; its registers are copied
  *    unchanged (the guest cannot tell). Returns 0 once the children exist.
- *  - Without a registered service the children stay paused and nobody is
+ *  - Without a live service the children stay paused and nobody is
  *    notified: the caller completes them itself.
  *
  * Every child starts paused (by its controller). The service completes it,
@@ -104,8 +108,9 @@ typedef struct xen_clone_register xen_clone_register_t;
  * than the parent's max_clones would allow), -EOPNOTSUPP (HVM or 32-bit PV
  * parent, more than one vCPU, grant table v2, FIFO event channels, PIRQs,
  * mappings Xen cannot clone), -EBUSY (notification ring full, or the parent
- * is already being cloned), -ENOMEM, -ENXIO (self-clone without a service),
- * -ESRCH (no such or a dying parent). A failed clone leaves no child behind.
+ * is already being cloned), -ENOMEM, -ENXIO (self-clone without a live
+ * service), -ESRCH (no such, a dying or a shutting-down parent). A failed
+ * clone leaves no child behind.
  */
 #define CLONEOP_clone       2
 #ifndef XEN_CLONE_DOMID_HANDLE_DEFINED
@@ -139,12 +144,21 @@ struct xen_clone_complete {
 typedef struct xen_clone_complete xen_clone_complete_t;
 
 /*
- * CLONEOP_reset: the control domain resets a paused, completed child's
- * memory to its parent's current memory state (pages the child wrote are
- * shared with the parent again; the registers are not changed).
- * Errors: -EINVAL (not a child), -EBUSY (not paused, or the parent's
- * memory is not shared with it any more), -EOPNOTSUPP (not implemented
- * for this child).
+ * CLONEOP_reset: the control domain resets a child (for fuzzing): its
+ * memory becomes its parent's current memory again, and its vCPU what it
+ * was right after the clone. Pages the child wrote that the parent still
+ * shares are shared with the parent again (their copies go back to Xen);
+ * pages whose parent frame is the parent's own get the parent's content.
+ * The child's page tables, its P2M tree and its xenstore and console rings
+ * keep the child's contents. A child that had shut down (crashed, exited)
+ * runs again. The child and the parent are paused while Xen resets; the
+ * result is the child's state at birth as long as the parent has not
+ * written its memory since (keep the parent paused).
+ * Errors: -EINVAL (not a child), -EBUSY (the child is not complete, its
+ * parent is gone, or the child changed the shape of its page tables or
+ * remapped a page since the clone: nothing was changed), -EOPNOTSUPP (a
+ * child this implementation cannot reset), -ENOMEM (out of memory half
+ * way: the child is crashed, as it is neither reset nor intact).
  */
 #define CLONEOP_reset       4
 struct xen_clone_reset {
@@ -175,7 +189,8 @@ typedef struct xen_clone_policy xen_clone_policy_t;
 #define CLONEOP_get_info    6
 #define XEN_CLONE_INFO_CHILD    (1U << 0) /* the domain is a clone */
 #define XEN_CLONE_INFO_PENDING  (1U << 1) /* awaiting CLONEOP_complete */
-#define XEN_CLONE_INFO_SERVICE  (1U << 2) /* a clone service is registered */
+#define XEN_CLONE_INFO_SERVICE  (1U << 2) /* a clone service is registered
+                                             and its ring is mapped */
 struct xen_clone_info {
     domid_t domid;              /* IN: DOMID_SELF or a domid. OUT: domid */
     domid_t parent;             /* OUT: DOMID_INVALID if not a clone */
@@ -188,6 +203,7 @@ struct xen_clone_info {
     uint32_t version;           /* OUT: XEN_CLONE_INTERFACE_VERSION */
     uint64_t nr_cow_faults;     /* OUT: pages copied on write since born */
     uint64_t nr_copied_pages;   /* OUT: pages copied eagerly at birth */
+    uint64_t nr_resets;         /* OUT: CLONEOP_reset calls that worked */
 };
 typedef struct xen_clone_info xen_clone_info_t;
 

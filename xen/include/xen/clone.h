@@ -8,6 +8,7 @@
 
 struct domain;
 struct cpu_user_regs;
+struct vcpu_guest_context;
 
 #ifdef CONFIG_CLONE
 
@@ -53,6 +54,20 @@ struct clone_domain {
     unsigned long nr_pfns;
     unsigned long nr_cow_faults;
     unsigned long nr_copied_pages;
+
+    /*
+     * Where the toolstack put start_info (vCPU 0's first %rsi), inherited
+     * by children; 0 if unknown. Each clone gets a private start_info.
+     */
+    unsigned long start_info_va;
+
+    /*
+     * A child: its vCPU at birth, and the PFNs of its own pages whose
+     * content differs from its parent's, for CLONEOP_reset.
+     */
+    struct vcpu_guest_context *birth_ctxt;
+    unsigned long own_pfn[3];       /* console, xenstore, start_info */
+    unsigned long nr_resets;
 };
 
 /* The end of a forked child that is gone, kept for its parent. */
@@ -94,6 +109,7 @@ int evtchn_clone(struct domain *p, struct domain *c);
 void clone_domain_kill(struct domain *d);
 void clone_domain_destroy(struct domain *d);
 struct clone_domain *clone_domain_get(struct domain *d);
+void clone_note_start_info(struct domain *d, unsigned long va);
 
 /* Arch hooks (arch/x86/pv/clone.c). */
 struct xen_arch_domainconfig;
@@ -103,11 +119,14 @@ int arch_clone_check(struct domain *parent);
 int arch_clone_child(struct domain *parent, struct domain *child,
                      const struct clone_args *args, struct clone_result *res);
 int arch_clone_cow_fault(unsigned long addr, struct cpu_user_regs *regs);
+int arch_clone_reset(struct domain *parent, struct domain *child);
 
 #else
 
 static inline void clone_domain_kill(struct domain *d) {}
 static inline void clone_domain_destroy(struct domain *d) {}
+static inline void clone_note_start_info(struct domain *d,
+                                         unsigned long va) {}
 
 #endif /* CONFIG_CLONE */
 

@@ -35,6 +35,7 @@
 #define PS_SEEN     0x04    /* mapped by an L1 entry */
 #define PS_MULTI    0x08    /* mapped by more than one L1 entry */
 #define PS_SHARE    0x10    /* to be shared with the child */
+#define PS_P2M      0x20    /* a frame of the guest's P2M tree */
 
 struct clone_ctx {
     struct domain *p, *c;
@@ -43,6 +44,7 @@ struct clone_ctx {
     uint8_t *st;            /* PS_* per PFN */
     mfn_t *cmfn;            /* the child's private frame per PFN */
     mfn_t fll;              /* the parent's P2M frame list list */
+    unsigned long si_pfn;   /* the parent's start_info, or ~0UL */
     bool flush;             /* parent PTEs were made read-only */
 };
 
@@ -187,11 +189,20 @@ static int p2m_set(struct domain *d, unsigned long pfn, mfn_t mfn)
         unmap_owned(t, pg);
     }
 
-    t = map_owned(d, next, &pg);
-    if ( !t )
+    /*
+     * The leaf is written: it must be an ordinary page of d. The guest
+     * controls the tree, and could point a leaf at one of its own page
+     * tables; the writable type reference refuses that.
+     */
+    if ( !mfn_valid(next) )
         return -EOPNOTSUPP;
+    pg = mfn_to_page(next);
+    if ( !get_page_and_type(pg, d, PGT_writable_page) )
+        return -EOPNOTSUPP;
+    t = map_domain_page(next);
     t[idx[2]] = mfn_x(mfn);
-    unmap_owned(t, pg);
+    unmap_domain_page(t);
+    put_page_and_type(pg);
 
     return 0;
 }
@@ -202,7 +213,7 @@ static int mark_p2m_frame(struct clone_ctx *x, mfn_t mfn)
 
     if ( pfn == ~0UL )
         return -EOPNOTSUPP;
-    x->st[pfn] |= PS_COPY;
+    x->st[pfn] |= PS_COPY | PS_P2M;
 
     return 0;
 }
@@ -250,10 +261,11 @@ static int classify_table(struct clone_ctx *x, mfn_t mfn, unsigned int lvl)
         return -EOPNOTSUPP;
     pg = mfn_to_page(mfn);
     pfn = ctx_pfn(x, mfn);
+    /* Shared, aliased or linear tables; a table in the P2M tree. */
     if ( page_get_owner(pg) != x->p || pfn == ~0UL ||
          (pg->u.inuse.type_info & PGT_type_mask) != lvl_type[lvl] ||
-         (x->st[pfn] & PS_TABLE) )
-        return -EOPNOTSUPP; /* shared, aliased or linear tables */
+         (x->st[pfn] & (PS_TABLE | PS_P2M)) )
+        return -EOPNOTSUPP;
     x->st[pfn] |= PS_TABLE;
 
     t = map_domain_page(mfn);
@@ -330,6 +342,71 @@ static void mark_stack(struct clone_ctx *x, mfn_t l4, unsigned long rsp)
         if ( pfn != ~0UL )
             x->st[pfn] |= PS_COPY;
     }
+}
+
+/*
+ * The parent's start_info (where the toolstack put it), if it is still
+ * there: a page of the parent's, at the recorded address, with the magic.
+ * It is copied for the child and rewritten to name the child's own pages.
+ */
+static void mark_start_info(struct clone_ctx *x, mfn_t l4)
+{
+    const start_info_t *si;
+    mfn_t mfn;
+    unsigned long pfn;
+    bool ok;
+
+    x->si_pfn = ~0UL;
+    if ( !x->pcd->start_info_va ||
+         !is_canonical_address(x->pcd->start_info_va) )
+        return;
+    mfn = va_to_mfn(l4, x->pcd->start_info_va & PAGE_MASK);
+    if ( mfn_eq(mfn, INVALID_MFN) || !mfn_valid(mfn) ||
+         page_get_owner(mfn_to_page(mfn)) != x->p )
+        return;
+    pfn = ctx_pfn(x, mfn);
+    if ( pfn == ~0UL )
+        return;
+
+    si = map_domain_page(mfn);
+    ok = !strncmp(si->magic, "xen-3.0-x86_64", 14);
+    unmap_domain_page(si);
+    if ( !ok )
+        return;
+
+    x->st[pfn] |= PS_COPY;
+    x->si_pfn = pfn;
+}
+
+/* Point the child's start_info at its own rings and shared_info. */
+static void fix_child_start_info(struct clone_ctx *x,
+                                 const struct clone_result *res)
+{
+    start_info_t *si;
+
+    if ( x->si_pfn == ~0UL || mfn_eq(x->cmfn[x->si_pfn], INVALID_MFN) )
+        return;
+
+    si = map_domain_page(x->cmfn[x->si_pfn]);
+    si->shared_info = virt_to_maddr(x->c->shared_info);
+    if ( res->store_mfn )
+        si->store_mfn = res->store_mfn;
+    if ( res->console_mfn )
+        si->console.domU.mfn = res->console_mfn;
+    unmap_domain_page(si);
+}
+
+/*
+ * Free a page of d that holds only its allocation reference (dropping that
+ * reference must never be the last put: take one of our own first).
+ */
+static void free_new_page(struct page_info *pg, struct domain *d)
+{
+    if ( !get_page(pg, d) )
+        return;
+    set_gpfn_from_mfn(mfn_x(page_to_mfn(pg)), INVALID_M2P_ENTRY);
+    put_page_alloc_ref(pg);
+    put_page(pg);
 }
 
 /* Give the child a private copy of frame mfn at pfn. */
@@ -490,7 +567,13 @@ static int build_table(struct clone_ctx *x, mfn_t mfn, unsigned int lvl)
     unsigned int i;
     int rc = 0;
 
-    ASSERT(pfn != ~0UL && (x->st[pfn] & PS_TABLE));
+    /*
+     * Pass 1 classified every table; only a concurrent change (Dom0
+     * rewriting the paused parent's tables) gets here with another one.
+     */
+    if ( pfn == ~0UL || !(x->st[pfn] & PS_TABLE) ||
+         mfn_eq(x->cmfn[pfn], INVALID_MFN) )
+        return -EBUSY;
 
     t = map_domain_page(mfn);
     ct = map_domain_page(x->cmfn[pfn]);
@@ -516,9 +599,10 @@ static int build_table(struct clone_ctx *x, mfn_t mfn, unsigned int lvl)
         }
         if ( lvl > 1 )
         {
-            tpfn = ctx_pfn(x, tm);
             rc = build_table(x, tm, lvl - 1);
-            ct[i] = (mfn_x(x->cmfn[tpfn]) << PAGE_SHIFT) | flags;
+            if ( !rc )
+                ct[i] = (mfn_x(x->cmfn[ctx_pfn(x, tm)]) << PAGE_SHIFT) |
+                        flags;
             continue;
         }
 
@@ -739,6 +823,10 @@ static int clone_vcpu(struct clone_ctx *x, const struct clone_args *args,
     if ( timer_expires_before(&pv->singleshot_timer, STIME_MAX) )
         set_timer(&cv->singleshot_timer, pv->singleshot_timer.expires);
 
+    /* Kept for CLONEOP_reset: the child's vCPU as it was born. */
+    x->ccd->birth_ctxt = ctxt;
+    ctxt = NULL;
+
  out:
     xfree(ctxt);
     return rc;
@@ -759,8 +847,13 @@ int arch_clone_child(struct domain *parent, struct domain *child,
     unsigned long l4pfn, i;
     int rc;
 
-    /* The guest must publish its P2M (see docs/clone-design.md). */
+    /*
+     * The guest must publish its P2M (see docs/clone-design.md). max_pfn
+     * is the guest's to write: it may not claim more PFNs than the domain
+     * may have pages, which bounds what is allocated here.
+     */
     if ( !x.nr_pfns || x.nr_pfns > CLONE_MAX_PFNS ||
+         x.nr_pfns > max(parent->max_pages, domain_tot_pages(parent)) ||
          !mfn_x(x.fll) || !x.pcd || !x.ccd )
         return -EOPNOTSUPP;
 
@@ -790,6 +883,7 @@ int arch_clone_child(struct domain *parent, struct domain *child,
     mark_stack(&x, l4, args->self ? guest_cpu_user_regs()->rsp
                                   : parent->vcpu[0]->arch.user_regs.rsp);
     mark_stack(&x, l4, parent->vcpu[0]->arch.pv.kernel_sp);
+    mark_start_info(&x, l4);
     rc = classify_table(&x, l4, 4);
     if ( rc )
         goto out;
@@ -814,10 +908,16 @@ int arch_clone_child(struct domain *parent, struct domain *child,
     memcpy(child->shared_info, parent->shared_info, PAGE_SIZE);
     rc = gnttab_clone(parent, child, xlat_granted, &x, &res->console_mfn,
                       &res->store_mfn);
+    x.ccd->own_pfn[0] = res->console_mfn ? ctx_pfn(&x, _mfn(res->console_mfn))
+                                         : ~0UL;
+    x.ccd->own_pfn[1] = res->store_mfn ? ctx_pfn(&x, _mfn(res->store_mfn))
+                                       : ~0UL;
+    x.ccd->own_pfn[2] = x.si_pfn;
     if ( !rc )
         rc = evtchn_clone(parent, child);
     if ( rc )
         goto out;
+    fix_child_start_info(&x, res);
 
     /* The child's page tables; shares the parent's pages on the way. */
     rc = build_table(&x, l4, 4);
@@ -835,6 +935,7 @@ int arch_clone_child(struct domain *parent, struct domain *child,
         rc = pin_tables(&x, l4, 4);
     if ( rc )
         goto out;
+    x.ccd->start_info_va = x.pcd->start_info_va;
 
     /* A sleeping child wakes up and looks at its timers. */
     send_timer_event(child->vcpu[0]);
@@ -845,6 +946,316 @@ int arch_clone_child(struct domain *parent, struct domain *child,
     if ( rc )
         gdprintk(XENLOG_INFO, "clone of d%d into d%d failed: %d\n",
                  parent->domain_id, child->domain_id, rc);
+    return rc;
+}
+
+/*
+ * CLONEOP_reset: make a child's memory the parent's current memory again
+ * and its vCPU what it was at birth. The child's page tables must still
+ * have the shape of the parent's (same tables at the same places, every
+ * entry mapping the same PFN): pass 1 checks that without changing
+ * anything (-EBUSY otherwise), pass 2 changes the child's L1 entries:
+ *  - a child's private copy of a page the parent still shares is dropped
+ *    and the child maps the shared frame read-only again (memory goes
+ *    back to Xen);
+ *  - a child page whose parent frame is the parent's own gets the
+ *    parent's content (copied into the child's page, or into a new one
+ *    if the child still mapped a shared frame);
+ *  - the child's page tables, its P2M tree, its xenstore and console
+ *    rings and its start_info keep the child's contents.
+ * Both domains are paused by the caller.
+ */
+#define RS_KEEP 0x01    /* a child page whose content stays the child's */
+
+struct reset_ctx {
+    struct domain *p, *c;
+    struct clone_domain *ccd;
+    struct clone_ctx x;     /* for p2m_walk() and ctx_pfn() on the child */
+    bool apply;             /* pass 2 */
+    unsigned long nr_reshared, nr_copied;
+};
+
+static int cf_check reset_mark_p2m(struct clone_ctx *x, mfn_t mfn)
+{
+    unsigned long pfn = ctx_pfn(x, mfn);
+
+    if ( pfn == ~0UL )
+        return -EBUSY;
+    x->st[pfn] |= RS_KEEP;
+
+    return 0;
+}
+
+/* Swap *pl1e from ol1e to nl1e in the child's L1 table l1pg. */
+static bool reset_swap(struct page_info *l1pg, l1_pgentry_t *pl1e,
+                       l1_pgentry_t ol1e, l1_pgentry_t nl1e)
+{
+    bool done = false;
+
+    if ( page_lock(l1pg) )
+    {
+        if ( (l1pg->u.inuse.type_info & PGT_type_mask) == PGT_l1_page_table )
+            done = cmpxchg(&l1e_get_intpte(*pl1e), l1e_get_intpte(ol1e),
+                           l1e_get_intpte(nl1e)) == l1e_get_intpte(ol1e);
+        page_unlock(l1pg);
+    }
+
+    return done;
+}
+
+/* Drop what the child's entry ol1e held on its page (see get_page_from_l1e). */
+static void reset_put_l1e(l1_pgentry_t ol1e)
+{
+    struct page_info *pg = l1e_get_page(ol1e);
+
+    if ( l1e_get_flags(ol1e) & _PAGE_RW )
+        put_page_and_type(pg);
+    else
+        put_page(pg);
+}
+
+/* One L1 entry pair: the child's ce (in l1 table cl1) and the parent's pe. */
+static int reset_l1e(struct reset_ctx *r, mfn_t cl1, l1_pgentry_t *pce,
+                     l1_pgentry_t ce, l1_pgentry_t pe)
+{
+    mfn_t cm = l1e_get_mfn(ce), pm = l1e_get_mfn(pe);
+    struct page_info *cpg, *ppg, *npg, *l1pg = mfn_to_page(cl1);
+    struct domain *cown, *pown;
+    unsigned long pfn;
+    l1_pgentry_t nl1e;
+    bool rw;
+
+    if ( mfn_eq(cm, pm) )
+        return 0;                       /* still the same shared frame */
+    if ( (l1e_get_flags(ce) & _PAGE_GNTTAB) || !mfn_valid(cm) ||
+         !mfn_valid(pm) )
+        return -EBUSY;
+
+    cpg = mfn_to_page(cm);
+    ppg = mfn_to_page(pm);
+    cown = page_get_owner(cpg);
+    pown = page_get_owner(ppg);
+
+    /* shared_info and grant frames: each has its own. */
+    if ( is_xen_heap_page(cpg) || is_xen_heap_page(ppg) )
+        return cown == r->c && pown == r->p ? 0 : -EBUSY;
+
+    pfn = ctx_pfn(&r->x, cm);
+    if ( pfn == ~0UL || pfn != ctx_pfn(&r->x, pm) )
+        return -EBUSY;                  /* the child remapped it */
+    if ( cown != r->c && cown != dom_cow )
+        return -EBUSY;
+    if ( pown != r->p && pown != dom_cow )
+        return -EBUSY;
+
+    /* The child's views of its own tables, P2M, rings: keep them. */
+    if ( cown == r->c &&
+         ((cpg->u.inuse.type_info & PGT_type_mask) != PGT_writable_page &&
+          (cpg->u.inuse.type_info & PGT_type_mask) != PGT_none) )
+        return 0;
+    if ( (r->x.st[pfn] & RS_KEEP) || pfn == r->ccd->own_pfn[0] ||
+         pfn == r->ccd->own_pfn[1] || pfn == r->ccd->own_pfn[2] )
+        return 0;
+
+    if ( !r->apply )
+        return 0;
+
+    rw = (l1e_get_flags(ce) & _PAGE_RW) ||
+         (pfn < r->ccd->nr_pfns && test_bit(pfn, r->ccd->was_rw));
+
+    /*
+     * A private page of the child, held by its allocation and this one
+     * mapping only; the parent still shares its frame.
+     */
+    if ( cown == r->c && pown == dom_cow &&
+         (cpg->count_info & (PGC_allocated | PGC_count_mask)) ==
+         (PGC_allocated | 2) &&
+         (cpg->u.inuse.type_info & PGT_count_mask) ==
+         ((l1e_get_flags(ce) & _PAGE_RW) ? 1 : 0) &&
+         get_page(ppg, dom_cow) )
+    {
+        nl1e = l1e_from_mfn(pm, l1e_get_flags(ce) & ~_PAGE_RW);
+        if ( !get_page(cpg, r->c) )
+        {
+            put_page(ppg);
+            return -EBUSY;
+        }
+        if ( !reset_swap(l1pg, pce, ce, nl1e) )
+        {
+            put_page(cpg);
+            put_page(ppg);
+            return -EBUSY;
+        }
+        if ( rw )
+            __set_bit(pfn, r->ccd->was_rw);
+        p2m_set(r->c, pfn, pm);
+        reset_put_l1e(ce);
+        /* Our reference keeps it until the allocation one is gone. */
+        set_gpfn_from_mfn(mfn_x(cm), INVALID_M2P_ENTRY);
+        put_page_alloc_ref(cpg);
+        put_page(cpg);
+        r->nr_reshared++;
+        return 0;
+    }
+
+    /* A private page of the child: give it the parent's content. */
+    if ( cown == r->c )
+    {
+        copy_domain_page(cm, pm);
+        r->nr_copied++;
+        return 0;
+    }
+
+    /* The child still maps a shared frame, the parent has its own copy. */
+    if ( pown == dom_cow )
+    {
+        /* Another shared frame (the parent is a clone too): map that one. */
+        if ( !get_page(ppg, dom_cow) )
+            return -EBUSY;
+        nl1e = l1e_from_mfn(pm, l1e_get_flags(ce) & ~_PAGE_RW);
+        if ( !reset_swap(l1pg, pce, ce, nl1e) )
+        {
+            put_page(ppg);
+            return -EBUSY;
+        }
+        p2m_set(r->c, pfn, pm);
+        put_page(cpg);
+        r->nr_reshared++;
+        return 0;
+    }
+
+    npg = alloc_domheap_page(r->c, 0);
+    if ( !npg )
+        return -ENOMEM;
+    copy_domain_page(page_to_mfn(npg), pm);
+    if ( rw ? !get_page_and_type(npg, r->c, PGT_writable_page)
+            : !get_page(npg, r->c) )
+    {
+        free_new_page(npg, r->c);
+        return -ENOMEM;
+    }
+    nl1e = l1e_from_mfn(page_to_mfn(npg),
+                        l1e_get_flags(ce) | (rw ? _PAGE_RW : 0));
+    if ( !reset_swap(l1pg, pce, ce, nl1e) )
+    {
+        reset_put_l1e(nl1e);
+        free_new_page(npg, r->c);
+        return -EBUSY;
+    }
+    set_gpfn_from_mfn(mfn_x(page_to_mfn(npg)), pfn);
+    p2m_set(r->c, pfn, page_to_mfn(npg));
+    put_page(cpg);
+    r->nr_copied++;
+
+    return 0;
+}
+
+/* The child's table cm against the parent's table pm, at level lvl. */
+static int reset_table(struct reset_ctx *r, mfn_t cm, mfn_t pm,
+                       unsigned int lvl)
+{
+    intpte_t *ct, *pt;
+    unsigned int i;
+    int rc = 0;
+
+    if ( !mfn_valid(cm) || !mfn_valid(pm) ||
+         page_get_owner(mfn_to_page(cm)) != r->c ||
+         page_get_owner(mfn_to_page(pm)) != r->p ||
+         (mfn_to_page(cm)->u.inuse.type_info & PGT_type_mask) !=
+         lvl_type[lvl] ||
+         ctx_pfn(&r->x, cm) == ~0UL ||
+         ctx_pfn(&r->x, cm) != ctx_pfn(&r->x, pm) )
+        return -EBUSY;
+
+    ct = map_domain_page(cm);
+    pt = map_domain_page(pm);
+    for ( i = 0; !rc && i < L1_PAGETABLE_ENTRIES; i++ )
+    {
+        intpte_t ce = ACCESS_ONCE(ct[i]), pe = ACCESS_ONCE(pt[i]);
+
+        if ( lvl == 4 && !is_guest_l4_slot(r->c, i) )
+            continue;
+        if ( (ce ^ pe) & _PAGE_PRESENT )
+            rc = -EBUSY;
+        else if ( !(ce & _PAGE_PRESENT) )
+            continue;
+        else if ( lvl > 1 )
+            rc = reset_table(r, _mfn((ce & PADDR_MASK & PAGE_MASK) >>
+                                     PAGE_SHIFT),
+                             _mfn((pe & PADDR_MASK & PAGE_MASK) >>
+                                  PAGE_SHIFT), lvl - 1);
+        else
+            rc = reset_l1e(r, cm, (l1_pgentry_t *)&ct[i], l1e_from_intpte(ce),
+                           l1e_from_intpte(pe));
+    }
+    unmap_domain_page(pt);
+    unmap_domain_page(ct);
+
+    return rc;
+}
+
+int arch_clone_reset(struct domain *parent, struct domain *child)
+{
+    struct reset_ctx r = {
+        .p = parent, .c = child, .ccd = child->clone,
+        .x = { .p = child, .c = child, .nr_pfns = arch_get_max_pfn(child) },
+    };
+    struct vcpu *cv = child->vcpu ? child->vcpu[0] : NULL;
+    mfn_t cl4, pl4;
+    int rc;
+
+    if ( !r.ccd || !r.ccd->birth_ctxt || !r.ccd->was_rw || !cv ||
+         !parent->vcpu || !parent->vcpu[0] ||
+         r.x.nr_pfns != arch_get_max_pfn(parent) ||
+         !r.x.nr_pfns || r.x.nr_pfns > CLONE_MAX_PFNS ||
+         r.x.nr_pfns > r.ccd->nr_pfns )
+        return -EOPNOTSUPP;
+    if ( arch_clone_check(child) || arch_clone_check(parent) )
+        return -EOPNOTSUPP;
+
+    cl4 = pagetable_get_mfn(cv->arch.guest_table);
+    pl4 = pagetable_get_mfn(parent->vcpu[0]->arch.guest_table);
+
+    r.x.st = vzalloc(r.x.nr_pfns);
+    if ( !r.x.st )
+        return -ENOMEM;
+
+    /* The child's P2M tree keeps the child's MFNs. */
+    rc = p2m_walk(child, _mfn(arch_get_pfn_to_mfn_frame_list_list(child)),
+                  r.x.nr_pfns, reset_mark_p2m, NULL, &r.x);
+    if ( rc )
+    {
+        rc = -EBUSY;
+        goto out;
+    }
+
+    /* Pass 1: is the child's address space still the parent's shape? */
+    rc = reset_table(&r, cl4, pl4, 4);
+    if ( rc )
+        goto out;
+
+    /* Pass 2: from here on, an error leaves the child half reset. */
+    r.apply = true;
+    rc = reset_table(&r, cl4, pl4, 4);
+    flush_tlb_mask(child->dirty_cpumask);
+    if ( !rc )
+        rc = arch_set_info_guest(cv, (vcpu_guest_context_u){
+                                         .nat = r.ccd->birth_ctxt });
+    if ( rc )
+    {
+        gprintk(XENLOG_WARNING, "clone: reset of d%d failed half way (%d): "
+                "crashing it\n", child->domain_id, rc);
+        domain_crash(child);
+        goto out;
+    }
+    r.ccd->nr_resets++;
+    /* Like a new child: look at the timers (it may be blocked in Xen). */
+    send_timer_event(cv);
+    gdprintk(XENLOG_INFO, "clone: d%d reset: %lu pages shared again, %lu "
+             "copied\n", child->domain_id, r.nr_reshared, r.nr_copied);
+
+ out:
+    vfree(r.x.st);
     return rc;
 }
 
@@ -895,7 +1306,7 @@ int arch_clone_cow_fault(unsigned long addr, struct cpu_user_regs *regs)
     copy_domain_page(page_to_mfn(npg), omfn);
     if ( !get_page_and_type(npg, d, PGT_writable_page) )
     {
-        put_page_alloc_ref(npg);
+        free_new_page(npg, d);
         goto not_ours;
     }
 
@@ -914,7 +1325,7 @@ int arch_clone_cow_fault(unsigned long addr, struct cpu_user_regs *regs)
     {
         /* The entry changed under our feet: undo, let the access retry. */
         put_page_and_type(npg);
-        put_page_alloc_ref(npg);
+        free_new_page(npg, d);
         return EXCRET_fault_fixed;
     }
 
