@@ -1,0 +1,1108 @@
+/* clone-op-test: host TAP test of the real xen/common/clone.c (harness.h). */
+#define HARNESS_IMPL
+#include "harness.h"
+
+#include <xen/clone.h>
+#include <public/clone.h>
+
+static int n_tests, n_failed;
+
+/* AddressSanitizer, if built with it: harness.allocs_live counts leaks. */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+    return "detect_leaks=0";
+}
+
+static void vreport(bool cond, const char *fmt, va_list ap)
+{
+    printf("%sok %d - ", cond ? "" : "not ", ++n_tests);
+    vprintf(fmt, ap);
+    printf("\n");
+    if (!cond)
+        n_failed++;
+}
+
+static bool ok(bool cond, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static bool ok(bool cond, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vreport(cond, fmt, ap);
+    va_end(ap);
+    return cond;
+}
+
+/* Domains: d0 (control and hardware), a second control domain, guests. */
+#define SVC_ID  3
+#define G_ID    5
+#define O_ID    6
+#define W_ID    100
+#define P_ID    101
+#define Q_ID    102
+#define R_ID    103
+#define MISSING 77
+#define CONT    __HYPERVISOR_clone_op /* a continuation's return value */
+
+static struct domain *d0;
+static unsigned int violations_seen;
+
+/* Every scenario ends with this: no misuse of Xen primitives recorded. */
+static void clean(const char *scenario)
+{
+    ok(harness.violations == violations_seen,
+       "%s: no misuse of locks, RCU, pages or domains", scenario);
+    violations_seen = harness.violations;
+}
+
+static struct domain *dom(domid_t id)
+{
+    return harness_find(id);
+}
+
+static struct clone_domain *cd_of(domid_t id)
+{
+    struct domain *d = harness_find(id);
+
+    return d ? d->clone : NULL;
+}
+
+/* One hypercall by caller, then what must hold after any hypercall. */
+static long op(struct domain *caller, unsigned int cmd, void *arg)
+{
+    XEN_GUEST_HANDLE_PARAM(void) h = {arg};
+    long rc;
+
+    harness_current = caller->vcpu[0];
+    rc = do_clone_op(cmd, h);
+    if (harness.rcu_depth)
+        harness_violation("cmd %u: RCU read section left open", cmd);
+    if (harness.locks_held)
+        harness_violation("cmd %u: spinlock left held", cmd);
+    if (harness.domctl_held)
+        harness_violation("cmd %u: domctl lock left held", cmd);
+    harness.rcu_depth = harness.locks_held = 0;
+    harness.domctl_held = false;
+    harness_rcu_quiesce();
+    return rc;
+}
+
+/* The toolstack destroys a domain (XEN_DOMCTL_destroydomain). */
+static void destroy(domid_t id)
+{
+    struct domain *d = harness_find(id);
+
+    assert(d);
+    harness_current = d0->vcpu[0];
+    harness.domctl_held = true;
+    while (domain_kill(d) == -ERESTART)
+        ;
+    harness.domctl_held = false;
+    harness_rcu_quiesce();
+}
+
+static long set_policy(domid_t id, unsigned int enabled, uint32_t max)
+{
+    struct xen_clone_policy p = {
+        .domid = id, .enabled = enabled, .max_clones = max};
+
+    return op(d0, CLONEOP_set_policy, &p);
+}
+
+static long get_info(struct domain *caller, domid_t id,
+                     struct xen_clone_info *info)
+{
+    memset(info, 0, sizeof(*info));
+    info->domid = id;
+    return op(caller, CLONEOP_get_info, info);
+}
+
+static long do_clone(struct domain *caller, domid_t parent, unsigned int n,
+                     uint16_t flags, domid_t *list)
+{
+    struct xen_clone_op o = {
+        .parent = parent, .flags = flags, .nr_children = n};
+
+    set_xen_guest_handle(o.child_list, list);
+    return op(caller, CLONEOP_clone, &o);
+}
+
+static long complete(domid_t child, int16_t status)
+{
+    struct xen_clone_complete c = {.child = child, .status = status};
+
+    return op(d0, CLONEOP_complete, &c);
+}
+
+static long reset(struct domain *caller, domid_t child)
+{
+    struct xen_clone_reset r = {.child = child};
+
+    return op(caller, CLONEOP_reset, &r);
+}
+
+static long do_exit(domid_t id, int32_t status)
+{
+    struct xen_clone_exit e = {.status = status};
+
+    return op(dom(id), CLONEOP_exit, &e);
+}
+
+static long do_wait(domid_t parent, domid_t child, struct xen_clone_wait *w)
+{
+    memset(w, 0, sizeof(*w));
+    w->child = child;
+    return op(dom(parent), CLONEOP_wait, w);
+}
+
+/* The clone service: its registration and ring. */
+static struct xen_clone_register reg;
+
+static long do_register(struct domain *caller, uint32_t nr_frames)
+{
+    memset(&reg, 0, sizeof(reg));
+    reg.version = XEN_CLONE_INTERFACE_VERSION;
+    reg.nr_frames = nr_frames;
+    return op(caller, CLONEOP_register, &reg);
+}
+
+static struct page_info *ring_page(unsigned int i)
+{
+    return harness_mfn_to_page(reg.frames[i]);
+}
+
+static struct xen_clone_ring *ring(void)
+{
+    return harness_mfn_to_virt(reg.frames[0]);
+}
+
+/* The service maps frame i (a reference per mapping), or unmaps it. */
+static void map_frame(unsigned int i)
+{
+    bool got = get_page(ring_page(i), dom_xen);
+
+    assert(got);
+}
+
+static void unmap_frame(unsigned int i)
+{
+    put_page(ring_page(i));
+}
+
+static void ring_consume(void)
+{
+    ring()->cons = ring()->prod;
+}
+
+static bool ids_new(const domid_t *list, unsigned int n, domid_t *before,
+                    unsigned int nr_before)
+{
+    unsigned int i, j;
+
+    for (i = 0; i < n; i++) {
+        if (list[i] == 0 || list[i] >= DOMID_FIRST_RESERVED ||
+            !harness_find(list[i]))
+            return false;
+        for (j = 0; j < i; j++)
+            if (list[j] == list[i])
+                return false;
+        for (j = 0; j < nr_before; j++)
+            if (before[j] == list[i])
+                return false;
+    }
+    return true;
+}
+
+static unsigned int snapshot_ids(domid_t *out, unsigned int max)
+{
+    struct domain *d;
+    unsigned int n = 0;
+
+    for_each_domain(d)
+    {
+        assert(n < max);
+        out[n++] = d->domain_id;
+    }
+    return n;
+}
+
+static bool none_exist(const domid_t *list, unsigned int n)
+{
+    unsigned int i;
+
+    for (i = 0; i < n; i++)
+        if (harness_find(list[i]))
+            return false;
+    return true;
+}
+
+static void test_dispatch(void)
+{
+    struct domain *g = dom(G_ID);
+    unsigned int heap = harness_xenheap_used();
+
+    ok(op(d0, 99, NULL) == -EOPNOTSUPP, "unknown sub-op: -EOPNOTSUPP");
+    d0->vcpu[0]->mc_state.flags = MCSF_in_multicall;
+    ok(do_register(d0, 1) == -EOPNOTSUPP && harness_xenheap_used() == heap,
+       "clone_op inside a multicall: -EOPNOTSUPP, no ring allocated");
+    d0->vcpu[0]->mc_state.flags = 0;
+    ok(do_register(g, 1) == -EPERM && harness_xenheap_used() == heap,
+       "register by a guest: -EPERM");
+    ok(op(g, CLONEOP_unregister, NULL) == -EPERM,
+       "unregister by a guest: -EPERM");
+    ok(op(d0, CLONEOP_unregister, NULL) == -ENOENT,
+       "unregister without a service: -ENOENT");
+    clean("dispatch");
+}
+
+static void test_register(void)
+{
+    unsigned int heap = harness_xenheap_used(), i;
+    struct xen_clone_info info;
+    bool good;
+    long rc;
+
+    reg.version = XEN_CLONE_INTERFACE_VERSION + 1;
+    reg.nr_frames = 1;
+    ok(op(d0, CLONEOP_register, &reg) == -EINVAL, "register: bad version");
+    ok(do_register(d0, 0) == -EINVAL && do_register(d0, 9) == -EINVAL &&
+           harness_xenheap_used() == heap,
+       "register: 0 or 9 frames: -EINVAL");
+    ok(op(d0, CLONEOP_register, NULL) == -EFAULT, "register: bad arg: -EFAULT");
+    harness.xenheap_fail = 1;
+    ok(do_register(d0, 1) == -ENOMEM && harness_xenheap_used() == heap,
+       "register: out of Xen heap: -ENOMEM");
+
+    rc = do_register(d0, 3);
+    good = rc == 0 && reg.frames[1] == reg.frames[0] + 1 &&
+           reg.frames[2] == reg.frames[0] + 2 && ring_page(0);
+    for (i = 3; i < XEN_CLONE_RING_MAX_FRAMES; i++)
+        good = good && reg.frames[i] == 0;
+    ok(good, "register 3 frames: 3 consecutive MFNs returned, rest 0");
+    ok(rc == 0 && harness_xenheap_used() == heap + 4 &&
+           ring()->nr_ents == 256 && ring()->prod == 0 && ring()->cons == 0,
+       "3-frame ring: order-2 allocation, 256 entries, empty");
+    good = rc == 0;
+    for (i = 0; good && i < 4; i++)
+        good =
+            ring_page(0)[i].count_info == (PGC_xen_heap | PGC_allocated | 1) &&
+            ring_page(0)[i].owner == dom_xen;
+    ok(good, "ring pages shared with privileged guests: owner dom_xen, "
+             "allocation reference only");
+
+    ok(op(d0, CLONEOP_register,
+          &(struct xen_clone_register){.version = XEN_CLONE_INTERFACE_VERSION,
+                                       .nr_frames = 1}) == -EBUSY &&
+           harness_xenheap_used() == heap + 4,
+       "second service: -EBUSY, its ring freed");
+
+    get_info(d0, DOMID_SELF, &info);
+    ok(!(info.flags & XEN_CLONE_INFO_SERVICE),
+       "get_info: a ring nobody maps is no service");
+    map_frame(1);
+    get_info(d0, DOMID_SELF, &info);
+    ok(info.flags & XEN_CLONE_INFO_SERVICE, "get_info: mapped ring: service");
+
+    ok(op(d0, CLONEOP_unregister, NULL) == -EBUSY,
+       "unregister while frame 1 is mapped: -EBUSY");
+    good = true;
+    for (i = 0; i < 4; i++)
+        good = good &&
+               ring_page(0)[i].count_info ==
+                   (PGC_xen_heap | PGC_allocated | (i == 1 ? 2 : 1)) &&
+               ring_page(0)[i].owner == dom_xen;
+    ok(good && harness_xenheap_used() == heap + 4,
+       "refused unregister: every ring page's references restored");
+    unmap_frame(1);
+    ok(op(d0, CLONEOP_unregister, NULL) == 0 && harness_xenheap_used() == heap,
+       "unregister once unmapped: ring freed");
+    ok(op(d0, CLONEOP_unregister, NULL) == -ENOENT,
+       "unregister again: -ENOENT");
+
+    ok(do_register(d0, 8) == 0 && ring()->nr_ents == 512 &&
+           reg.frames[7] == reg.frames[0] + 7 &&
+           op(d0, CLONEOP_unregister, NULL) == 0,
+       "8-frame ring: 512 entries, 8 MFNs");
+
+    /* The caller cannot be told the frames: nothing stays registered. */
+    memset(&reg, 0, sizeof(reg));
+    reg.version = XEN_CLONE_INTERFACE_VERSION;
+    reg.nr_frames = 1;
+    harness.nowrite_lo = (const char *)&reg;
+    harness.nowrite_hi = (const char *)(&reg + 1);
+    rc = op(d0, CLONEOP_register, &reg);
+    harness.nowrite_lo = harness.nowrite_hi = NULL;
+    ok(rc == -EFAULT && harness_xenheap_used() == heap,
+       "register with an unwritable arg: -EFAULT, ring freed");
+    ok(do_register(d0, 1) == 0 && ring()->nr_ents == 64,
+       "after -EFAULT nothing was registered: a new register works");
+    map_frame(0);
+    clean("register");
+}
+
+static void test_policy(void)
+{
+    struct domain *g = dom(G_ID);
+    struct xen_clone_info info;
+    struct xen_clone_policy p = {.domid = G_ID, .enabled = 1};
+
+    ok(op(g, CLONEOP_set_policy, &p) == -EPERM,
+       "set_policy by a guest: -EPERM");
+    p.pad = 1;
+    ok(op(d0, CLONEOP_set_policy, &p) == -EINVAL, "set_policy: padding");
+    ok(set_policy(G_ID, 2, 1) == -EINVAL &&
+           set_policy(G_ID, 1, 0x10000) == -EINVAL,
+       "set_policy: enabled > 1 or max_clones > 65535: -EINVAL");
+    ok(set_policy(MISSING, 1, 1) == -ESRCH, "set_policy: no such domain");
+
+    ok(get_info(d0, G_ID, &info) == 0 && info.domid == G_ID &&
+           info.parent == DOMID_INVALID && !info.enabled &&
+           info.flags == XEN_CLONE_INFO_SERVICE &&
+           info.version == XEN_CLONE_INTERFACE_VERSION && !cd_of(G_ID),
+       "get_info of a fresh domain: not a clone, disabled");
+    ok(set_policy(G_ID, 1, 4) == 0 && get_info(d0, G_ID, &info) == 0 &&
+           info.enabled == 1 && info.max_clones == 4 && !info.generation &&
+           !info.nr_children,
+       "set_policy then get_info: enabled, max_clones 4");
+    ok(get_info(g, DOMID_SELF, &info) == 0 && info.domid == G_ID &&
+           info.enabled == 1 && (info.flags & XEN_CLONE_INFO_SERVICE),
+       "get_info by the domain itself (DOMID_SELF)");
+    ok(get_info(g, O_ID, &info) == -EPERM,
+       "get_info of another domain: -EPERM");
+    info.domid = G_ID;
+    info.pad = 1;
+    ok(op(d0, CLONEOP_get_info, &info) == -EINVAL, "get_info: padding");
+    ok(get_info(d0, MISSING, &info) == -ESRCH, "get_info: no such domain");
+    memset(&info, 0, sizeof(info));
+    info.domid = G_ID;
+    harness.nowrite_lo = (const char *)&info;
+    harness.nowrite_hi = (const char *)(&info + 1);
+    ok(op(d0, CLONEOP_get_info, &info) == -EFAULT,
+       "get_info: unwritable arg: -EFAULT");
+    harness.nowrite_lo = harness.nowrite_hi = NULL;
+
+    clone_note_start_info(g, 0x2000);
+    clone_note_start_info(d0, 0x3000);
+    ok(cd_of(G_ID)->start_info_va == 0x2000 && !d0->clone,
+       "start_info noted for a guest, not for the control domain");
+    clean("policy");
+}
+
+/* The control domain clones G: checks, a successful clone, completion. */
+static void test_control_clone(void)
+{
+    struct domain *g = dom(G_ID);
+    domid_t list[8], before[64];
+    unsigned int nb, created, i, virq = harness.virq_sent[VIRQ_CLONED];
+    unsigned int prod = ring()->prod, calls;
+    struct xen_clone_info info;
+    bool good;
+    long rc;
+
+    /* Unmapped ring: the control domain's clone goes on without one. */
+    unmap_frame(0);
+    created = harness.domains_created;
+    ok(do_clone(d0, O_ID, 1, 0, list) == -EPERM, "clone: disabled: -EPERM");
+    ok(do_clone(d0, G_ID, 0, 0, list) == -EINVAL &&
+           do_clone(d0, G_ID, 65, 0, list) == -EINVAL &&
+           do_clone(d0, G_ID, 1, 2, list) == -EINVAL,
+       "clone: 0 or 65 children, unknown flag: -EINVAL");
+    ok(do_clone(d0, MISSING, 1, 0, list) == -ESRCH, "clone: no such parent");
+    set_policy(0, 1, 4);
+    ok(do_clone(d0, 0, 1, 0, list) == -EPERM &&
+           do_clone(d0, DOMID_SELF, 1, 0, list) == -EPERM,
+       "clone of the control domain: -EPERM");
+    set_policy(O_ID, 1, 4);
+    ok(do_clone(g, O_ID, 1, 0, list) == -EPERM,
+       "a guest cloning another guest: -EPERM");
+    dom(O_ID)->is_shutting_down = true;
+    ok(do_clone(d0, O_ID, 1, 0, list) == -ESRCH,
+       "clone of a shutting-down parent: -ESRCH");
+    dom(O_ID)->is_shutting_down = false;
+    ok(do_clone(d0, G_ID, 5, 0, list) == -E2BIG, "5 children, max 4: -E2BIG");
+    harness.arch_check_rc = -EOPNOTSUPP;
+    ok(do_clone(d0, G_ID, 1, 0, list) == -EOPNOTSUPP && !g->pause_count,
+       "arch_clone_check refuses: its error, parent unpaused");
+    harness.arch_check_rc = 0;
+    harness.gnttab_config_rc = -EOPNOTSUPP;
+    ok(do_clone(d0, G_ID, 1, 0, list) == -EOPNOTSUPP && !g->pause_count,
+       "grant table v2 parent: -EOPNOTSUPP, parent unpaused");
+    harness.gnttab_config_rc = 0;
+    ok(harness.domains_created == created && !harness.arch_child_calls,
+       "refused clones create no domain, copy nothing");
+
+    g->options = XEN_DOMCTL_CDF_iommu;
+    g->max_evtchn_port = 511;
+    g->cpupool_id = 2;
+    g->max_grant_frames = 7;
+    g->max_maptrack_frames = 9;
+    g->emulation_flags = 0x40;
+    nb = snapshot_ids(before, 64);
+    rc = do_clone(d0, G_ID, 3, XEN_CLONE_FLAG_PAUSED, list);
+    ok(rc == 0 && ids_new(list, 3, before, nb),
+       "clone of 3: child_list holds 3 new domids");
+    ok(rc == 0 && list[0] == 1 && list[1] == 2 && list[2] == 4,
+       "domids from the rover skip d%u, which exists", SVC_ID);
+    good = rc == 0;
+    for (i = 0; good && i < 3; i++) {
+        struct domain *c = dom(list[i]);
+
+        good = c->vcpu[0] && c->controller_pause_count == 1 &&
+               c->options == XEN_DOMCTL_CDF_iommu && c->max_vcpus == 1 &&
+               c->max_evtchn_port == 511 && c->cpupool_id == 2 &&
+               c->max_grant_frames == 7 && c->max_maptrack_frames == 9 &&
+               c->emulation_flags == 0x40 &&
+               (c->created.handle[6] & 0xf0) == 0x40 &&
+               (c->created.handle[8] & 0xc0) == 0x80;
+    }
+    ok(good && memcmp(dom(list[0])->created.handle,
+                      dom(list[1])->created.handle, 16),
+       "children: parent's configuration, paused, distinct v4 UUIDs");
+    calls = harness.arch_child_calls;
+    good = calls == 3;
+    for (i = 0; good && i < 3; i++)
+        good = harness.arch_call[i].parent == g &&
+               harness.arch_call[i].child == dom(list[i]) &&
+               !harness.arch_call[i].self &&
+               harness.arch_call[i].rax == i + 1 &&
+               harness.arch_call[i].parent_pause_count == 1 &&
+               harness.arch_call[i].child_has_clone &&
+               !harness.arch_call[i].locks_held &&
+               harness.arch_call[i].domctl_held;
+    ok(good, "arch_clone_child per child: parent paused, domctl lock, "
+             "no spinlock");
+    ok(!g->pause_count, "parent unpaused after the clone");
+    good = rc == 0;
+    for (i = 0; good && i < 3; i++) {
+        struct clone_domain *c = cd_of(list[i]);
+
+        good = c->parent_id == G_ID && c->parent == g->clone &&
+               c->generation == 1 && c->pending && c->enabled &&
+               c->max_clones == 4 && !c->forked && !c->fork_child && !c->zombie;
+    }
+    ok(good, "children linked: parent, generation 1, pending, policy "
+             "inherited");
+    ok(get_info(d0, G_ID, &info) == 0 && info.nr_children == 3,
+       "parent has 3 live children");
+    ok(get_info(d0, list[0], &info) == 0 && info.parent == G_ID &&
+           info.generation == 1 &&
+           info.flags == (XEN_CLONE_INFO_CHILD | XEN_CLONE_INFO_PENDING),
+       "get_info of a child: CHILD | PENDING, parent, generation");
+    ok(harness.virq_sent[VIRQ_CLONED] == virq && ring()->prod == prod,
+       "no service mapped: no notification, no VIRQ_CLONED");
+    clone_note_start_info(dom(list[0]), 0x9000);
+    ok(!cd_of(list[0])->start_info_va, "start_info is not noted for a clone");
+
+    created = harness.domains_created;
+    ok(do_clone(d0, list[0], 1, 0, before) == -EPERM,
+       "clone of a child awaiting completion: -EPERM");
+    ok(do_clone(d0, G_ID, 2, 0, before) == -E2BIG &&
+           harness.domains_created == created,
+       "3 live children of 4, 2 more: -E2BIG");
+
+    ok(op(g, CLONEOP_complete,
+          &(struct xen_clone_complete){.child = list[0]}) == -EPERM,
+       "complete by a guest: -EPERM");
+    ok(complete(list[0], 1) == -EINVAL, "complete: positive status: -EINVAL");
+    ok(op(d0, CLONEOP_complete,
+          &(struct xen_clone_complete){.child = list[0], .pad = 1}) == -EINVAL,
+       "complete: padding: -EINVAL");
+    ok(complete(MISSING, 0) == -ESRCH, "complete: no such child: -ESRCH");
+    ok(complete(list[0], 0) == 0 && !cd_of(list[0])->pending,
+       "complete: child no longer pending");
+    ok(complete(list[0], 0) == -ENOENT, "complete twice: -ENOENT");
+    ok(complete(list[1], -EIO) == 0 && !dom(list[1]) &&
+           get_info(d0, G_ID, &info) == 0 && info.nr_children == 2,
+       "failed completion: child destroyed, parent has 2 children");
+    ok(complete(list[2], 0) == 0 && complete(G_ID, 0) == -ENOENT,
+       "complete a non-child: -ENOENT");
+    map_frame(0);
+    clean("control-domain clone");
+}
+
+/* With a mapped ring: notifications, the ring's room. */
+static void test_notify(void)
+{
+    domid_t list[64];
+    unsigned int virq = harness.virq_sent[VIRQ_CLONED], i, nb;
+    uint32_t prod0 = ring()->prod, id0;
+    struct xen_clone_info info;
+    bool good;
+    long rc;
+
+    set_policy(G_ID, 1, 64);
+    ring_consume();
+    rc = do_clone(d0, G_ID, 3, XEN_CLONE_FLAG_PAUSED, list);
+    good = rc == 0 && ring()->prod == prod0 + 3;
+    id0 = ring()->ent[prod0 % 64].id;
+    for (i = 0; good && i < 3; i++) {
+        struct xen_clone_notification *n = &ring()->ent[(prod0 + i) % 64];
+
+        good = n->id == id0 + i && n->parent == G_ID && n->child == list[i] &&
+               n->flags == XEN_CLONE_FLAG_PAUSED && n->index == i && !n->pad &&
+               n->child_store_mfn == 0x100000UL + list[i] &&
+               n->child_console_mfn == 0x200000UL + list[i];
+    }
+    ok(good && id0 == 1, "3 notifications: id, parent, child, flags, index, "
+                         "ring MFNs");
+    ok(harness.virq_sent[VIRQ_CLONED] == virq + 1, "VIRQ_CLONED raised once");
+    ok(get_info(d0, DOMID_SELF, &info) == 0 &&
+           (info.flags & XEN_CLONE_INFO_SERVICE),
+       "get_info: service registered");
+    for (i = 0; i < 3; i++)
+        complete(list[i], 0);
+
+    ring()->cons = ring()->prod - 63;
+    nb = harness.domains_created;
+    ok(do_clone(d0, G_ID, 2, 0, list) == -EBUSY && ring()->prod == prod0 + 3 &&
+           harness.domains_created == nb,
+       "ring with room for 1, 2 children: -EBUSY, nothing made");
+    ok(do_clone(d0, G_ID, 1, 0, list) == 0 && ring()->prod == prod0 + 4,
+       "ring with room for 1, 1 child: posted");
+    complete(list[0], 0);
+    ring()->cons = ring()->prod + 5;
+    ok(do_clone(d0, G_ID, 1, 0, list) == -EBUSY,
+       "consumer ahead of producer: -EBUSY");
+    ring_consume();
+    clean("notifications");
+}
+
+/* Failures half way: every child made is destroyed, nothing leaks. */
+static void test_unwind(void)
+{
+    struct domain *g = dom(G_ID);
+    domid_t list[8];
+    unsigned int killed, created, domains = harness_nr_domains();
+    unsigned int nr_children;
+    unsigned int virq = harness.virq_sent[VIRQ_CLONED], softirqs;
+    long allocs = harness.allocs_live;
+    uint32_t prod = ring()->prod;
+    long rc;
+
+    nr_children = g->clone->nr_children;
+    killed = harness.domains_killed;
+    harness.arch_child_calls = 0;
+    harness.arch_child_fail_at = 2;
+    harness.arch_child_fail_rc = -EOPNOTSUPP;
+    rc = do_clone(d0, G_ID, 4, 0, list);
+    harness.arch_child_fail_at = -1;
+    ok(rc == -EOPNOTSUPP && harness.arch_child_calls == 3,
+       "arch_clone_child fails for child 2 of 4: its error");
+    ok(harness.domains_killed == killed + 4 && none_exist(list, 4) &&
+           harness_nr_domains() == domains,
+       "all 4 children destroyed");
+    ok(ring()->prod == prod && harness.virq_sent[VIRQ_CLONED] == virq,
+       "nothing posted, no VIRQ_CLONED");
+    ok(!g->pause_count && g->clone->nr_children == nr_children &&
+           !g->clone->cloning && harness.allocs_live == allocs,
+       "parent unpaused, no child linked, no clone state leaked");
+    ring()->cons = ring()->prod - 60;
+    ok(do_clone(d0, G_ID, 4, 0, list) == 0,
+       "ring reservation released: 4 children fit in 4 free entries");
+    for (rc = 0; rc < 4; rc++)
+        complete(list[rc], 0);
+    ring_consume();
+
+    harness.vcpu_create_fail_in = 2;
+    ok(do_clone(d0, G_ID, 3, 0, list) == -ENOMEM &&
+           harness_nr_domains() == domains + 4,
+       "vcpu_create fails for child 1: -ENOMEM, no child left");
+    harness.vcpu_create_fail_in = 0;
+    harness.domain_create_fail_in = 1;
+    ok(do_clone(d0, G_ID, 2, 0, list) == -ENOMEM &&
+           harness_nr_domains() == domains + 4,
+       "domain_create fails: -ENOMEM");
+    harness.domain_create_fail_in = 0;
+    allocs = harness.allocs_live;
+    harness.zalloc_fail_in = 2;
+    ok(do_clone(d0, G_ID, 2, 0, list) == -ENOMEM &&
+           harness_nr_domains() == domains + 4 && harness.allocs_live == allocs,
+       "no memory for child 1's clone state: -ENOMEM, both destroyed");
+    harness.zalloc_fail_in = 0;
+
+    harness.nowrite_lo = (const char *)&list[1];
+    harness.nowrite_hi = (const char *)&list[2];
+    killed = harness.domains_killed;
+    ok(do_clone(d0, G_ID, 2, 0, list) == -EFAULT &&
+           harness.domains_killed == killed + 2 &&
+           harness_nr_domains() == domains + 4,
+       "child_list not writable: -EFAULT, children destroyed");
+    harness.nowrite_lo = harness.nowrite_hi = NULL;
+    created = harness.domains_created;
+    ok(do_clone(d0, G_ID, 2, 0, NULL) == -EFAULT &&
+           harness.domains_created == created,
+       "no child_list: -EFAULT before anything is made");
+
+    softirqs = harness.softirq_runs;
+    harness.kill_restart = 2;
+    harness.arch_child_fail_at = 0;
+    harness.arch_child_calls = 0;
+    rc = do_clone(d0, G_ID, 1, 0, list);
+    harness.arch_child_fail_at = -1;
+    ok(rc == -EOPNOTSUPP && harness.softirq_runs == softirqs + 2 &&
+           none_exist(list, 1),
+       "domain_kill says -ERESTART twice: softirqs run, child gone");
+
+    harness.domctl_busy = 1;
+    created = harness.domains_created;
+    {
+        struct xen_clone_op o = {.parent = G_ID, .nr_children = 1};
+        unsigned int conts = harness.continuations;
+
+        set_xen_guest_handle(o.child_list, list);
+        rc = op(d0, CLONEOP_clone, &o);
+        ok(rc == CONT && harness.continuations == conts + 1 &&
+               harness.cont_cmd == CLONEOP_clone && harness.cont_arg == &o &&
+               !strcmp(harness.cont_fmt, "ih") &&
+               harness.domains_created == created,
+           "domctl lock busy: a continuation of the same call");
+    }
+    ring_consume();
+    clean("unwind");
+}
+
+/* A guest forks: the wait for completion, and how it ends. */
+static void test_fork(void)
+{
+    struct domain *g = dom(G_ID);
+    struct vcpu *gv = g->vcpu[0];
+    domid_t list[4] = {0}, list2[4];
+    unsigned int virq, i, created, nr_pending;
+    uint32_t prod;
+    bool good;
+    long rc;
+
+    unmap_frame(0);
+    created = harness.domains_created;
+    ok(do_clone(g, DOMID_SELF, 1, 0, list) == -ENXIO && !gv->pause_count &&
+           harness.domains_created == created,
+       "fork while nobody maps the ring: -ENXIO at once");
+    map_frame(0);
+
+    virq = harness.virq_sent[VIRQ_CLONED];
+    prod = ring()->prod;
+    harness.arch_child_calls = 0;
+    rc = do_clone(g, DOMID_SELF, 2, 0, list);
+    ok(rc == CONT && gv->pause_count == 1 &&
+           g->clone->fork_state == FORK_WAIT && g->clone->fork_waiting == 2,
+       "fork of 2: continuation, the parent's vCPU paused");
+    good = harness.arch_child_calls == 2;
+    for (i = 0; good && i < 2; i++)
+        good = harness.arch_call[i].self && harness.arch_call[i].rax == i + 1 &&
+               harness.arch_call[i].parent_pause_count == 0 &&
+               harness.arch_call[i].child == dom(list[i]);
+    ok(good, "self-clone: arch hook with self, rax 1 and 2, parent not "
+             "domain-paused");
+    ok(ring()->prod == prod + 2 &&
+           ring()->ent[prod % 64].flags == XEN_CLONE_NOTIFY_SELF &&
+           ring()->ent[(prod + 1) % 64].child == list[1] &&
+           harness.virq_sent[VIRQ_CLONED] == virq + 1,
+       "fork notifications carry XEN_CLONE_NOTIFY_SELF");
+    ok(cd_of(list[0])->forked && cd_of(list[0])->fork_child &&
+           cd_of(list[0])->zombie && cd_of(list[1])->zombie,
+       "forked children: fork_child, end records allocated");
+    ok(do_clone(dom(list[0]), DOMID_SELF, 1, 0, list2) == -EPERM,
+       "a forked child awaiting completion cannot fork: -EPERM");
+    created = harness.domains_created;
+    ok(do_clone(g, DOMID_SELF, 1, 0, list2) == -EBUSY &&
+           harness.domains_created == created,
+       "fork re-entered while waiting: -EBUSY, nothing made");
+    complete(list[0], 0);
+    ok(gv->pause_count == 1, "first child complete: parent still waits");
+    complete(list[1], 0);
+    ok(gv->pause_count == 0 && g->clone->fork_state == FORK_DONE,
+       "last child complete: parent's vCPU unpaused");
+    ok(do_clone(g, DOMID_SELF, 2, 0, list) == 0 &&
+           g->clone->fork_state == FORK_IDLE,
+       "the continuation returns 0 to the parent");
+    ring_consume();
+
+    rc = do_clone(g, G_ID, 2, 0, list);
+    ok(rc == CONT && complete(list[0], -EIO) == 0 && !dom(list[0]) &&
+           gv->pause_count == 1,
+       "fork by own domid; a failed completion destroys the child");
+    complete(list[1], 0);
+    ok(gv->pause_count == 0 && do_clone(g, DOMID_SELF, 2, 0, list) == -EIO,
+       "the fork returns the failed completion's status");
+    ring_consume();
+
+    ok(do_clone(g, DOMID_SELF, 1, 0, list) == CONT, "fork of 1");
+    destroy(list[0]);
+    ok(gv->pause_count == 0 && do_clone(g, DOMID_SELF, 1, 0, list) == -ENOTCONN,
+       "child destroyed before completion: the fork returns -ENOTCONN");
+    ring_consume();
+
+    /* The service leaves while children wait: all pending ones go. */
+    ok(do_clone(g, DOMID_SELF, 2, 0, list) == CONT, "fork of 2 again");
+    ok(do_clone(d0, O_ID, 1, 0, list2) == 0, "and an xl clone of d%u", O_ID);
+    nr_pending = 0;
+    {
+        struct domain *d;
+
+        for_each_domain(d)
+        {
+            nr_pending += d->clone && d->clone->pending;
+        }
+    }
+    ok(nr_pending == 3, "3 children await completion");
+    ok(op(d0, CLONEOP_unregister, NULL) == -EBUSY,
+       "unregister while the ring is mapped: -EBUSY");
+    unmap_frame(0);
+    ok(op(d0, CLONEOP_unregister, NULL) == 0 && none_exist(list, 2) &&
+           none_exist(list2, 1),
+       "unregister: every pending child destroyed");
+    ok(gv->pause_count == 0 && do_clone(g, DOMID_SELF, 1, 0, list) == -ENOTCONN,
+       "the waiting fork returns -ENOTCONN");
+    ok(harness_find(1) && !cd_of(1)->pending && cd_of(1)->parent_id == G_ID,
+       "completed children survive the unregister");
+    ok(do_register(d0, 1) == 0, "a new service registers");
+    map_frame(0);
+    clean("fork");
+}
+
+/* Fork many, complete them, let the parent return. */
+static void fork_all(domid_t parent, unsigned int n, domid_t *list)
+{
+    unsigned int i;
+    long rc;
+
+    ring_consume();
+    rc = do_clone(dom(parent), DOMID_SELF, n, 0, list);
+    assert(rc == CONT);
+    for (i = 0; i < n; i++)
+        complete(list[i], 0);
+    rc = do_clone(dom(parent), DOMID_SELF, n, 0, list);
+    assert(rc == 0);
+}
+
+static void test_exit_wait(void)
+{
+    struct xen_clone_wait w;
+    struct xen_clone_info info;
+    domid_t list[64], a, b, c, e;
+    unsigned int i, batch;
+    bool good;
+    long rc;
+
+    harness_domain_new(W_ID, false);
+    ok(do_wait(W_ID, DOMID_INVALID, &w) == -ECHILD,
+       "wait without any clone state: -ECHILD");
+    w.flags = 1;
+    ok(op(dom(W_ID), CLONEOP_wait, &w) == -EINVAL, "wait: flags: -EINVAL");
+    w.flags = 0;
+    w.pad = 1;
+    ok(op(dom(W_ID), CLONEOP_wait, &w) == -EINVAL, "wait: padding: -EINVAL");
+
+    set_policy(W_ID, 1, 64);
+    fork_all(W_ID, 3, list);
+    a = list[0], b = list[1], c = list[2];
+    ok(do_wait(W_ID, DOMID_INVALID, &w) == -EAGAIN,
+       "children alive: wait says -EAGAIN");
+    ok(op(dom(b), CLONEOP_exit, &(struct xen_clone_exit){.pad = 1}) == -EINVAL,
+       "exit: padding: -EINVAL");
+    ok(do_exit(a, 42) == 0 && dom(a)->is_shut_down &&
+           dom(a)->shutdown_code == SHUTDOWN_poweroff,
+       "exit(42): the child powers off");
+    rc = do_wait(W_ID, DOMID_INVALID, &w);
+    ok(rc == 0 && w.child == a && w.flags == XEN_CLONE_WAIT_EXITED &&
+           w.status == 42 && w.reason == SHUTDOWN_poweroff,
+       "wait collects it: EXITED, status 42, poweroff");
+    ok(dom(a) && !cd_of(a)->parent && !cd_of(a)->zombie &&
+           get_info(d0, W_ID, &info) == 0 && info.nr_children == 2,
+       "collected: off the family, 2 children left");
+    ok(do_wait(W_ID, a, &w) == -ECHILD, "wait for it again: -ECHILD");
+    destroy(a);
+    ok(do_wait(W_ID, a, &w) == -ECHILD,
+       "a collected child destroyed later leaves no end record");
+    ok(do_wait(W_ID, d0->domain_id, &w) == -ECHILD,
+       "wait for a domain that is not a child: -ECHILD");
+    ok(do_wait(W_ID, b, &w) == -EAGAIN, "wait for a running child: -EAGAIN");
+
+    destroy(b);
+    rc = do_wait(W_ID, b, &w);
+    ok(rc == 0 && w.child == b && w.flags == XEN_CLONE_WAIT_GONE &&
+           w.status == 0 && w.reason == XEN_CLONE_WAIT_NO_REASON,
+       "child destroyed while running: GONE, no reason");
+    do_exit(c, 7);
+    destroy(c);
+    rc = do_wait(W_ID, DOMID_INVALID, &w);
+    ok(rc == 0 && w.child == c &&
+           w.flags == (XEN_CLONE_WAIT_GONE | XEN_CLONE_WAIT_EXITED) &&
+           w.status == 7 && w.reason == SHUTDOWN_poweroff,
+       "exit(7) then destroyed: GONE | EXITED, status 7");
+    ok(do_wait(W_ID, DOMID_INVALID, &w) == -ECHILD,
+       "everything collected: -ECHILD");
+
+    harness.shutdown_immediate = false;
+    fork_all(W_ID, 1, list);
+    do_exit(list[0], 1);
+    ok(do_wait(W_ID, DOMID_INVALID, &w) == -EAGAIN,
+       "a child still shutting down is not collected");
+    harness.shutdown_immediate = true;
+    destroy(list[0]);
+    ok(do_wait(W_ID, DOMID_INVALID, &w) == 0 &&
+           w.flags == (XEN_CLONE_WAIT_GONE | XEN_CLONE_WAIT_EXITED) &&
+           w.reason == XEN_CLONE_WAIT_NO_REASON && w.status == 1,
+       "then destroyed: gone, exited, status 1, no shutdown reason");
+
+    ring_consume();
+    do_clone(d0, W_ID, 1, 0, list);
+    e = list[0];
+    complete(e, 0);
+    domain_shutdown(dom(e), SHUTDOWN_crash);
+    rc = do_wait(W_ID, DOMID_INVALID, &w);
+    ok(rc == 0 && w.child == e && w.flags == 0 && w.status == 0 &&
+           w.reason == SHUTDOWN_crash,
+       "xl clone's child crashes: collected with reason crash");
+    ring_consume();
+    do_clone(d0, W_ID, 1, 0, list);
+    complete(list[0], 0);
+    destroy(list[0]);
+    ok(do_wait(W_ID, DOMID_INVALID, &w) == -ECHILD,
+       "xl clone's child destroyed: no end record kept");
+    destroy(e);
+
+    /* More ends than XEN_CLONE_MAX_ZOMBIES: the oldest are dropped. */
+    for (batch = 0; batch < 17; batch++) {
+        fork_all(W_ID, 64, list);
+        if (batch == 1)
+            e = list[0];
+        for (i = 0; i < 64; i++)
+            destroy(list[i]);
+    }
+    ok(cd_of(W_ID)->nr_zombies == XEN_CLONE_MAX_ZOMBIES,
+       "1088 forked children gone: 1024 end records kept");
+    rc = do_wait(W_ID, DOMID_INVALID, &w);
+    ok(rc == 0 && w.child == e, "the oldest 64 were dropped");
+    for (i = 1, good = true; good && i < XEN_CLONE_MAX_ZOMBIES; i++)
+        good = do_wait(W_ID, DOMID_INVALID, &w) == 0;
+    ok(good && do_wait(W_ID, DOMID_INVALID, &w) == -ECHILD &&
+           !cd_of(W_ID)->nr_zombies,
+       "all 1024 collected, then -ECHILD");
+    ring_consume();
+    clean("exit/wait");
+}
+
+static void test_teardown(void)
+{
+    domid_t list[4], x, y, z, k[2];
+    struct xen_clone_info info;
+    long allocs;
+
+    /* Parent destroyed first, with a grandchild under one child. */
+    harness_domain_new(P_ID, false);
+    set_policy(P_ID, 1, 8);
+    ring_consume();
+    do_clone(d0, P_ID, 2, 0, list);
+    x = list[0], y = list[1];
+    complete(x, 0);
+    complete(y, 0);
+    ring_consume();
+    do_clone(d0, x, 1, 0, list);
+    z = list[0];
+    complete(z, 0);
+    ok(cd_of(z)->generation == 2 && cd_of(z)->parent_id == x &&
+           cd_of(x)->nr_children == 1,
+       "a clone of a clone: generation 2");
+    destroy(P_ID);
+    ok(!dom(P_ID) && !cd_of(x)->parent && !cd_of(y)->parent &&
+           cd_of(x)->parent_id == P_ID,
+       "parent destroyed first: children's parent pointers cleared");
+    ok(get_info(d0, x, &info) == 0 && info.parent == P_ID &&
+           (info.flags & XEN_CLONE_INFO_CHILD),
+       "an orphan still reports its parent's domid");
+    destroy(x);
+    ok(!cd_of(z)->parent && cd_of(z)->parent_id == x,
+       "middle generation destroyed: grandchild orphaned");
+    destroy(y);
+    destroy(z);
+
+    /* Children destroyed first. */
+    harness_domain_new(Q_ID, false);
+    set_policy(Q_ID, 1, 8);
+    ring_consume();
+    do_clone(d0, Q_ID, 2, 0, k);
+    complete(k[0], 0);
+    destroy(k[0]);
+    ok(cd_of(Q_ID)->nr_children == 1, "a child destroyed: one left");
+    destroy(k[1]);
+    ok(cd_of(Q_ID)->nr_children == 0 && list_empty(&cd_of(Q_ID)->children),
+       "pending child destroyed: parent has no children");
+    allocs = harness.allocs_live;
+    destroy(Q_ID);
+    ok(harness.allocs_live == allocs - 1, "parent's clone state freed");
+
+    /* A forking parent destroyed while it waits; forked ends kept. */
+    harness_domain_new(P_ID, false);
+    set_policy(P_ID, 1, 8);
+    ring_consume();
+    ok(do_clone(dom(P_ID), DOMID_SELF, 2, 0, list) == CONT,
+       "fork of 2, then the parent is destroyed");
+    x = list[0], y = list[1];
+    allocs = harness.allocs_live;
+    destroy(P_ID);
+    ok(harness.allocs_live == allocs - 1 && !cd_of(x)->parent,
+       "forking parent destroyed: its state freed, children orphaned");
+    ok(complete(x, 0) == 0 && complete(y, -EIO) == 0 && !dom(y),
+       "orphans still complete");
+    allocs = harness.allocs_live;
+    destroy(x);
+    ok(harness.allocs_live == allocs - 2,
+       "orphan destroyed: its state and unused end record freed");
+
+    harness_domain_new(P_ID, false);
+    set_policy(P_ID, 1, 8);
+    fork_all(P_ID, 2, list);
+    destroy(list[0]);
+    destroy(list[1]);
+    allocs = harness.allocs_live;
+    destroy(P_ID);
+    ok(harness.allocs_live == allocs - 3,
+       "parent destroyed with 2 uncollected ends: all freed");
+
+    /* The service's domain dies: the ring is forgotten. */
+    unmap_frame(0);
+    ok(op(d0, CLONEOP_unregister, NULL) == 0, "d0's service unregisters");
+    ok(do_register(dom(SVC_ID), 1) == 0, "d%u registers a service", SVC_ID);
+    map_frame(0);
+    destroy(SVC_ID);
+    ok(get_info(d0, DOMID_SELF, &info) == 0 &&
+           !(info.flags & XEN_CLONE_INFO_SERVICE) && do_register(d0, 1) == 0,
+       "service's domain destroyed: no service, a new one registers");
+    map_frame(0);
+    clean("teardown");
+}
+
+static void test_reset(void)
+{
+    struct domain *g = dom(G_ID);
+    struct xen_clone_wait w;
+    domid_t list[2], r1, c2;
+    long rc;
+
+    ok(reset(d0, G_ID) == -EINVAL, "reset of a domain that is no clone");
+    ok(reset(d0, MISSING) == -ESRCH, "reset: no such domain");
+    ok(op(d0, CLONEOP_reset,
+          &(struct xen_clone_reset){.child = G_ID, .pad = {0, 0, 1}}) ==
+           -EINVAL,
+       "reset: padding");
+
+    harness_domain_new(R_ID, false);
+    set_policy(R_ID, 1, 8);
+    ring_consume();
+    do_clone(d0, R_ID, 1, 0, list);
+    r1 = list[0];
+    ok(reset(g, r1) == -EPERM, "reset by a guest: -EPERM");
+    ok(reset(d0, r1) == -EBUSY && !harness.arch_reset_calls,
+       "reset of a child awaiting completion: -EBUSY");
+    complete(r1, 0);
+    rc = reset(d0, r1);
+    ok(rc == 0 && harness.arch_reset_calls == 1 &&
+           harness.reset_parent == dom(R_ID) &&
+           harness.reset_child == dom(r1) && harness.reset_parent_pause == 1 &&
+           harness.reset_child_pause == 1,
+       "reset: arch_clone_reset with both domains paused");
+    ok(!dom(R_ID)->pause_count && !dom(r1)->pause_count &&
+           dom(R_ID)->refcnt == 1,
+       "after reset: both unpaused, parent reference dropped");
+    domain_shutdown(dom(r1), SHUTDOWN_crash);
+    harness.arch_reset_rc = -EBUSY;
+    ok(reset(d0, r1) == -EBUSY && dom(r1)->is_shut_down,
+       "arch reset refused: its error, the crashed child stays down");
+    harness.arch_reset_rc = 0;
+    ok(reset(d0, r1) == 0 && !dom(r1)->is_shutting_down &&
+           dom(r1)->resumes == 1,
+       "reset of a crashed child resumes it");
+
+    /* A reset forgets an exit status (once a bug: it survived). */
+    do_exit(r1, 3);
+    reset(d0, r1);
+    domain_shutdown(dom(r1), SHUTDOWN_crash);
+    rc = do_wait(R_ID, r1, &w);
+    ok(rc == 0 && w.reason == SHUTDOWN_crash && w.flags == 0,
+       "a child reset after exit(3) that crashes is not reported "
+       "as exited");
+
+    /* A reset forgets a finished fork (once a bug: its state survived). */
+    ring_consume();
+    fork_all(R_ID, 1, list);
+    c2 = list[0];
+    ok(do_clone(dom(c2), DOMID_SELF, 1, 0, list) == CONT,
+       "a child forks a grandchild");
+    complete(list[0], 0);
+    ok(reset(d0, c2) == 0, "the child is reset before it runs again");
+    ring_consume();
+    rc = do_clone(dom(c2), DOMID_SELF, 1, 0, list);
+    ok(rc == CONT, "after the reset, its next fork makes a child (not the "
+                   "old result)");
+
+    destroy(R_ID);
+    ok(reset(d0, c2) == -EBUSY, "reset of a child whose parent is gone");
+    clean("reset");
+}
+
+/* Everything but d0 destroyed: no clone state left anywhere. */
+static void test_leaks(void)
+{
+    struct domain *d, *next;
+
+    harness_current = d0->vcpu[0];
+    for (d = harness_domain_list; d; d = next) {
+        next = d->next_in_list;
+        if (d != d0)
+            destroy(d->domain_id);
+    }
+    ok(harness_nr_domains() == 1 && harness.allocs_live == (d0->clone ? 1 : 0),
+       "all domains destroyed: every clone state and end record freed");
+    clean("teardown of everything");
+}
+
+static void race_unregister(void)
+{
+    op(d0, CLONEOP_unregister, NULL);
+}
+
+/* CLONEOP_unregister racing register (once a bug: sharing came last). */
+static void test_register_race(void)
+{
+    unsigned int v;
+
+    unmap_frame(0);
+    op(d0, CLONEOP_unregister, NULL);
+    v = harness.violations;
+    harness.on_share = race_unregister;
+    do_register(d0, 1);
+    ok(harness.violations == v,
+       "register racing unregister never shares a freed page");
+    violations_seen = harness.violations;
+}
+
+int main(void)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    dom_xen = harness_domain_new(DOMID_XEN, false);
+    d0 = harness_domain_new(0, true);
+    harness_hardware_domain = d0;
+    harness_domain_new(SVC_ID, true);
+    harness_domain_new(G_ID, false);
+    harness_domain_new(O_ID, false);
+    harness_current = d0->vcpu[0];
+
+    test_dispatch();
+    test_register();
+    test_policy();
+    test_control_clone();
+    test_notify();
+    test_unwind();
+    test_fork();
+    test_exit_wait();
+    test_teardown();
+    test_reset();
+    test_leaks();
+    test_register_race();
+
+    printf("1..%d\n", n_tests);
+    return n_failed ? 1 : 0;
+}
