@@ -105,6 +105,11 @@ static pgentry_t *l1_for(unsigned long va)
     return next_table(t, IDX(va, L2_SHIFT));
 }
 
+const uint64_t *page_table_l1(const void *va)
+{
+    return l1_for((unsigned long)va);
+}
+
 /* Map every RAM page PFN at VA PFN << 12 (read-write), batching. */
 static void map_all_ram(void)
 {

@@ -9,6 +9,7 @@
 #include <minios/app.h>
 #include <minios/clone.h>
 #include <minios/mm.h>
+#include <minios/os.h>
 
 #define CHUNK    (1UL << 20)
 #define MAX_KIDS XEN_CLONE_MAX_BATCH
@@ -56,11 +57,31 @@ static unsigned long check(void **chunks, unsigned long mb, unsigned int who,
     return bad;
 }
 
+/*
+ * Each clone has a private start_info naming its own rings: the MFNs in it
+ * are the ones its own P2M has for the rings' PFNs.
+ */
+static int own_start_info(void)
+{
+    unsigned long store = start_info->store_mfn;
+    unsigned long cons = start_info->console.domU.mfn;
+
+    return pfn_to_mfn(mfn_to_pfn(store)) == store &&
+           pfn_to_mfn(mfn_to_pfn(cons)) == cons;
+}
+
 /* Child k (1-based): the parent's data, then its own, then exit(k). */
 static int child(unsigned int k, void **chunks, unsigned long mb)
 {
     unsigned long bad = check(chunks, mb, 0, "parent's pattern in child");
 
+    if (!own_start_info()) {
+        printf("child %u domid %d: start_info names rings that are not its "
+               "own (store mfn %#lx, console mfn %#lx)\n",
+               k, getpid(), (unsigned long)start_info->store_mfn,
+               (unsigned long)start_info->console.domU.mfn);
+        return 100 + k;
+    }
     if (bad) {
         printf("child %u domid %d: %lu words of the parent's pattern wrong\n",
                k, getpid(), bad);

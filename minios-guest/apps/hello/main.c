@@ -7,7 +7,8 @@ int main(int argc, char **argv)
     domid_t id;
 
     if (argc > 1) {
-        printf("hello: unexpected argument '%s' (usage: hello)\n", argv[1]);
+        printf("hello: bad argument '%s'\n", argv[1]);
+        printf("usage: hello   (no arguments)\n");
         return 2;
     }
     id = xen_domid();

@@ -1,0 +1,76 @@
+/* dirty: holds M MB and rewrites K MB of it each time Dom0 asks (xenstore). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <minios/app.h>
+#include <minios/time.h>
+#include <minios/xenbus.h>
+
+#define CHUNK   (1UL << 20)
+#define REQUEST "data/dirty/mb"
+#define FROM    "data/dirty/from"
+#define DONE    "data/dirty/done"
+#define CRASH   "data/dirty/crash"
+
+static int usage(const char *bad)
+{
+    printf("dirty: bad argument '%s'\n", bad);
+    printf("usage: dirty [mb=M]   (M MB held, default 1; then, whenever\n"
+           "  Dom0 writes K to " REQUEST " (in the guest's home), K MB of\n"
+           "  them, from MB F of " FROM " (default 0), are rewritten and\n"
+           "  " DONE " counts the requests served; writing anything to\n"
+           "  " CRASH " makes it crash on purpose)\n");
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    unsigned long mb = 1, pass = 0;
+    char **chunks;
+    const char *v;
+
+    for (int i = 1; i < argc; i++) {
+        if (!arg_value(argv[i], "mb", &v) || parse_ulong(v, &mb) < 0 || mb == 0)
+            return usage(argv[i]);
+    }
+    chunks = calloc(mb, sizeof(*chunks));
+    for (unsigned long c = 0; chunks && c < mb; c++) {
+        if (!(chunks[c] = malloc(CHUNK))) {
+            printf("dirty: out of memory after %lu of %lu MB\n", c, mb);
+            return 1;
+        }
+        memset(chunks[c], 0x5a, CHUNK);
+    }
+    if (!chunks)
+        return 1;
+    xenbus_rm(XBT_NIL, "data/dirty");
+    printf("dirty: holding %lu MB\n", mb);
+    for (;;) {
+        unsigned long k, from = 0;
+        char *bang;
+
+        if (xenbus_read(XBT_NIL, CRASH, &bang) == 0) {
+            free(bang);
+            xenbus_rm(XBT_NIL, CRASH);
+            printf("dirty %u: crashing on request\n", xen_domid());
+            *(volatile int *)0x7f0000000000UL = 1;
+        }
+
+        /* The domid is read each time: a clone serves its own node. */
+        if (xenbus_read_ulong(XBT_NIL, REQUEST, &k) < 0) {
+            msleep(50);
+            continue;
+        }
+        xenbus_rm(XBT_NIL, REQUEST);
+        if (xenbus_read_ulong(XBT_NIL, FROM, &from) < 0 || from > mb)
+            from = 0;
+        if (k > mb - from)
+            k = mb - from;
+        pass++;
+        for (unsigned long c = from; c < from + k; c++)
+            memset(chunks[c], (int)pass, CHUNK);
+        printf("dirty %u: rewrote %lu MB from MB %lu\n", xen_domid(), k, from);
+        xenbus_printf(XBT_NIL, DONE, "%lu", pass);
+    }
+}
