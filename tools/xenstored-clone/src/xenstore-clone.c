@@ -19,10 +19,13 @@ static void usage(FILE *f)
         f,
         "Usage: xenstore-clone [OPTIONS] OP PARENT_DOMID CHILD_DOMID "
         "PARENT_PATH CHILD_PATH\n"
+        "                      [OP PARENT_DOMID CHILD_DOMID PARENT_PATH "
+        "CHILD_PATH]...\n"
         "\n"
         "Copy XenStore state of domain PARENT_DOMID for its clone CHILD_DOMID\n"
         "with one XS_CLONE request to xenstored. The copy is atomic: on any\n"
-        "error nothing is written.\n"
+        "error nothing is written. Several operations (groups of five\n"
+        "arguments) are sent in one explicit transaction: all or none.\n"
         "\n"
         "Operations (OP):\n"
         "  full         deep copy of the subtree PARENT_PATH to CHILD_PATH\n"
@@ -45,7 +48,8 @@ static void usage(FILE *f)
         "\n"
         "Options:\n"
         "  -t, --transaction  clone inside an explicit transaction, retried\n"
-        "                     while xenstored answers EAGAIN\n"
+        "                     while xenstored answers EAGAIN (implied by\n"
+        "                     several operations)\n"
         "  -n, --dry-run      clone inside a transaction, print how many\n"
         "                     nodes the copies have in it, then abort it:\n"
         "                     nothing is written\n"
@@ -126,6 +130,37 @@ static int report_copies(struct xs_handle *h, xs_transaction_t t,
     return n < 0 ? (int)n : 0;
 }
 
+/* One operation's five arguments, checked. */
+struct clone_req {
+    const char *op, *from, *to;
+    unsigned int parent, child;
+};
+
+static int parse_req(char **arg, struct clone_req *r)
+{
+    unsigned int i;
+
+    r->op = arg[0];
+    for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+        if (!strcmp(r->op, ops[i]))
+            break;
+    if (i == sizeof(ops) / sizeof(ops[0])) {
+        fprintf(stderr,
+                "xenstore-clone: unknown operation '%s' (full, basic, "
+                "dev_console, dev_vif, dev_9pfs)\n",
+                r->op);
+        return -EINVAL;
+    }
+    if (parse_domid(arg[1], &r->parent) || parse_domid(arg[2], &r->child)) {
+        fprintf(stderr, "xenstore-clone: domids must be decimal numbers "
+                        "below 32752\n");
+        return -EINVAL;
+    }
+    r->from = arg[3];
+    r->to = arg[4];
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -134,11 +169,11 @@ int main(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    unsigned int parent, child, i;
+    struct clone_req *reqs = NULL;
+    unsigned int i, n, failed = 0;
     int c, in_trans = 0, dry_run = 0, ret = 0;
     xs_transaction_t t = XBT_NULL;
-    struct xs_handle *h;
-    const char *op;
+    struct xs_handle *h = NULL;
 
     while ((c = getopt_long(argc, argv, "tnh", opts, NULL)) != -1) {
         switch (c) {
@@ -156,34 +191,31 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (argc - optind != 5) {
-        fprintf(stderr,
-                "xenstore-clone: expected OP PARENT_DOMID CHILD_DOMID "
-                "PARENT_PATH CHILD_PATH\nTry 'xenstore-clone --help'.\n");
+    if (argc - optind < 5 || (argc - optind) % 5) {
+        fprintf(stderr, "xenstore-clone: expected OP PARENT_DOMID CHILD_DOMID "
+                        "PARENT_PATH CHILD_PATH (once or more)\n"
+                        "Try 'xenstore-clone --help'.\n");
         return 2;
     }
-    op = argv[optind];
-    for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-        if (!strcmp(op, ops[i]))
-            break;
-    if (i == sizeof(ops) / sizeof(ops[0])) {
-        fprintf(stderr,
-                "xenstore-clone: unknown operation '%s' (full, basic, "
-                "dev_console, dev_vif, dev_9pfs)\n",
-                op);
-        return 2;
+    n = (argc - optind) / 5;
+    reqs = calloc(n, sizeof(*reqs));
+    if (!reqs) {
+        fprintf(stderr, "xenstore-clone: out of memory\n");
+        return 1;
     }
-    if (parse_domid(argv[optind + 1], &parent) ||
-        parse_domid(argv[optind + 2], &child)) {
-        fprintf(stderr, "xenstore-clone: domids must be decimal numbers "
-                        "below 32752\n");
-        return 2;
-    }
+    for (i = 0; i < n; i++)
+        if (parse_req(&argv[optind + 5 * i], &reqs[i])) {
+            free(reqs);
+            return 2;
+        }
+    if (n > 1)
+        in_trans = 1;
 
     h = xs_open(0);
     if (!h) {
         fprintf(stderr, "xenstore-clone: cannot connect to xenstored: %s\n",
                 strerror(errno));
+        free(reqs);
         return 1;
     }
     for (;;) {
@@ -194,15 +226,21 @@ int main(int argc, char **argv)
                 break;
             }
         }
-        if (!xs_clone(h, t, parent, child, op, argv[optind + 3],
-                      argv[optind + 4])) {
-            ret = -errno;
+        for (i = 0; i < n && !ret; i++)
+            if (!xs_clone(h, t, reqs[i].parent, reqs[i].child, reqs[i].op,
+                          reqs[i].from, reqs[i].to)) {
+                ret = -errno;
+                failed = i;
+            }
+        if (ret) {
             if (t != XBT_NULL)
                 xs_transaction_end(h, t, true);
             break;
         }
         if (dry_run) {
-            ret = report_copies(h, t, op, argv[optind + 4]);
+            for (i = 0; i < n && !ret; i++)
+                ret = report_copies(h, t, reqs[i].op, reqs[i].to);
+            failed = i ? i - 1 : 0;
             xs_transaction_end(h, t, true);
             if (!ret)
                 printf("dry run: transaction aborted, nothing written\n");
@@ -212,14 +250,22 @@ int main(int argc, char **argv)
             break;
         if (errno != EAGAIN) {
             ret = -errno;
+            failed = n - 1;
             break;
         }
     }
     xs_close(h);
     if (ret) {
-        fprintf(stderr, "xenstore-clone: %s %s -> %s failed: %s\n", op,
-                argv[optind + 3], argv[optind + 4], strerror(-ret));
-        return 1;
+        fprintf(stderr, "xenstore-clone: %s %s -> %s failed: %s\n",
+                reqs[failed].op, reqs[failed].from, reqs[failed].to,
+                strerror(-ret));
+        if (n > 1)
+            fprintf(stderr,
+                    "xenstore-clone: the transaction was not "
+                    "committed: none of the %u operations took "
+                    "effect\n",
+                    n);
     }
-    return 0;
+    free(reqs);
+    return ret ? 1 : 0;
 }

@@ -9,7 +9,7 @@ export LD_LIBRARY_PATH=$BUILD/xen/dist/usr/lib
 # Make sure no real xenstored could be reached by mistake.
 export XENSTORED_PATH=/nonexistent/socket
 
-echo "1..9"
+echo "1..11"
 n=0
 check() { # NAME EXPECTED-STATUS REGEX ARGS...
     local name=$1 want=$2 re=$3 out st
@@ -32,6 +32,10 @@ check "--help lists every op" 0 "dev_9pfs" -h
 check "no arguments: usage error" 2 "expected OP PARENT_DOMID" 
 check "four arguments: usage error" 2 "expected OP" full 1 2 /a
 check "unknown op" 2 "unknown operation 'deep'" deep 1 2 /a /b
+check "seven arguments (not groups of five): usage error" 2 "once or more" \
+    full 1 2 /a /b full 1
+check "a bad op in the second group" 2 "unknown operation 'deep'" \
+    full 1 2 /a /b deep 1 2 /c /d
 check "non-numeric domid" 2 "domids must be decimal" full x 2 /a /b
 check "domid out of range" 2 "domids must be decimal" full 1 32752 /a /b
 check "unknown option" 2 "Try 'xenstore-clone --help'" --bogus full 1 2 /a /b

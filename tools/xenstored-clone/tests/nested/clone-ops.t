@@ -15,10 +15,7 @@ PH=/local/domain/$P CH=/local/domain/$C
 # The child's home and console come from the clone, not from xl.
 xenstore-rm "$CH" "/local/domain/0/backend/console/$C"
 
-# Hook: once minios-guest lands, the lead adds a case here that clones the
-# home of a running minios guest (xl create of the hello app).
-xsc_guest_hook() { :; }
-xsc_guest_hook
+# (A running guest's home: clone-running.t.)
 
 # --- basic ---------------------------------------------------------------
 ok "basic clone of a real domain's home" \

@@ -5,7 +5,7 @@
 . /usr/lib/xen-clone/tap.sh
 . /usr/lib/xen-clone/xsclone-lib.sh
 
-plan 16
+plan 20
 P=$(stub_domain xst-parent) || bail_out "cannot create the parent domain"
 C=$(stub_domain xst-child) || bail_out "cannot create the child domain"
 fake_device "$P" vif 0 || bail_out "cannot write the parent's vif"
@@ -39,6 +39,29 @@ is "$st:$(echo "$out" | grep -c 'No space left')" "1:1" \
     "a node over the child's node-size quota: ENOSPC"
 is "$(xs_count "$CH")" 0 "over the node-size quota: no node left behind"
 xenstore-rm "$PH/data/big"
+
+# Two clones in one transaction count together against the child's quota:
+# each fits alone (the home, then a synthetic subtree the child owns).
+xenstore-clone basic "$P" "$C" "$PH" "$CH"
+home=$(xs_dump "$CH" | grep -c "(n$C[,)]")
+xenstore-rm "$CH"
+for i in 1 2 3 4 5 6 7 8; do xenstore-write /tool/xsq/n$i $i; done
+xenstore-chmod -r /tool/xsq "n$P"
+extra=$(xs_count /tool/xsq)
+diag "the child owns $home nodes of its home copy; the extra copy has $extra"
+xenstore-control quota set nodes $((home + extra - 1)) >/dev/null
+ok "under a node quota of $((home + extra - 1)): each clone alone fits" sh -c \
+    "xenstore-clone --dry-run basic $P $C $PH $CH &&
+     xenstore-clone --dry-run full $P $C /tool/xsq /tool/xsq-copy"
+out=$(xenstore-clone basic "$P" "$C" "$PH" "$CH" \
+    full "$P" "$C" /tool/xsq /tool/xsq-copy 2>&1)
+st=$?
+xenstore-control quota set nodes "$nodes_quota" >/dev/null
+is "$st" 1 "both in one transaction exceed it: the transaction fails"
+like "$out" "No space left on device" "  with ENOSPC"
+is "$(xs_count "$CH") $(xs_count /tool/xsq-copy)" "0 0" \
+    "  and neither copy is left behind"
+xenstore-rm /tool/xsq
 
 ok "basic clone inside an explicit transaction" \
     xenstore-clone --transaction basic "$P" "$C" "$PH" "$CH"
