@@ -70,7 +70,8 @@ int child_complete(struct cloned_service *s,
 
     step = "copying XenStore";
     copied = true;
-    rc = xsclone_domain(s->xsh, &rw);
+    rc = xsclone_domain(s->xsh, &rw,
+                        s->config->deep_copy ? XSCLONE_DEEP : XSCLONE_XS_CLONE);
     if (rc)
         goto fail;
 

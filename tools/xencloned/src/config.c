@@ -16,6 +16,7 @@ void config_init(struct cloned_config *c)
     c->by_name = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     c->ring_pages = CLONED_DEFAULT_RING_PAGES;
     c->on_exit = ON_EXIT_DESTROY;
+    c->deep_copy = false;
 }
 
 void config_clear(struct cloned_config *c)
@@ -109,6 +110,31 @@ out:
     return rc;
 }
 
+/* [service] xenstore_copy: xs_clone (the default) or deep. */
+static int get_copy_method(GKeyFile *kf, const char *group, bool *deep,
+                           char **err)
+{
+    gchar *s = g_key_file_get_value(kf, group, "xenstore_copy", NULL);
+    int rc = 0;
+
+    if (!s)
+        goto out;
+    g_strstrip(s);
+    if (!strcmp(s, "xs_clone"))
+        *deep = false;
+    else if (!strcmp(s, "deep"))
+        *deep = true;
+    else {
+        *err = g_strdup_printf("[%s] xenstore_copy: '%s' is not xs_clone or "
+                               "deep",
+                               group, s);
+        rc = -EINVAL;
+    }
+out:
+    g_free(s);
+    return rc;
+}
+
 static int parse_children(GKeyFile *kf, struct cloned_config *c, char **err)
 {
     static const char *const keys[] = {"on_exit", NULL};
@@ -138,7 +164,8 @@ out:
 
 static int parse_keyfile(GKeyFile *kf, struct cloned_config *c, char **err)
 {
-    static const char *const service_keys[] = {"ring_pages", NULL};
+    static const char *const service_keys[] = {"ring_pages", "xenstore_copy",
+                                               NULL};
     gchar **groups = g_key_file_get_groups(kf, NULL);
     guint64 pages = c->ring_pages;
     int rc = 0;
@@ -156,6 +183,8 @@ static int parse_keyfile(GKeyFile *kf, struct cloned_config *c, char **err)
             rc = check_keys(kf, *g, service_keys, err);
             if (!rc)
                 rc = get_uint(kf, *g, "ring_pages", 1, 8, &pages, err);
+            if (!rc)
+                rc = get_copy_method(kf, *g, &c->deep_copy, err);
             if (rc)
                 goto out;
             c->ring_pages = pages;

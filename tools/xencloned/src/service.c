@@ -51,10 +51,23 @@ int service_register(struct cloned_service *s)
     unsigned int n = s->config->ring_pages;
     int rc, port;
 
-    if (xc_clone_register(s->xch, n, mfns) < 0) {
-        rc = -errno;
+    rc = xc_clone_register(s->xch, n, mfns) < 0 ? -errno : 0;
+    if (rc == -EBUSY) {
+        /*
+         * A registration is left over. If its daemon died (its ring is no
+         * longer mapped), Xen lets us remove it, failing the children it
+         * left pending; while another daemon maps the ring, it refuses.
+         */
+        if (xc_clone_unregister(s->xch) == 0) {
+            log_warn("removed the registration of a clone service that "
+                     "is gone; its pending children were failed");
+            rc = xc_clone_register(s->xch, n, mfns) < 0 ? -errno : 0;
+        }
+    }
+    if (rc) {
         if (rc == -EBUSY)
-            log_err("another clone service is registered with Xen");
+            log_err("another clone service is registered with Xen and "
+                    "running");
         else if (rc == -ENOSYS)
             log_err("this hypervisor has no clone_op (CLONEOP_register: "
                     "ENOSYS): it is not a xen-clone build");

@@ -26,6 +26,7 @@ struct cloned_config {
     struct clone_policy policy;  /* for every new domain */
     GHashTable *by_name;         /* domain name -> struct clone_policy * */
     unsigned int ring_pages;     /* notification ring size, 1..8 pages */
+    bool deep_copy;              /* copy XenStore node by node, no XS_CLONE */
     enum cloned_on_exit on_exit; /* for clones that shut down */
 };
 

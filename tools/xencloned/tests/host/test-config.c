@@ -36,18 +36,23 @@ int main(void)
     char *err = NULL, path[] = "/tmp/xencloned-test-XXXXXX";
     int fd;
 
-    plan(43);
+    plan(48);
 
     is_int(parse("", &c, &err), 0, "an empty file is fine");
     ok(c.policy.enabled, "default: enabled");
     is_int(c.policy.max_clones, 64, "default: max_clones 64");
     is_int(c.ring_pages, 1, "default: one ring page");
     is_int(c.on_exit, ON_EXIT_DESTROY, "default: ended clones are destroyed");
+    ok(!c.deep_copy, "default: XenStore is copied with XS_CLONE");
     config_clear(&c);
 
     is_int(parse("[children]\non_exit=preserve\n", &c, &err), 0,
            "[children] on_exit=preserve");
     is_int(c.on_exit, ON_EXIT_PRESERVE, "  is read");
+    config_clear(&c);
+    is_int(parse("[service]\nxenstore_copy=deep\n", &c, &err), 0,
+           "[service] xenstore_copy=deep");
+    ok(c.deep_copy, "  is read");
     config_clear(&c);
 
     is_int(parse("# comment\n[policy]\nenabled=false\nmax_clones=5\n"
@@ -82,6 +87,8 @@ int main(void)
     bad("[policy]\nmax_kids=3\n", "max_kids", "an unknown key");
     bad("[service]\nring_pages=9\n", "ring_pages", "too many ring pages");
     bad("[children]\non_exit=keep\n", "on_exit", "a bad on_exit");
+    bad("[service]\nxenstore_copy=fast\n", "xenstore_copy",
+        "a bad xenstore_copy");
     bad("[policies]\n", "policies", "an unknown group");
     bad("[policy:]\n", "policy:", "a named policy without a name");
     bad("enabled=true\n", "", "a key outside any group");

@@ -7,7 +7,7 @@
 . /usr/lib/xen-clone/xencloned.sh
 
 [ -f "$COUNTER_IMAGE" ] || { echo "Bail out! no counter image ($COUNTER_IMAGE): minios-guest is not installed"; exit 1; }
-plan 14
+plan 17
 
 # run CMD...: sets $out (stdout+stderr) and $st (exit status).
 run() { out=$("$@" 2>&1); st=$?; }
@@ -37,6 +37,14 @@ like "$out" "1 more children would exceed its max_clones \\(1 live of 1 allowed\
     "  saying so"
 run xl clone -n 2 nocl
 is "$(xl list | wc -l)" $((ndom + 1)) "the refused clones left no domain behind"
+
+# A guest with two vCPUs: Xen clones one-vCPU guests only.
+ok "xl create duo (2 vCPUs)" counter_create duo vcpus=2
+run xl clone duo
+is "$st" 1 "cloning a two-vCPU guest: exit 1"
+like "$out" "Xen cannot clone it \\(only 64-bit PV domains with one vCPU" \
+    "  saying why"
+destroy_gone duo
 
 ok "xencloned stops" /etc/xen-clone/init.d/50-xencloned stop
 ok "  and its children survive it" domain_exists "$c"
