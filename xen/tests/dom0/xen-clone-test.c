@@ -4,31 +4,43 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
 #include <xenctrl.h>
+#include <xenforeignmemory.h>
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: xen-clone-test COMMAND [ARGS]\n"
-            "\n"
-            "Drive the clone_op hypercall through libxenctrl (tests only).\n"
-            "\n"
-            "  args                      TAP: argument checks without a guest\n"
-            "  badargs DOMID             TAP: argument checks on a clonable\n"
-            "                            guest DOMID (its policy is changed)\n"
-            "  service DOMID             TAP: register a ring, clone DOMID\n"
-            "                            (2 children), read the ring, and\n"
-            "                            unregister (destroys the children)\n"
-            "  info DOMID                print the domain's clone info\n"
-            "  policy DOMID ENABLED MAX  set the clone policy\n"
-            "  clone DOMID N [paused]    clone DOMID into N children and\n"
-            "                            print their domids, one a line\n"
-            "  complete DOMID STATUS     complete a child (STATUS 0 or <0)\n"
-            "  register NR_FRAMES        register Dom0 as the clone service\n"
-            "  unregister                unregister the clone service\n"
-            "\n"
-            "Exit status: 0 on success, 1 on a failed call (the error is\n"
-            "printed), 2 on bad usage.\n");
+    fprintf(
+        out,
+        "Usage: xen-clone-test COMMAND [ARGS]\n"
+        "\n"
+        "Drive the clone_op hypercall through libxenctrl (tests only).\n"
+        "\n"
+        "  args                      TAP: argument checks without a guest\n"
+        "  badargs DOMID             TAP: argument checks on a clonable\n"
+        "                            guest DOMID (its policy is changed)\n"
+        "  service DOMID             TAP: register a ring, clone DOMID\n"
+        "                            (2 children), read the ring, and\n"
+        "                            unregister (destroys the children)\n"
+        "  info DOMID                print the domain's clone info\n"
+        "  policy DOMID ENABLED MAX  set the clone policy\n"
+        "  clone DOMID N [paused]    clone DOMID into N children and\n"
+        "                            print their domids, one a line\n"
+        "  complete DOMID STATUS     complete a child (STATUS 0 or <0)\n"
+        "  reset DOMID               reset a child to its parent's memory\n"
+        "                            and its own vCPU at birth\n"
+        "  dying DOMID MFN           TAP: hold page MFN of PV guest DOMID,\n"
+        "                            destroy it, clone the dying domain\n"
+        "                            (ESRCH), let it go\n"
+        "  forkhold DOMID SECS       TAP: be the clone service; hold the\n"
+        "                            first child DOMID forks for SECS s:\n"
+        "                            the parent must not run meanwhile\n"
+        "  register NR_FRAMES        register Dom0 as the clone service\n"
+        "  unregister                unregister the clone service\n"
+        "\n"
+        "Exit status: 0 on success, 1 on a failed call (the error is\n"
+        "printed), 2 on bad usage.\n");
 }
 
 static int failures, count;
@@ -102,16 +114,22 @@ static int cmd_args(xc_interface *xch)
     check_err(xc_clone_register(xch, 1, frames), EBUSY,
               "a second register: EBUSY");
     rc = xc_clone_get_info(xch, DOMID_SELF, &info);
-    check(rc == 0 && (info.flags & XEN_CLONE_INFO_SERVICE),
-          "get_info shows a registered service");
+    check(rc == 0 && !(info.flags & XEN_CLONE_INFO_SERVICE),
+          "registered, ring not mapped: get_info shows no live service");
     ring = xc_clone_ring_map(xch, 2, frames);
     check(ring != NULL, "the ring maps read/write from Dom0");
     check(ring && ring->nr_ents == 128 && ring->prod == 0 && ring->cons == 0,
           "an empty ring of 128 entries");
+    rc = xc_clone_get_info(xch, DOMID_SELF, &info);
+    check(rc == 0 && (info.flags & XEN_CLONE_INFO_SERVICE),
+          "ring mapped: get_info shows a live service");
     check_err(xc_clone_unregister(xch), EBUSY,
               "unregister while the ring is mapped: EBUSY");
     if (ring)
         xc_clone_ring_unmap(xch, ring, 2);
+    rc = xc_clone_get_info(xch, DOMID_SELF, &info);
+    check(rc == 0 && !(info.flags & XEN_CLONE_INFO_SERVICE),
+          "ring unmapped (the service died): no live service any more");
     check(xc_clone_unregister(xch) == 0, "unregister after unmapping works");
     check_err(xc_clone_unregister(xch), ENOENT,
               "unregister without a service: ENOENT");
@@ -152,6 +170,11 @@ static int cmd_args(xc_interface *xch)
     rst.child = 0;
     check_err(xc_clone_op_raw(xch, CLONEOP_reset, &rst, sizeof(rst)), EINVAL,
               "reset Dom0 (not a child): EINVAL");
+    rst.pad[1] = 1;
+    check_err(xc_clone_op_raw(xch, CLONEOP_reset, &rst, sizeof(rst)), EINVAL,
+              "reset with non-zero padding: EINVAL");
+    check_err(xc_clone_reset(xch, 0x7000), ESRCH,
+              "reset a missing domain: ESRCH");
 
     memset(&wt, 0, sizeof(wt));
     wt.child = DOMID_INVALID;
@@ -166,6 +189,8 @@ static int cmd_args(xc_interface *xch)
               "wait with non-zero padding: EINVAL");
     check_err(xc_clone_op_raw(xch, CLONEOP_wait, NULL, 0), EFAULT,
               "wait with a NULL argument: EFAULT");
+    check_err(xc_clone_wait(xch, DOMID_INVALID, &wt), ECHILD,
+              "xc_clone_wait in Dom0: ECHILD");
     /* A valid CLONEOP_exit would shut Dom0 down: only bad ones here. */
     memset(&ex, 0, sizeof(ex));
     ex.pad = 1;
@@ -252,6 +277,112 @@ static int cmd_service(xc_interface *xch, uint32_t domid)
     return failures ? 1 : 0;
 }
 
+/* Is domid there, and dying? -1: gone. */
+static int domain_dying(xc_interface *xch, uint32_t domid)
+{
+    xc_dominfo_t info;
+
+    if (xc_domain_getinfo(xch, domid, 1, &info) != 1 || info.domid != domid)
+        return -1;
+    return info.dying;
+}
+
+/*
+ * A dying domain: Dom0 maps one of its pages (a PV guest's: by MFN) and
+ * destroys it; the domain stays (dying) until that mapping goes. Nothing
+ * may clone it.
+ */
+static int cmd_dying(xc_interface *xch, uint32_t domid, xen_pfn_t mfn)
+{
+    xenforeignmemory_handle *fmem = xenforeignmemory_open(NULL, 0);
+    uint32_t kids[1];
+    void *page = NULL;
+    int i, st = 0;
+
+    check(fmem != NULL, "open xenforeignmemory");
+    if (fmem)
+        page = xenforeignmemory_map(fmem, domid, PROT_READ, 1, &mfn, NULL);
+    check(page != NULL, "map one of the guest's pages");
+    if (!page)
+        goto out;
+    check(xc_domain_destroy(xch, domid) == 0, "destroy the guest");
+    check(domain_dying(xch, domid) == 1,
+          "it stays, dying, while Dom0 maps its page");
+    check_err(xc_clone(xch, domid, 1, 0, kids), ESRCH,
+              "clone the dying domain: ESRCH");
+    check(domain_dying(xch, domid) == 1, "  it is still there, dying");
+    xenforeignmemory_unmap(fmem, page, 1);
+    for (i = 0; i < 100 && (st = domain_dying(xch, domid)) != -1; i++)
+        usleep(100000);
+    check(st == -1, "unmapped, it goes away");
+out:
+    if (fmem)
+        xenforeignmemory_close(fmem);
+    printf("1..%d\n", count);
+    return failures ? 1 : 0;
+}
+
+/* vCPU 0's CPU time of domid in ns, or -1. */
+static long long vcpu_time(xc_interface *xch, uint32_t domid)
+{
+    xc_vcpuinfo_t vi;
+
+    return xc_vcpu_getinfo(xch, domid, 0, &vi) ? -1 : (long long)vi.cpu_time;
+}
+
+/*
+ * The parent of a fork sleeps until the clone service has completed every
+ * child: act as the service, sit on the child, watch the parent's CPU time.
+ */
+static int cmd_forkhold(xc_interface *xch, uint32_t domid, unsigned int secs)
+{
+    uint64_t frames[1];
+    struct xen_clone_ring *ring = NULL;
+    const struct xen_clone_notification *n = NULL;
+    long long t0, t1;
+    uint32_t child = 0;
+    int i;
+
+    check(xc_clone_register(xch, 1, frames) == 0, "register a clone service");
+    ring = xc_clone_ring_map(xch, 1, frames);
+    check(ring != NULL, "map its ring");
+    if (!ring)
+        goto out;
+    printf("# waiting for d%u to fork\n", domid);
+    fflush(stdout);
+    for (i = 0; i < 1200 && !n; i++) {
+        if (ring->prod != ring->cons)
+            n = &ring->ent[ring->cons % ring->nr_ents];
+        else
+            usleep(100000);
+    }
+    check(n && n->parent == domid && (n->flags & XEN_CLONE_NOTIFY_SELF),
+          "the guest forked: a notification for its child");
+    if (!n)
+        goto out;
+    child = n->child;
+    ring->cons++;
+    usleep(200000); /* let the parent's vCPU settle into its pause */
+    t0 = vcpu_time(xch, domid);
+    sleep(secs);
+    t1 = vcpu_time(xch, domid);
+    printf("# parent vCPU time %lld ns, %u s later %lld ns\n", t0, secs, t1);
+    check(t0 >= 0 && t1 == t0,
+          "the parent did not run while its child was not complete");
+    check(xc_clone_complete(xch, child, 0) == 0 &&
+              xc_domain_unpause(xch, child) == 0,
+          "complete the child and unpause it");
+    for (i = 0; i < 100 && vcpu_time(xch, domid) == t1; i++)
+        usleep(100000);
+    check(vcpu_time(xch, domid) > t1, "then the parent runs again");
+out:
+    if (ring)
+        xc_clone_ring_unmap(xch, ring, 1);
+    check(xc_clone_unregister(xch) == 0, "unregister");
+    printf("1..%d\n", count);
+    return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     xc_interface *xch;
@@ -273,6 +404,12 @@ int main(int argc, char **argv)
         rc = cmd_args(xch);
     } else if (!strcmp(argv[1], "service") && argc == 3) {
         rc = cmd_service(xch, strtoul(argv[2], NULL, 0));
+    } else if (!strcmp(argv[1], "forkhold") && argc == 4) {
+        rc = cmd_forkhold(xch, strtoul(argv[2], NULL, 0),
+                          strtoul(argv[3], NULL, 0));
+    } else if (!strcmp(argv[1], "dying") && argc == 4) {
+        rc = cmd_dying(xch, strtoul(argv[2], NULL, 0),
+                       strtoull(argv[3], NULL, 0));
     } else if (!strcmp(argv[1], "badargs") && argc == 3) {
         rc = cmd_badargs(xch, strtoul(argv[2], NULL, 0));
     } else if (!strcmp(argv[1], "info") && argc == 3) {
@@ -284,9 +421,11 @@ int main(int argc, char **argv)
         } else {
             printf("domid %u\nparent %u\nenabled %u\nmax_clones %u\n"
                    "nr_children %u\ngeneration %u\nflags %#x\n"
-                   "cow_faults %" PRIu64 "\ncopied_pages %" PRIu64 "\n",
+                   "cow_faults %" PRIu64 "\ncopied_pages %" PRIu64 "\n"
+                   "resets %" PRIu64 "\n",
                    i.domid, i.parent, i.enabled, i.max_clones, i.nr_children,
-                   i.generation, i.flags, i.nr_cow_faults, i.nr_copied_pages);
+                   i.generation, i.flags, i.nr_cow_faults, i.nr_copied_pages,
+                   i.nr_resets);
         }
     } else if (!strcmp(argv[1], "policy") && argc == 5) {
         if (xc_clone_set_policy(xch, strtoul(argv[2], NULL, 0), atoi(argv[3]),
@@ -311,6 +450,11 @@ int main(int argc, char **argv)
     } else if (!strcmp(argv[1], "complete") && argc == 4) {
         if (xc_clone_complete(xch, strtoul(argv[2], NULL, 0), atoi(argv[3]))) {
             fprintf(stderr, "xen-clone-test: complete: %s\n", strerror(errno));
+            rc = 1;
+        }
+    } else if (!strcmp(argv[1], "reset") && argc == 3) {
+        if (xc_clone_reset(xch, strtoul(argv[2], NULL, 0))) {
+            fprintf(stderr, "xen-clone-test: reset: %s\n", strerror(errno));
             rc = 1;
         }
     } else if (!strcmp(argv[1], "register") && argc == 3) {

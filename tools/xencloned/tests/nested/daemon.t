@@ -54,7 +54,8 @@ xl create -p /etc/xen/examples/forktest.cfg 'name="kfork"' memory=16 \
 xl unpause kfork
 ok "a guest's fork with the dead service fails (ENXIO), it does not hang" \
     wait_console 60 kfork \
-    '^forktest: clone\(1\) failed: .*(No such device or address|ENXIO)'
+    '^forktest: clone\([0-9]+\) failed: .*(No such device or address|ENXIO)'
+show_console kfork
 xl destroy kfork
 : >"$LOG.kill"
 xencloned --pidfile "$PIDFILE" --log-file "$LOG.kill" 2>>"$LOG.kill"
