@@ -59,7 +59,7 @@ dom0: xen kernel components
 test: dom0
 	@scripts/run-tests.sh
 
-test-host: deps
+test-host: components
 	@scripts/run-tests.sh --host-only
 
 test-nested: dom0

@@ -90,6 +90,15 @@ def main():
                   f'min {r["min"]:.3f}, max {r["max"]:.3f})')
     for k, v in info.items():
         print(f"{name}: {k} = {v}")
+    # The same as JSON on stdout (without the raw samples, which are in
+    # the file), for scripts that read make bench's output.
+    brief = {"benchmark": name, "json": f"{outdir}/{name}.json",
+             "info": info, "metrics": OrderedDict()}
+    for metric, rows in result["metrics"].items():
+        brief["metrics"][metric] = [
+            {k: r[k] for k in ("label", "x", "unit", "n", "median", "mean",
+                               "min", "max")} for r in rows]
+    print(json.dumps(brief, indent=1))
 
 
 if __name__ == "__main__":

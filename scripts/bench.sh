@@ -28,5 +28,7 @@ for b in "${benches[@]}"; do
         status=1
     fi
 done
-msg "results: $OUT/*.json, plots: $OUT/*.png"
+python3 scripts/bench-summary.py "$OUT" >"$OUT/summary.md"
+msg "results: $OUT/*.json, plots: $OUT/*.png, summary: $OUT/summary.md"
+cat "$OUT/summary.md"
 exit $status

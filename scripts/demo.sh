@@ -34,34 +34,41 @@ wait_console 30 demo-counter 'counter [0-9]+: 2' || true
 run xl list
 run tail -n 3 "$CONSOLE_DIR/guest-demo-counter.log"
 
-if xl help 2>&1 | grep -q '^ *clone'; then
-    step "Clone it: xl clone demo-counter (copy-on-write memory)"
-    free0=$(free_pages)
-    if kids=$(xl clone demo-counter); then
-        echo "children: $kids"
-        free1=$(free_pages)
-        echo "Xen free pages: $free0 before the clone, $free1 after"
-        sleep 3
-        run xl list
-        for k in $kids; do
-            name=$(xl list "$k" | awk 'NR == 2 {print $1}')
-            echo "--- console of $name (domid $k)"
-            tail -n 3 "$CONSOLE_DIR/guest-$name.log"
-        done
-        echo "--- console of demo-counter (the parent)"
-        tail -n 3 "$CONSOLE_DIR/guest-demo-counter.log"
-        for k in $kids; do run xl destroy "$k"; done
-    else
-        echo "xl clone failed (see above)"
-    fi
-fi
+step "Clone it: xl clone -n 2 demo-counter (copy-on-write memory)"
+free0=$(free_pages)
+printf '$ xl clone -n 2 demo-counter\n'
+kids=$(xl clone -n 2 demo-counter) || die "xl clone failed (see above)"
+echo "$kids"
+free1=$(free_pages)
+echo "Xen free pages: $free0 before the clone, $free1 after:" \
+    "$(( (free0 - free1) * 4 )) KiB for two children of a 16 MB guest"
+sleep 3
+run xl list
+for k in $kids; do
+    name=$(xl list "$k" | awk 'NR == 2 {print $1}')
+    echo "--- console of $name (domid $k): it counts on from its parent's state"
+    tail -n 3 "$CONSOLE_DIR/guest-$name.log"
+    grep -q "^counter $k: " "$CONSOLE_DIR/guest-$name.log" ||
+        die "the clone $k does not count under its own domid"
+done
+echo "--- console of demo-counter (the parent)"
+tail -n 3 "$CONSOLE_DIR/guest-demo-counter.log"
+for k in $kids; do run xl destroy "$k"; done
 
 if [ -f "$GUESTS/forktest" ]; then
     step "A guest that forks itself: forktest children=4 mb=16"
     run xl create /etc/xen/examples/forktest.cfg 'name="demo-fork"' \
         'cmdline="children=4 mb=16"'
-    wait_console 120 demo-fork 'parent ok|exit [0-9]+' || true
+    wait_console 120 demo-fork '^exit [0-9]+' ||
+        echo "demo: forktest did not finish within 120 s"
     run cat "$CONSOLE_DIR/guest-demo-fork.log"
+    for d in $(sed -n 's/^forktest: child [0-9]* is domid //p' \
+            "$CONSOLE_DIR/guest-demo-fork.log"); do
+        echo "--- console of the child demo-fork-clone-$d"
+        cat "$CONSOLE_DIR/guest-demo-fork-clone-$d.log" 2>/dev/null
+    done
+    grep -q '^parent ok$' "$CONSOLE_DIR/guest-demo-fork.log" ||
+        die "the forking guest did not end with 'parent ok'"
 fi
 
 step "Clean up"
