@@ -8,7 +8,7 @@
 . /usr/lib/xen-clone/minios-guest.sh
 
 [ -f "$IMAGES/forktest" ] || bail_out "no forktest image in $IMAGES"
-plan 31
+plan 34
 LOG=/var/log/xen/xencloned.log
 
 # forktest NAME CHILDREN MB MEMORY [MODE]: run one forktest guest to its
@@ -48,6 +48,17 @@ forktest forkf 3 4 16 fork
 show_console forkf-clone-$(console_line forkf '^forktest: child 1 is domid ' | sed 's/.* //')
 free_is_back "Xen's free memory is back exactly after all of them" "$before"
 is "$(xl list | tail -n +2 | wc -l)" 1 "no domain left behind"
+
+# forkbench (the benchmark app): three fork()+exit+wait rounds, timed.
+guest_create fb forkbench memory=16 'cmdline="runs=3 mb=2"' >/dev/null 2>&1
+ok "forkbench: three timed fork+exit+wait runs, then done" wait_console 120 fb \
+    '^forkbench: done$'
+is "$(grep -c '^forkbench: run [1-3] fork_us [0-9]* fork_exit_wait_us [0-9]*$' \
+    "$CONSOLE_DIR/guest-fb.log")" 3 "  each run reports its times"
+ok "  exit 0, powered off" sh -c ". /usr/lib/xen-clone/tap.sh
+    . /usr/lib/xen-clone/minios-guest.sh
+    wait_console 30 fb '^exit 0\$' && wait_state 30 fb s"
+destroy_wait fb
 
 # Beyond max_clones: fork fails with E2BIG, no child is made.
 printf '[policy:forklim]\nmax_clones=2\n' >/tmp/lim.conf
