@@ -159,6 +159,8 @@ static int p2m_walk(struct domain *d, mfn_t fll, unsigned long nr_pfns,
                     rc = entry(x, pfn, _mfn(l1[i1]));
 
             unmap_owned((void *)l1, pg1);
+            /* Big guests take a while: let timers and IPIs through. */
+            process_pending_softirqs();
         }
         unmap_owned((void *)l2, pg2);
     }
@@ -574,6 +576,8 @@ static int build_table(struct clone_ctx *x, mfn_t mfn, unsigned int lvl)
     if ( pfn == ~0UL || !(x->st[pfn] & PS_TABLE) ||
          mfn_eq(x->cmfn[pfn], INVALID_MFN) )
         return -EBUSY;
+    if ( lvl == 1 )
+        process_pending_softirqs();
 
     t = map_domain_page(mfn);
     ct = map_domain_page(x->cmfn[pfn]);
