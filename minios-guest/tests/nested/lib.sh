@@ -21,5 +21,19 @@ wait_state() { wait_for "$1" state_has "$2" "$3"; }
 # console_line NAME REGEX: the first console line of NAME matching REGEX.
 console_line() { grep -E -m1 -- "$2" "$CONSOLE_DIR/guest-$1.log" 2>/dev/null; }
 
-# destroy_wait NAME: destroy the domain and wait until it is gone.
-destroy_wait() { xl destroy "$1" >/dev/null 2>&1; wait_gone 30 "$1"; }
+# dirty_up NAME MB HOLD: a 'dirty' guest of MB MB holding HOLD MB, ready.
+dirty_up() {
+    rm -f "$CONSOLE_DIR/guest-$1.log"
+    guest_create "$1" dirty memory="$2" "cmdline=\"mb=$3\"" >/dev/null 2>&1 &&
+        wait_console 120 "$1" "^dirty: holding $3 MB$"
+}
+
+# dirty_write DOMID MB PASS [FROM]: ask the dirty guest DOMID to rewrite
+# MB MB (from MB FROM, default 0); wait until it says it has served its
+# PASS-th request (its count lives in its memory: a reset forgets it).
+dirty_write() {
+    xenstore-rm "/local/domain/$1/data/dirty/done" 2>/dev/null
+    xenstore-write "/local/domain/$1/data/dirty/from" "${4:-0}" &&
+        xenstore-write "/local/domain/$1/data/dirty/mb" "$2" &&
+        wait_for 120 sh -c "[ \"\$(xenstore-read /local/domain/$1/data/dirty/done 2>/dev/null)\" = $3 ]"
+}

@@ -114,6 +114,19 @@ domain_state() { xl list "$1" 2>/dev/null | awk 'NR == 2 {print $5}'; }
 # wait_gone SECONDS NAME: until the domain has disappeared.
 wait_gone() { wait_for "$1" sh -c "! xl list '$2' >/dev/null 2>&1"; }
 
+# destroy_wait NAME-OR-ID: destroy the domain and wait until it is gone.
+destroy_wait() { xl destroy "$1" >/dev/null 2>&1; wait_gone 30 "$1"; }
+
+# nr_domains: how many domains xl lists (Dom0 included).
+nr_domains() { xl list 2>/dev/null | tail -n +2 | wc -l; }
+
+# clone_info DOMID KEY: one field of xen-clone-test's clone info (parent,
+# generation, nr_children, flags, cow_faults, copied_pages, resets, ...).
+clone_info() {
+    /usr/lib/xen-clone/bin/xen-clone-test info "$1" 2>/dev/null |
+        awk -v k="$2" '$1 == k {print $2}'
+}
+
 # warm_xen_tables [N]: grow, once, the tables Xen keeps for good on Dom0's
 # behalf to what the test needs, so that free memory can be compared
 # exactly afterwards: Dom0's grant maptrack frames, which Xen hands out

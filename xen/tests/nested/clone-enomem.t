@@ -8,31 +8,15 @@
 # failed clone must give ENOMEM and leave no domain and no page behind.
 # run-in-dom0: timeout=900
 . /usr/lib/xen-clone/tap.sh
+. /usr/lib/xen-clone/minios-guest.sh
 # Dom0 clones by hand here: no clone service (children stay pending).
 stop_xencloned
 
 T=/usr/lib/xen-clone/bin/xen-clone-test
-IMG=/usr/lib/minios-guest/counter
-[ -f "$IMG" ] || bail_out "no minios-guest counter image (minios-guest not built)"
-
-start() { # NAME MEMORY-MB [xl create options]
-    _n=$1 _m=$2; shift 2
-    cat >/tmp/$_n.cfg <<EOC
-name = "$_n"
-type = "pv"
-kernel = "$IMG"
-memory = $_m
-on_poweroff = "preserve"
-on_crash = "preserve"
-EOC
-    xl create "$@" /tmp/$_n.cfg >/dev/null 2>&1
-}
-nr_domains() { xl list 2>/dev/null | tail -n +2 | wc -l; }
-# clone_all DOMID N: clone, children's domids on stdout, errors on stderr.
-clone_all() { $T clone "$1" "$2"; }
+[ -f "$IMAGES/counter" ] || bail_out "no counter image in $IMAGES"
 
 # The dying domain first (plenty of memory): Dom0 holds one of its pages.
-start dying 16
+guest_create dying counter memory=16 >/dev/null 2>&1
 ok "a guest to kill runs" wait_console 60 dying 'counter [0-9]+: 1$'
 d=$(domid_of dying)
 $T policy "$d" 1 8
@@ -46,20 +30,21 @@ xl destroy dying >/dev/null 2>&1
 wait_for 30 sh -c "! xl list dying >/dev/null 2>&1"
 is "$(nr_domains)" 1 "no domain left behind"
 
-start parent 16
+guest_create parent counter memory=16 >/dev/null 2>&1
 ok "the parent: a 16 MB counter guest runs" wait_console 60 parent \
     'counter [0-9]+: 1$'
 p=$(domid_of parent)
 $T policy "$p" 1 1000
 # Warm-up: a first clone sizes Xen's vmap area and allocator pools.
-for k in $(clone_all "$p" 2); do xl destroy "$k"; done
+for k in $($T clone "$p" 2); do xl destroy "$k"; done
 # Nothing may run and copy-on-write while memory is counted.
 xl pause parent
 
 # A paused hog takes all but about 4 MB of Xen's free memory.
 free=$(free_pages)
 hog=$(( free / 256 - 4 ))
-ok "a paused ${hog} MB hog takes Xen's free memory" start hog "$hog" -p
+ok "a paused ${hog} MB hog takes Xen's free memory" xl create -p \
+    "$EXAMPLES/counter.cfg" 'name="hog"' memory="$hog"
 diag "free pages: $free before the hog, $(free_pages) after"
 cmp_ok "$(free_pages)" -lt 1536 "fewer than 1536 pages are left"
 
@@ -67,7 +52,7 @@ attempt=0 enomem=0 exact=0 steps=0 last=
 while [ $attempt -lt 40 ]; do
     attempt=$((attempt + 1))
     before=$(free_pages) nd=$(nr_domains)
-    out=$(clone_all "$p" 64 2>&1)
+    out=$($T clone "$p" 64 2>&1)
     st=$?
     if [ $st = 0 ]; then
         fail "attempt $attempt: 64 children in $before free pages cannot fit" \
@@ -84,7 +69,7 @@ while [ $attempt -lt 40 ]; do
             "after; domains $nd before, $(nr_domains) after"
     fi
     # Eat some memory for the next attempt: one child that stays.
-    last=$(clone_all "$p" 1 2>&1) || break
+    last=$($T clone "$p" 1 2>&1) || break
     steps=$((steps + 1))
 done
 diag "$attempt clones of 64 children failed, with $steps one-child clones" \
@@ -107,7 +92,7 @@ xl destroy hog
 wait_for 60 sh -c "[ \$(xl list 2>/dev/null | tail -n +2 | wc -l) = 2 ]"
 is "$(nr_domains)" 2 "the children and the hog are gone"
 xl unpause parent
-kid=$(clone_all "$p" 1 2>&1)
+kid=$($T clone "$p" 1 2>&1)
 like "$kid" '^[0-9]+$' "with memory back, the parent clones again: $kid"
 ok "  the child completes and runs" sh -c \
     "$T complete $kid 0 && xl unpause $kid"

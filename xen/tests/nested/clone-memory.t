@@ -8,24 +8,9 @@
 . /usr/lib/xen-clone/tap.sh
 . /usr/lib/xen-clone/minios-guest.sh
 
-T=/usr/lib/xen-clone/bin/xen-clone-test
 [ -f "$IMAGES/dirty" ] || bail_out "no dirty image in $IMAGES"
 plan 28
-info() { $T info "$1" 2>/dev/null | awk -v k="$2" '$1 == k {print $2}'; }
-# dirty_up NAME MB HOLD: a dirty guest of MB MB holding HOLD MB, ready.
-dirty_up() {
-    rm -f "$CONSOLE_DIR/guest-$1.log"
-    guest_create "$1" dirty memory="$2" "cmdline=\"mb=$3\"" >/dev/null 2>&1 &&
-        wait_console 120 "$1" "^dirty: holding $3 MB$"
-}
-# dirty_write DOMID MB PASS [FROM]: ask DOMID to rewrite MB MB (from MB
-# FROM, default 0); wait until it has served PASS requests.
-dirty_write() {
-    xenstore-write "/local/domain/$1/data/dirty/from" "${4:-0}" &&
-        xenstore-write "/local/domain/$1/data/dirty/mb" "$2" &&
-        wait_for 120 sh -c "[ \"\$(xenstore-read /local/domain/$1/data/dirty/done 2>/dev/null)\" = $3 ]"
-}
-clone_of() { _o=$(xl clone "$1" 2>/dev/null) && echo "$_o"; }
+clone_of() { xl clone "$1" 2>/dev/null; }
 # family ORDER: a 64 MB guest, a clone, both write, destroyed in ORDER
 # (parent-first or child-first).
 family() {
@@ -57,7 +42,7 @@ c=$(clone_of big)
 like "$c" '^[0-9]+$' "xl clone big: child $c"
 after=$(free_pages)
 drop=$((pre - after))
-copied=$(info "$c" copied_pages)
+copied=$(clone_info "$c" copied_pages)
 diag "cloning the 256 MB guest took $drop pages ($((drop * 4)) KiB) of free memory;"
 diag "the child's private pages copied at birth: $copied; the parent has $((256 * 256)) pages"
 cmp_ok "$drop" -lt $((256 * 256 / 20)) "free memory drops by less than 5% of the parent's size"
@@ -72,7 +57,7 @@ f2=$(free_pages)
 diag "the child's 64 MB of writes took $((f1 - f2)) pages"
 cmp_ok $((f1 - f2)) -ge $((64 * 256)) "  free memory dropped by the 64 MB written"
 cmp_ok $((f1 - f2)) -le $((64 * 256 + 64)) "  and by not much more"
-cmp_ok "$(info "$c" cow_faults)" -ge $((64 * 256)) "  the child took copy-on-write faults for them"
+cmp_ok "$(clone_info "$c" cow_faults)" -ge $((64 * 256)) "  the child took copy-on-write faults for them"
 ok "the child rewrites the same 64 MB again" dirty_write "$c" 64 2
 f3=$(free_pages)
 cmp_ok $((f2 - f3)) -le 16 "  which costs nothing more: its pages are its own now"

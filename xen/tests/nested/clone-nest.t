@@ -24,11 +24,6 @@ on_crash = "preserve"
 EOC
     xl create /tmp/$1.cfg >/dev/null 2>&1 && wait_console 60 "$1" 'counter [0-9]+: 1$'
 }
-info() { $T info "$1" 2>/dev/null | awk -v k="$2" '$1 == k {print $2}'; }
-destroy() { xl destroy "$1" >/dev/null 2>&1; wait_for 30 sh -c "! xl list $1 >/dev/null 2>&1"; }
-free_is() { [ "$(free_pages)" = "$1" ]; }
-state() { xl list "$1" 2>/dev/null | awk 'NR == 2 {print $5}'; }
-nr_domains() { xl list 2>/dev/null | tail -n +2 | wc -l; }
 
 plan 18
 # Warm-up: Xen grows tables for Dom0 on the first domains after boot
@@ -38,8 +33,8 @@ ok "warm-up: Xen's tables for Dom0 grown" warm_xen_tables
 ok "warm-up: a counter guest runs, is cloned and destroyed" start nwarm
 w=$(domid_of nwarm)
 $T policy "$w" 1 1
-for k in $($T clone "$w" 1); do destroy "$k"; done
-destroy "$w"
+for k in $($T clone "$w" 1); do destroy_wait "$k"; done
+destroy_wait "$w"
 before=$(free_pages)
 
 ok "a counter guest runs" start nparent
@@ -50,13 +45,13 @@ like "$kid" '^[0-9]+$' "child $kid"
 ok "complete the child" $T complete "$kid" 0
 gkid=$($T clone "$kid" 1 2>&1)
 like "$gkid" '^[0-9]+$' "the child (paused, complete) is cloned: grandchild $gkid"
-is "$(info "$gkid" parent)" "$kid" "the grandchild's parent is the child"
-is "$(info "$gkid" generation)" 2 "the grandchild is generation 2"
+is "$(clone_info "$gkid" parent)" "$kid" "the grandchild's parent is the child"
+is "$(clone_info "$gkid" generation)" 2 "the grandchild is generation 2"
 ok "complete the grandchild" $T complete "$gkid" 0
 ok "unpause child and grandchild" sh -c "xl unpause $kid && xl unpause $gkid"
 sleep 3
-diag "states after 3 s running: child '$(state "$kid")', grandchild '$(state "$gkid")'"
-like "$(state "$kid") $(state "$gkid")" '^[-rb]+ [-rb]+$' \
+diag "states after 3 s running: child '$(domain_state "$kid")', grandchild '$(domain_state "$gkid")'"
+like "$(domain_state "$kid") $(domain_state "$gkid")" '^[-rb]+ [-rb]+$' \
     "the running child and grandchild have not crashed"
 
 ok "destroy the parent, then the grandchild, then the child" \
@@ -87,7 +82,7 @@ for i in $(seq 20); do
     good=$((good + 1))
 done
 is "$good" 20 "20 cycles of clone (2 children) and destroy"
-destroy "$p"
+destroy_wait "$p"
 free_is_back "Xen's free memory is back exactly after the cycles" "$before"
 is "$(nr_domains)" 1 "no domain left behind"
 done_testing

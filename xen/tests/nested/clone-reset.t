@@ -10,28 +10,13 @@
 T=/usr/lib/xen-clone/bin/xen-clone-test
 [ -f "$IMAGES/dirty" ] || bail_out "no dirty image in $IMAGES"
 plan 29
-info() { $T info "$1" 2>/dev/null | awk -v k="$2" '$1 == k {print $2}'; }
-done_is() { [ "$(xenstore-read "/local/domain/$1/data/dirty/done" 2>/dev/null)" = "$2" ]; }
-# dirty_write DOMID MB PASS: ask DOMID to rewrite MB MB; wait until it
-# says it served its PASS-th request (its count lives in its memory).
-dirty_write() {
-    xenstore-rm "/local/domain/$1/data/dirty/done" 2>/dev/null
-    xenstore-write "/local/domain/$1/data/dirty/from" 0 &&
-        xenstore-write "/local/domain/$1/data/dirty/mb" "$2" &&
-        wait_for 120 done_is "$1" "$3"
-}
 
 # Warm-up, not measured (see hello.t, clone-nest.t).
 ok "warm-up: Xen's tables for Dom0 grown" warm_xen_tables
-guest_create warm dirty memory=16 'cmdline="mb=4"' >/dev/null 2>&1 &&
-    wait_console 60 warm '^dirty: holding 4 MB$' &&
-    w=$(xl clone warm) && xl destroy "$w"
+dirty_up warm 16 4 && w=$(xl clone warm) && xl destroy "$w"
 destroy_wait warm
 
-ok "a 64 MB guest holding 48 MB runs" sh -c ". /usr/lib/xen-clone/tap.sh
-    . /usr/lib/xen-clone/minios-guest.sh
-    guest_create fz dirty memory=64 'cmdline=\"mb=48\"' &&
-    wait_console 60 fz '^dirty: holding 48 MB\$'"
+ok "a 64 MB guest holding 48 MB runs" dirty_up fz 64 48
 p=$(domid_of fz)
 ok "pause the parent (the fuzzing snapshot)" xl pause fz
 c=$(xl clone -p fz 2>/dev/null)
@@ -46,7 +31,7 @@ ok "reset it" $T reset "$c"
 back=$(( $(free_pages) - (base - used) ))
 diag "the reset gave back $back pages"
 cmp_ok "$back" -ge $((32 * 256)) "  the pages it wrote are shared with the parent again"
-is "$(info "$c" resets)" 1 "  Xen counts one reset"
+is "$(clone_info "$c" resets)" 1 "  Xen counts one reset"
 ok "the reset child runs again" xl unpause "$c"
 ok "  from its birth: it serves request 1 again (its memory forgot the first)" \
     dirty_write "$c" 8 1

@@ -36,10 +36,6 @@ count_reaches() {
 # destroy_gone NAME-OR-ID: destroy it and wait until it is gone.
 destroy_gone() { xl destroy "$1" >/dev/null 2>&1; wait_gone 30 "$1"; }
 
-# wait_free SECONDS N: until Xen's free pages are back to N.
-_free_is() { [ "$(free_pages)" = "$1" ]; }
-wait_free() { wait_for "$1" _free_is "$2"; }
-
 # restart_xencloned [ARGS...]: stop the running daemon, start one with ARGS.
 restart_xencloned() {
     /etc/xen-clone/init.d/50-xencloned stop &&
