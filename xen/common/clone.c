@@ -680,6 +680,15 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, bool *wait)
          is_hardware_domain(parent) || is_system_domain(parent) )
         goto out_unlock;
 
+    /*
+     * A device could write through its IOMMU mappings into frames the
+     * family shares, and even after they are freed: refused, as upstream
+     * memory sharing refuses such a domain.
+     */
+    rc = -EXDEV;
+    if ( is_iommu_enabled(parent) )
+        goto out_unlock;
+
     /* The child list must be writable before anything is done. */
     rc = -EFAULT;
     if ( !guest_handle_okay(op.child_list, op.nr_children) )
@@ -698,7 +707,11 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, bool *wait)
 
     spin_lock(&clone_lock);
     has_service = service_alive();
-    if ( pcd->cloning )
+    /*
+     * A parent in the middle of a fork waits on a continuation: a clone
+     * of it now would start by forking again.
+     */
+    if ( pcd->cloning || pcd->fork_state != FORK_IDLE )
         rc = -EBUSY;
     else if ( self && !has_service )
         rc = -ENXIO;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <minios/app.h>
 #include <minios/clone.h>
+#include <minios/gnttab.h>
 #include <minios/hypercall.h>
 #include <minios/mm.h>
 #include <minios/os.h>
@@ -130,20 +131,181 @@ static void p2m_tricks(void)
     expect(*data == 1 ? 0 : -EIO, 0, "  the parent's page kept its data");
 }
 
+/*
+ * A clone that Xen must refuse with want. Should it be made after all
+ * (the bug this checks for), its child leaves at once and is reaped, so
+ * that only one clonebad goes on.
+ */
+static void expect_refused(long want, const char *what)
+{
+    domid_t kid;
+    int rc = clone(1, &kid), status;
+
+    if (rc > 0)
+        exit(0);
+    if (rc == 0)
+        waitpid(kid, &status, 0);
+    expect(rc, want, what);
+}
+
+/* fork() must work, and its child exit 0 (Xen survived the setup). */
+static void expect_fork_ok(const char *what)
+{
+    int status = -1;
+    pid_t pid = fork();
+
+    if (pid == 0)
+        exit(0);
+    expect(pid > 0 ? 0 : -errno, 0, what);
+    if (pid > 0)
+        expect(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+                       !WEXITSTATUS(status)
+                   ? 0
+                   : -ECHILD,
+               0, "  its child ran and exited 0");
+}
+
+/* The grant table's first frame, mapped here (the same frame gnttab uses). */
+static grant_entry_v1_t *grant_table(void)
+{
+    struct gnttab_setup_table setup = {.dom = DOMID_SELF, .nr_frames = 1};
+    xen_pfn_t frame = 0;
+    unsigned long mfn;
+
+    set_xen_guest_handle(setup.frame_list, &frame);
+    if (hyp_grant_table_op(GNTTABOP_setup_table, &setup, 1) < 0 ||
+        setup.status != GNTST_okay)
+        return NULL;
+    mfn = frame;
+    return vmap_frames(&mfn, 1);
+}
+
+/*
+ * A console grant naming a frame that does not exist: Xen took it for
+ * the child's console ring and indexed its M2P with it (a host crash).
+ */
+static void bad_grant_frame(void)
+{
+    grant_entry_v1_t *gt = grant_table();
+    uint32_t orig;
+
+    expect(gt ? 0 : -ENOMEM, 0, "map its grant table");
+    if (!gt)
+        return;
+    orig = gt[GNTTAB_RESERVED_CONSOLE].frame;
+    gt[GNTTAB_RESERVED_CONSOLE].frame = 0xffffffffU;
+    wmb();
+    expect_fork_ok("fork with its console grant naming frame 0xffffffff");
+    gt[GNTTAB_RESERVED_CONSOLE].frame = orig;
+    wmb();
+}
+
+/*
+ * A kernel stack pointer at either end of the address space: Xen walked
+ * the pages around it to keep them private, and the walk wrapped (a pCPU
+ * spun forever with the domctl lock held).
+ */
+static void bad_stack(void)
+{
+    static const unsigned long sps[] = {0xffffffffffffe123UL,
+                                        0xfffffffffffffff0UL, 0x10UL};
+    unsigned long sp = (unsigned long)__builtin_frame_address(0);
+    char what[96];
+
+    for (unsigned int i = 0; i < sizeof(sps) / sizeof(sps[0]); i++) {
+        snprintf(what, sizeof(what), "stack_switch to %#lx", sps[i]);
+        expect(HC(__HYPERVISOR_stack_switch, FLAT_KERNEL_SS, sps[i], 0, 0, 0),
+               0, what);
+        expect_fork_ok("  fork with that kernel stack pointer");
+    }
+    HC(__HYPERVISOR_stack_switch, FLAT_KERNEL_SS, sp & ~15UL, 0, 0, 0);
+}
+
+/*
+ * State Xen cannot clone: a mapping of a grant (here of its own page,
+ * which looks like any other mapping of it), and areas Xen writes into
+ * by guest address. Each is refused, and cloning works once it is gone.
+ */
+static void unclonable_state(void)
+{
+    static struct vcpu_runstate_info runstate;
+    static struct vcpu_time_info time_area;
+    char *a = alloc_pages(1), *b = alloc_pages(1);
+    domid_t self = getpid();
+    struct vcpu_register_runstate_memory_area ra = {0};
+    struct vcpu_register_time_memory_area ta = {0};
+    struct gnttab_map_grant_ref map = {0};
+    struct gnttab_unmap_grant_ref unmap = {0};
+    uint64_t bpte;
+    long rc;
+    int ref;
+
+    if (!a || !b) {
+        expect(-ENOMEM, 0, "two pages for a self-grant");
+        return;
+    }
+    /* Written first: a page still shared since the last fork is mapped
+     * read-only, and its frame would go with its last mapping. */
+    *(volatile char *)b = 0;
+    bpte = page_table_l1(b)[virt_to_pfn(b) % 512];
+    strcpy(a, "granted to itself");
+    ref = gnttab_grant_access(self, a, 0);
+    expect(ref >= 0 ? 0 : ref, 0, "grant a page to itself");
+    /* Into an empty slot, as a backend maps (Xen flushes no old entry). */
+    expect(hyp_update_va_mapping((unsigned long)b, 0, UVMF_INVLPG), 0,
+           "  unmap another page of its own");
+    map.host_addr = (unsigned long)b;
+    map.flags = GNTMAP_host_map;
+    map.ref = ref;
+    map.dom = self;
+    expect(ref >= 0 && !hyp_grant_table_op(GNTTABOP_map_grant_ref, &map, 1) &&
+                   map.status == GNTST_okay && !strcmp(b, a)
+               ? 0
+               : -EIO,
+           0, "  and map that grant where that page was");
+    expect_refused(-EOPNOTSUPP, "clone while mapping a grant of its own page");
+    unmap.host_addr = (unsigned long)b;
+    unmap.handle = map.handle;
+    rc = hyp_grant_table_op(GNTTABOP_unmap_grant_ref, &unmap, 1);
+    expect(rc ? rc : unmap.status, 0, "  unmap the grant");
+    expect(hyp_update_va_mapping((unsigned long)b, bpte, UVMF_INVLPG), 0,
+           "  map its own page back there");
+    expect(gnttab_end_access(ref), 0, "  end the grant");
+
+    ra.addr.v = &runstate;
+    expect(hyp_vcpu_op(VCPUOP_register_runstate_memory_area, 0, &ra), 0,
+           "register a runstate area");
+    expect_refused(-EOPNOTSUPP, "clone with a runstate area registered");
+    ra.addr.v = NULL;
+    expect(hyp_vcpu_op(VCPUOP_register_runstate_memory_area, 0, &ra), 0,
+           "  unregister it");
+
+    ta.addr.v = &time_area;
+    expect(hyp_vcpu_op(VCPUOP_register_vcpu_time_memory_area, 0, &ta), 0,
+           "register a secondary time area");
+    expect_refused(-EOPNOTSUPP, "clone with a time area registered");
+    ta.addr.v = NULL;
+    expect(hyp_vcpu_op(VCPUOP_register_vcpu_time_memory_area, 0, &ta), 0,
+           "  unregister it");
+
+    expect_fork_ok("fork once all of them are gone");
+}
+
 static int usage(const char *bad)
 {
     printf("clonebad: bad argument '%s'\n", bad);
-    printf("usage: clonebad [other=DOMID]   (a domain to try to clone: "
-           "EPERM)\n");
+    printf("usage: clonebad [other=DOMID] [only=args|p2m|grant|stack|state]\n"
+           "  other: a domain to try to clone (EPERM); only: one group of "
+           "checks\n");
     return 2;
 }
 
-int main(int argc, char **argv)
+/* Every bad argument of every sub-op; other: a domain it may not clone. */
+static void bad_arguments(unsigned long other)
 {
     /* Unmapped (above RAM) and Xen-owned (the M2P) guest addresses. */
     void *unmapped = (void *)0x00007f0000000000UL;
     domid_t *xen_ro = (domid_t *)MACH2PHYS_VIRT_START;
-    unsigned long other = 0;
     domid_t kids[XEN_CLONE_MAX_BATCH];
     struct xen_clone_register reg = {0};
     struct xen_clone_complete comp = {0};
@@ -153,13 +315,6 @@ int main(int argc, char **argv)
     struct xen_clone_wait w = {0};
     struct xen_clone_exit ex = {0};
     struct multicall_entry mc = {0};
-    const char *v;
-
-    for (int i = 1; i < argc; i++) {
-        if (!arg_value(argv[i], "other", &v) || parse_ulong(v, &other) < 0 ||
-            other == 0 || other >= DOMID_FIRST_RESERVED)
-            return usage(argv[i]);
-    }
 
     /* Unknown sub-ops and missing arguments. */
     expect(hyp_clone_op(9, NULL), -EOPNOTSUPP, "unknown sub-op 9");
@@ -249,9 +404,51 @@ int main(int argc, char **argv)
     expect(HC(__HYPERVISOR_multicall, &mc, 1, 0, 0, 0), 0,
            "a multicall holding clone_op is carried out");
     expect((long)mc.result, -EOPNOTSUPP, "  and clone_op in it is refused");
+}
 
-    /* The guest's own P2M tree turned against Xen. */
-    p2m_tricks();
+int main(int argc, char **argv)
+{
+    /* The groups of checks, in order; only=NAME runs one of them. */
+    static const char *const groups[] = {"args", "p2m", "grant", "stack",
+                                         "state"};
+    const unsigned int nr_groups = sizeof(groups) / sizeof(groups[0]);
+    unsigned long other = 0;
+    const char *v, *only = NULL;
+    unsigned int g;
+
+    for (int i = 1; i < argc; i++) {
+        if (arg_value(argv[i], "only", &only)) {
+            for (g = 0; g < nr_groups && strcmp(only, groups[g]); g++)
+                ;
+            if (g == nr_groups)
+                return usage(argv[i]);
+        } else if (!arg_value(argv[i], "other", &v) ||
+                   parse_ulong(v, &other) < 0 || other == 0 ||
+                   other >= DOMID_FIRST_RESERVED)
+            return usage(argv[i]);
+    }
+
+    for (g = 0; g < nr_groups; g++) {
+        if (only && strcmp(only, groups[g]))
+            continue;
+        switch (g) {
+        case 0: /* bad arguments */
+            bad_arguments(other);
+            break;
+        case 1: /* the guest's own P2M tree turned against Xen */
+            p2m_tricks();
+            break;
+        case 2: /* a guest value Xen used unchecked: a grant's frame */
+            bad_grant_frame();
+            break;
+        case 3: /* another: the kernel stack pointer */
+            bad_stack();
+            break;
+        case 4: /* state Xen cannot clone */
+            unclonable_state();
+            break;
+        }
+    }
 
     /* Still alive (the forked child may not be destroyed yet). */
     expect(nr_children() >= 0 ? 0 : -EIO, 0, "get_info still answers");

@@ -102,6 +102,7 @@ int gnttab_clone(struct domain *p, struct domain *c,
                  uint64_t *ref0, uint64_t *ref1);
 int gnttab_clone_frame_index(struct domain *d, mfn_t mfn);
 mfn_t gnttab_clone_frame_mfn(struct domain *d, unsigned int i);
+bool gnttab_clone_has_maps(struct domain *d);
 
 /* Event channel helper (common/event_channel.c). */
 int evtchn_clone(struct domain *p, struct domain *c);

@@ -43,6 +43,7 @@ static bool ok(bool cond, const char *fmt, ...)
 #define P_ID    101
 #define Q_ID    102
 #define R_ID    103
+#define DM_ID   104 /* a device model, with G as its target */
 #define MISSING 77
 #define CONT    __HYPERVISOR_clone_op /* a continuation's return value */
 
@@ -417,6 +418,11 @@ static void test_control_clone(void)
     set_policy(O_ID, 1, 4);
     ok(do_clone(g, O_ID, 1, 0, list) == -EPERM,
        "a guest cloning another guest: -EPERM");
+    harness_domain_new(DM_ID, false)->target = g;
+    set_policy(G_ID, 1, 4);
+    ok(do_clone(dom(DM_ID), G_ID, 1, 0, list) == -EPERM,
+       "a device model cloning its target: -EPERM");
+    destroy(DM_ID);
     dom(O_ID)->is_shutting_down = true;
     ok(do_clone(d0, O_ID, 1, 0, list) == -ESRCH,
        "clone of a shutting-down parent: -ESRCH");
@@ -430,10 +436,13 @@ static void test_control_clone(void)
     ok(do_clone(d0, G_ID, 1, 0, list) == -EOPNOTSUPP && !g->pause_count,
        "grant table v2 parent: -EOPNOTSUPP, parent unpaused");
     harness.gnttab_config_rc = 0;
+    g->options = XEN_DOMCTL_CDF_iommu;
+    ok(do_clone(d0, G_ID, 1, 0, list) == -EXDEV && !g->pause_count,
+       "parent with its IOMMU enabled (passthrough): -EXDEV, not paused");
     ok(harness.domains_created == created && !harness.arch_child_calls,
        "refused clones create no domain, copy nothing");
 
-    g->options = XEN_DOMCTL_CDF_iommu;
+    g->options = XEN_DOMCTL_CDF_vpmu;
     g->max_evtchn_port = 511;
     g->cpupool_id = 2;
     g->max_grant_frames = 7;
@@ -450,7 +459,7 @@ static void test_control_clone(void)
         struct domain *c = dom(list[i]);
 
         good = c->vcpu[0] && c->controller_pause_count == 1 &&
-               c->options == XEN_DOMCTL_CDF_iommu && c->max_vcpus == 1 &&
+               c->options == XEN_DOMCTL_CDF_vpmu && c->max_vcpus == 1 &&
                c->max_evtchn_port == 511 && c->cpupool_id == 2 &&
                c->max_grant_frames == 7 && c->max_maptrack_frames == 9 &&
                c->emulation_flags == 0x40 &&
@@ -709,11 +718,17 @@ static void test_fork(void)
     ok(do_clone(g, DOMID_SELF, 1, 0, list2) == -EBUSY &&
            harness.domains_created == created,
        "fork re-entered while waiting: -EBUSY, nothing made");
+    ok(do_clone(d0, G_ID, 1, 0, list2) == -EBUSY &&
+           harness.domains_created == created && gv->pause_count == 1,
+       "the control domain's clone of a parent waiting in fork: -EBUSY");
     complete(list[0], 0);
     ok(gv->pause_count == 1, "first child complete: parent still waits");
     complete(list[1], 0);
     ok(gv->pause_count == 0 && g->clone->fork_state == FORK_DONE,
        "last child complete: parent's vCPU unpaused");
+    ok(do_clone(d0, G_ID, 1, 0, list2) == -EBUSY &&
+           harness.domains_created == created,
+       "  and before its continuation has run: still -EBUSY");
     ok(do_clone(g, DOMID_SELF, 2, 0, list) == 0 &&
            g->clone->fork_state == FORK_IDLE,
        "the continuation returns 0 to the parent");

@@ -299,6 +299,7 @@ extern struct vcpu *harness_current;
 #define is_system_domain(d)   ((d)->domain_id >= DOMID_FIRST_RESERVED)
 #define is_control_domain(d)  ((d)->is_privileged)
 #define is_hardware_domain(d) ((d) == harness_hardware_domain)
+#define is_iommu_enabled(d)   (!!((d)->options & XEN_DOMCTL_CDF_iommu))
 #define for_each_domain(d)                                                     \
     for ((d) = harness_domain_list; (d) != NULL; (d) = (d)->next_in_list)
 
@@ -465,7 +466,9 @@ static inline int xsm_clone_op(enum xsm_default action, struct domain *d,
     case 6: /* CLONEOP_get_info */
     case 7: /* CLONEOP_exit */
     case 8: /* CLONEOP_wait */
-        return harness_xsm_default_action(XSM_TARGET, current->domain, d);
+        if (current->domain == d)
+            return 0;
+        /* fall through */
     default:
         return harness_xsm_default_action(XSM_PRIV, current->domain, d);
     }

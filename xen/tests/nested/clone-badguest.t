@@ -5,7 +5,12 @@
 # behind, and Xen, Dom0 and the other guest keep running. It also turns
 # its own P2M tree against Xen (a page table inside it): the clone is
 # refused, and a forked child's COW fault does not write into the table.
-# run-in-dom0: timeout=300
+# Values Xen took from the guest unchecked (a console grant naming a frame
+# that does not exist: a host crash; a kernel stack pointer at the top of
+# the address space: a pCPU spinning forever) are survived, and state Xen
+# cannot clone (a mapping of its own grant, runstate and time areas) is
+# refused with EOPNOTSUPP.
+# run-in-dom0: timeout=600
 . /usr/lib/xen-clone/tap.sh
 . /usr/lib/xen-clone/minios-guest.sh
 

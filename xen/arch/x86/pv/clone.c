@@ -22,6 +22,7 @@
 #include <asm/flushtlb.h>
 #include <asm/i387.h>
 #include <asm/p2m.h>
+#include <asm/paging.h>
 #include <asm/shared.h>
 #include <public/clone.h>
 
@@ -76,15 +77,61 @@ int arch_clone_check(struct domain *parent)
     if ( parent->evtchn_fifo )
         return -EOPNOTSUPP;
 
+    /*
+     * Areas Xen writes into by guest address or frame (a registered
+     * vcpu_info, runstate or secondary time area) would be written into
+     * shared frames, or the parent's, by the child: refused. So are
+     * shadow and log-dirty parents, whose paging code knows nothing of
+     * shared frames.
+     */
+    if ( !mfn_eq(v->vcpu_info_mfn, INVALID_MFN) ||
+         !guest_handle_is_null(runstate_guest(v)) ||
+         !guest_handle_is_null(v->arch.time_info_guest) ||
+         paging_mode_enabled(parent) || paging_mode_log_dirty(parent) )
+        return -EOPNOTSUPP;
+
+    /* Grant mappings (its own pages' included) are not cloned. */
+    if ( gnttab_clone_has_maps(parent) )
+        return -EOPNOTSUPP;
+
     return 0;
 }
 
-/* The PFN of mfn if it is in range, else ~0UL. */
+/*
+ * The PFN of mfn if it is in range, else ~0UL. mfn may come from anything
+ * a guest writes (its P2M tree, its grant entries): the M2P covers valid
+ * frames only, so anything else has no PFN.
+ */
 static unsigned long ctx_pfn(const struct clone_ctx *x, mfn_t mfn)
 {
-    unsigned long pfn = get_gpfn_from_mfn(mfn_x(mfn));
+    unsigned long pfn;
+
+    if ( !mfn_valid(mfn) )
+        return ~0UL;
+    pfn = get_gpfn_from_mfn(mfn_x(mfn));
 
     return pfn < x->nr_pfns ? pfn : ~0UL;
+}
+
+/*
+ * The PFN of the child's ring frame mfn (from the parent's grant entries,
+ * translated): only a frame the child owns, as its private copy of a
+ * parent page, counts; anything else is reported as no ring at all.
+ */
+static unsigned long child_ring_pfn(const struct clone_ctx *x, uint64_t *mfn)
+{
+    unsigned long pfn = ~0UL;
+
+    if ( *mfn && mfn_valid(_mfn(*mfn)) &&
+         page_get_owner(mfn_to_page(_mfn(*mfn))) == x->c )
+        pfn = ctx_pfn(x, _mfn(*mfn));
+    if ( pfn == ~0UL || !mfn_eq(x->cmfn[pfn], _mfn(*mfn)) )
+    {
+        *mfn = 0;
+        return ~0UL;
+    }
+
+    return pfn;
 }
 
 /* Map a frame of d's P2M tree; NULL unless d owns it. Unmap with put. */
@@ -209,7 +256,7 @@ static int p2m_set(struct domain *d, unsigned long pfn, mfn_t mfn)
     return 0;
 }
 
-static int mark_p2m_frame(struct clone_ctx *x, mfn_t mfn)
+static int cf_check mark_p2m_frame(struct clone_ctx *x, mfn_t mfn)
 {
     unsigned long pfn = ctx_pfn(x, mfn);
 
@@ -330,13 +377,26 @@ static mfn_t va_to_mfn(mfn_t mfn, unsigned long va)
  */
 static void mark_stack(struct clone_ctx *x, mfn_t l4, unsigned long rsp)
 {
-    unsigned long va = (rsp & PAGE_MASK) - CLONE_STACK_BYTES;
+    /*
+     * rsp is the guest's (stack_switch does not check it): count pages
+     * rather than compare addresses, so that a stack at either end of the
+     * address space cannot make the walk wrap.
+     */
+    unsigned long top = rsp & PAGE_MASK, below = CLONE_STACK_BYTES;
+    unsigned long va, n;
 
-    for ( ; va <= (rsp & PAGE_MASK) + PAGE_SIZE; va += PAGE_SIZE )
+    if ( top < below )
+        below = top;
+    va = top - below;
+    for ( n = (below >> PAGE_SHIFT) + 1 + (top != PAGE_MASK); n--;
+          va += PAGE_SIZE )
     {
-        mfn_t mfn = va_to_mfn(l4, va);
+        mfn_t mfn;
         unsigned long pfn;
 
+        if ( !is_canonical_address(va) )
+            continue;
+        mfn = va_to_mfn(l4, va);
         if ( mfn_eq(mfn, INVALID_MFN) || !mfn_valid(mfn) ||
              page_get_owner(mfn_to_page(mfn)) != x->p )
             continue;
@@ -436,7 +496,8 @@ static bool shareable(const struct page_info *pg, bool rw)
 }
 
 /* Decide, per PFN of the parent's P2M, between sharing and copying. */
-static int decide_pfn(struct clone_ctx *x, unsigned long pfn, mfn_t mfn)
+static int cf_check decide_pfn(struct clone_ctx *x, unsigned long pfn,
+                               mfn_t mfn)
 {
     struct page_info *pg;
     struct domain *owner;
@@ -610,7 +671,7 @@ static int build_table(struct clone_ctx *x, mfn_t mfn, unsigned int lvl)
             continue;
         }
 
-        if ( (e & _PAGE_GNTTAB) || !mfn_valid(tm) )
+        if ( (get_pte_flags(e) & _PAGE_GNTTAB) || !mfn_valid(tm) )
         {
             rc = -EOPNOTSUPP; /* grant or MMIO mappings */
             break;
@@ -912,10 +973,8 @@ int arch_clone_child(struct domain *parent, struct domain *child,
     memcpy(child->shared_info, parent->shared_info, PAGE_SIZE);
     rc = gnttab_clone(parent, child, xlat_granted, &x, &res->console_mfn,
                       &res->store_mfn);
-    x.ccd->own_pfn[0] = res->console_mfn ? ctx_pfn(&x, _mfn(res->console_mfn))
-                                         : ~0UL;
-    x.ccd->own_pfn[1] = res->store_mfn ? ctx_pfn(&x, _mfn(res->store_mfn))
-                                       : ~0UL;
+    x.ccd->own_pfn[0] = child_ring_pfn(&x, &res->console_mfn);
+    x.ccd->own_pfn[1] = child_ring_pfn(&x, &res->store_mfn);
     x.ccd->own_pfn[2] = x.si_pfn;
     if ( !rc )
         rc = evtchn_clone(parent, child);
