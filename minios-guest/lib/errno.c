@@ -43,6 +43,7 @@ static const struct {
     {ENOTCONN, "Transport endpoint is not connected"},
     {ETIMEDOUT, "Connection timed out"},
     {EQUOTA, "Disk quota exceeded"},
+    {EMLINK, "Too many links"},
 };
 
 const char *strerror(int err)

@@ -45,6 +45,7 @@ static struct {
 } service;
 
 static domid_t clone_domid_rover;
+static uint64_t clone_family_ids;  /* the last family id given, clone_lock */
 
 /*
  * Is a clone service there to complete children? It is registered, and
@@ -333,7 +334,9 @@ static long clone_set_policy(XEN_GUEST_HANDLE_PARAM(void) arg)
 
     if ( copy_from_guest(&pol, arg, 1) )
         return -EFAULT;
-    if ( pol.pad || pol.enabled > 1 || pol.max_clones > 0xffff )
+    if ( pol.pad || pol.pad2 || pol.enabled > 1 || pol.max_clones > 0xffff ||
+         pol.max_family > XEN_CLONE_MAX_FAMILY ||
+         pol.max_depth > XEN_CLONE_MAX_DEPTH )
         return -EINVAL;
 
     d = rcu_lock_domain_by_any_id(pol.domid);
@@ -356,6 +359,8 @@ static long clone_set_policy(XEN_GUEST_HANDLE_PARAM(void) arg)
     spin_lock(&clone_lock);
     cd->enabled = pol.enabled;
     cd->max_clones = pol.max_clones;
+    cd->max_family = pol.max_family;
+    cd->max_depth = pol.max_depth;
     spin_unlock(&clone_lock);
     rc = 0;
 
@@ -401,6 +406,9 @@ static long clone_get_info(XEN_GUEST_HANDLE_PARAM(void) arg)
         info.nr_cow_faults = cd->nr_cow_faults;
         info.nr_copied_pages = cd->nr_copied_pages;
         info.nr_resets = cd->nr_resets;
+        info.max_family = cd->max_family;
+        info.max_depth = cd->max_depth;
+        info.nr_family = cd->family ? cd->family->nr_members : 0;
         if ( cd->parent_id != DOMID_INVALID )
             info.flags |= XEN_CLONE_INFO_CHILD;
         if ( cd->pending )
@@ -603,6 +611,11 @@ static void clone_link(struct clone_domain *pcd, struct clone_domain *ccd,
 
     ccd->enabled = pcd->enabled;
     ccd->max_clones = pcd->max_clones;
+    ccd->max_family = pcd->max_family;
+    ccd->max_depth = pcd->max_depth;
+    ccd->family = pcd->family;
+    ccd->family_id = pcd->family_id;
+    ccd->family->nr_members++;
     ccd->generation = pcd->generation + 1;
     ccd->parent_id = pcd->d->domain_id;
     ccd->parent = pcd;
@@ -648,7 +661,9 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, bool *wait)
     struct clone_result res[XEN_CLONE_MAX_BATCH];
     struct clone_domain *pcd;
     struct clone_args args = { };
+    struct clone_family *new_family = NULL;
     unsigned int i, made = 0;
+    int family_rc;
     bool self, has_service, paused = false, reserved = false;
     long rc;
 
@@ -705,7 +720,23 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, bool *wait)
     if ( rc )
         goto out;
 
+    /* An original's family is made when it first clones. */
+    rc = -ENOMEM;
+    if ( !pcd->family && !(new_family = xzalloc(struct clone_family)) )
+        goto out;
+
     spin_lock(&clone_lock);
+    if ( !pcd->family )
+    {
+        new_family->id = ++clone_family_ids;
+        new_family->nr_members = 1;
+        pcd->family = new_family;
+        pcd->family_id = new_family->id;
+        new_family = NULL;
+    }
+    family_rc = clone_family_check(pcd->family->nr_members, op.nr_children,
+                                   pcd->generation, pcd->max_family,
+                                   pcd->max_depth);
     has_service = service_alive();
     /*
      * A parent in the middle of a fork waits on a continuation: a clone
@@ -718,6 +749,8 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, bool *wait)
     else if ( clone_over_limit(pcd->nr_children, op.nr_children,
                                pcd->max_clones) )
         rc = -E2BIG;
+    else if ( family_rc )
+        rc = family_rc;
     else if ( has_service &&
               !clone_ring_has_room(service.ring->prod,
                                    ACCESS_ONCE(service.ring->cons),
@@ -817,6 +850,7 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, bool *wait)
         clone_destroy_child(children[made]);
     if ( paused )
         domain_unpause(parent);
+    xfree(new_family);
  out_unlock:
     rcu_unlock_domain(parent);
     return rc;
@@ -1008,6 +1042,7 @@ long do_clone_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 void clone_domain_kill(struct domain *d)
 {
     struct clone_domain *cd = d->clone, *ccd;
+    struct clone_family *gone = NULL;
     bool release_service = false;
 
     spin_lock(&clone_lock);
@@ -1017,6 +1052,11 @@ void clone_domain_kill(struct domain *d)
 
     if ( cd )
     {
+        /* It leaves its family; the last one out frees it. */
+        if ( cd->family && !--cd->family->nr_members )
+            gone = cd->family;
+        cd->family = NULL;
+
         /* A child that dies before completion fails its parent's fork. */
         clone_child_done(cd, -ENOTCONN);
 
@@ -1061,6 +1101,7 @@ void clone_domain_kill(struct domain *d)
     }
 
     spin_unlock(&clone_lock);
+    xfree(gone);
 
     if ( release_service )
     {

@@ -13,6 +13,8 @@ void config_init(struct cloned_config *c)
 {
     c->policy.enabled = true;
     c->policy.max_clones = CLONED_DEFAULT_MAX_CLONES;
+    c->policy.max_family = CLONED_DEFAULT_MAX_FAMILY;
+    c->policy.max_depth = CLONED_DEFAULT_MAX_DEPTH;
     c->by_name = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     c->ring_pages = CLONED_DEFAULT_RING_PAGES;
     c->on_exit = ON_EXIT_DESTROY;
@@ -94,8 +96,9 @@ static int check_keys(GKeyFile *kf, const char *group,
 static int parse_policy(GKeyFile *kf, const char *group, struct clone_policy *p,
                         char **err)
 {
-    static const char *const keys[] = {"enabled", "max_clones", NULL};
-    guint64 max = p->max_clones;
+    static const char *const keys[] = {"enabled", "max_clones", "max_family",
+                                       "max_depth", NULL};
+    guint64 max = p->max_clones, family = p->max_family, depth = p->max_depth;
     int rc;
 
     rc = check_keys(kf, group, keys, err);
@@ -105,7 +108,16 @@ static int parse_policy(GKeyFile *kf, const char *group, struct clone_policy *p,
     if (rc)
         goto out;
     rc = get_uint(kf, group, "max_clones", 0, CLONED_MAX_MAX_CLONES, &max, err);
+    if (rc)
+        goto out;
     p->max_clones = max;
+    rc = get_uint(kf, group, "max_family", 1, CLONED_MAX_MAX_FAMILY, &family,
+                  err);
+    if (rc)
+        goto out;
+    p->max_family = family;
+    rc = get_uint(kf, group, "max_depth", 0, CLONED_MAX_MAX_DEPTH, &depth, err);
+    p->max_depth = depth;
 out:
     return rc;
 }

@@ -55,13 +55,15 @@ static bool apply(struct cloned_service *s, const xc_domaininfo_t *info)
     if (!name)
         return false;
     p = config_policy_for(s->config, name);
-    if (xc_clone_set_policy(s->xch, info->domain, p->enabled, p->max_clones) <
-        0)
+    if (xc_clone_set_policy(s->xch, info->domain, p->enabled, p->max_clones,
+                            p->max_family, p->max_depth) < 0)
         log_err("domain %u (%s): setting its clone policy failed: %s",
                 info->domain, name, g_strerror(errno));
     else
-        log_info("domain %u (%s): cloning %s, max_clones %u", info->domain,
-                 name, p->enabled ? "enabled" : "disabled", p->max_clones);
+        log_info("domain %u (%s): cloning %s, max_clones %u, max_family %u, "
+                 "max_depth %u",
+                 info->domain, name, p->enabled ? "enabled" : "disabled",
+                 p->max_clones, p->max_family, p->max_depth);
     free(name);
     return true;
 }

@@ -27,7 +27,7 @@
 #include "xen.h"
 
 /* Version of this interface; CLONEOP_register checks it. */
-#define XEN_CLONE_INTERFACE_VERSION 0x00000001
+#define XEN_CLONE_INTERFACE_VERSION 0x00000002
 
 /* Also in xen.h; repeated for guests built against an older xen.h. */
 #ifndef __HYPERVISOR_clone_op
@@ -105,10 +105,14 @@ typedef struct xen_clone_register xen_clone_register_t;
  * Errors: -EINVAL (nr_children 0 or > XEN_CLONE_MAX_BATCH, unknown flag),
  * -EPERM (cloning disabled for the parent, a child of a not yet completed
  * clone, not the parent or the control domain), -E2BIG (more live children
- * than the parent's max_clones would allow), -EOPNOTSUPP (HVM or 32-bit PV
- * parent, more than one vCPU, grant table v2, FIFO event channels, PIRQs,
- * mappings Xen cannot clone), -EBUSY (notification ring full, or the parent
- * is already being cloned), -ENOMEM, -ENXIO (self-clone without a live
+ * than the parent's max_clones would allow), -ENOSPC (more live family
+ * members than its max_family would allow, or no free domid), -EMLINK
+ * (children beyond its max_depth), -EOPNOTSUPP (HVM or 32-bit PV parent,
+ * more than one vCPU, grant table v2, FIFO event channels, PIRQs, grant or
+ * MMIO mappings, registered vcpu_info, runstate or time areas, shadow or
+ * log-dirty paging), -EXDEV (the parent's IOMMU is enabled: passthrough),
+ * -EBUSY (notification ring full, the parent is already being cloned, or
+ * it waits in a fork), -ENOMEM, -ENXIO (self-clone without a live
  * service), -ESRCH (no such, a dying or a shutting-down parent). A failed
  * clone leaves no child behind.
  */
@@ -169,16 +173,30 @@ typedef struct xen_clone_reset xen_clone_reset_t;
 
 /*
  * CLONEOP_set_policy: the control domain sets whether a domain may be
- * cloned and how many live direct children it may have at once.
- * Default for every domain: disabled. Children inherit their parent's
- * policy. max_clones == 0 with enabled == 1 means "no children allowed".
+ * cloned, how many live direct children it may have at once, and how big
+ * and how deep its family may grow. Default for every domain: disabled.
+ * Children inherit their parent's policy. max_clones == 0 with
+ * enabled == 1 means "no children allowed".
+ *
+ * A family is an original domain and every clone made from it, directly
+ * or not. max_family bounds its live members, the original included,
+ * counted when a member clones (-ENOSPC beyond it); max_depth bounds the
+ * generation a clone may have: an original is generation 0, its clones 1
+ * (-EMLINK beyond it). Both hold however the family's members come and
+ * go: a chain of forks whose parents exit is still one family.
+ * (Interface version 2 added both.)
  */
 #define CLONEOP_set_policy  5
+#define XEN_CLONE_MAX_FAMILY    32768   /* max_family <= this */
+#define XEN_CLONE_MAX_DEPTH     1024    /* max_depth <= this */
 struct xen_clone_policy {
     domid_t domid;              /* IN */
     uint8_t enabled;            /* IN: 0 or 1 */
     uint8_t pad;                /* IN: 0 */
     uint32_t max_clones;        /* IN: live direct children, <= 65535 */
+    uint32_t max_family;        /* IN: live family members */
+    uint16_t max_depth;         /* IN: generations below the original */
+    uint16_t pad2;              /* IN: 0 */
 };
 typedef struct xen_clone_policy xen_clone_policy_t;
 
@@ -204,6 +222,11 @@ struct xen_clone_info {
     uint64_t nr_cow_faults;     /* OUT: pages copied on write since born */
     uint64_t nr_copied_pages;   /* OUT: pages copied eagerly at birth */
     uint64_t nr_resets;         /* OUT: CLONEOP_reset calls that worked */
+    uint32_t max_family;        /* OUT: clone policy */
+    uint32_t nr_family;         /* OUT: live members of its family, 0 for
+                                        a domain never cloned */
+    uint16_t max_depth;         /* OUT: clone policy */
+    uint16_t pad2[3];           /* OUT: 0 */
 };
 typedef struct xen_clone_info xen_clone_info_t;
 

@@ -8,6 +8,10 @@
 #ifndef __XEN_CLONE_LOGIC_H__
 #define __XEN_CLONE_LOGIC_H__
 
+#ifdef __XEN__
+#include <xen/errno.h>      /* the host tests include <errno.h> */
+#endif
+
 /* Entries per page of the guest's P2M frame-list tree (64-bit). */
 #define P2M_FL_ENTRIES      512UL
 /* Stack below the guest's stack pointer kept private in a clone. */
@@ -72,6 +76,21 @@ static inline bool clone_op_args_ok(unsigned int nr_children,
 {
     return nr_children >= 1 && nr_children <= max_batch &&
            !(flags & ~known_flags);
+}
+
+/*
+ * May a member of generation gen, in a family of members live domains,
+ * make nr clones under max_family and max_depth? 0, or the error.
+ */
+static inline int clone_family_check(unsigned int members, unsigned int nr,
+                                     unsigned int gen, unsigned int max_family,
+                                     unsigned int max_depth)
+{
+    if ( gen >= max_depth )
+        return -EMLINK;
+    if ( nr > max_family || members > max_family - nr )
+        return -ENOSPC;
+    return 0;
 }
 
 /* Would nr more children exceed max live children? */

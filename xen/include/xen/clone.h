@@ -7,10 +7,21 @@
 #include <xen/types.h>
 
 struct domain;
+struct page_info;
 struct cpu_user_regs;
 struct vcpu_guest_context;
 
 #ifdef CONFIG_CLONE
+
+/*
+ * A family: an original domain and every clone made from it, directly or
+ * not. Made when the original is first cloned; freed when its last member
+ * is killed. Protected by clone_lock.
+ */
+struct clone_family {
+    uint64_t id;                    /* never reused; tags shared frames */
+    unsigned int nr_members;        /* live domains, the original included */
+};
 
 /* Per-domain clone state (d->clone), allocated on first use. */
 struct clone_domain {
@@ -19,6 +30,10 @@ struct clone_domain {
     /* Policy, set by the control domain; inherited by children. */
     bool enabled;
     unsigned int max_clones;
+    unsigned int max_family;        /* live members of its family */
+    unsigned int max_depth;         /* generations below the original */
+    struct clone_family *family;    /* NULL until it or its parent clones */
+    uint64_t family_id;             /* its family's id, kept until freed */
 
     /* Family, protected by clone_lock (common/clone.c). */
     unsigned int generation;
@@ -103,6 +118,12 @@ int gnttab_clone(struct domain *p, struct domain *c,
 int gnttab_clone_frame_index(struct domain *d, mfn_t mfn);
 mfn_t gnttab_clone_frame_mfn(struct domain *d, unsigned int i);
 bool gnttab_clone_has_maps(struct domain *d);
+
+/*
+ * May page tables whose frames belong to d map pg, a frame a clone family
+ * shares (owned by dom_cow)? Only d's own family's (arch/x86/pv/clone.c).
+ */
+bool clone_may_map_shared(const struct domain *d, const struct page_info *pg);
 
 /* Event channel helper (common/event_channel.c). */
 int evtchn_clone(struct domain *p, struct domain *c);

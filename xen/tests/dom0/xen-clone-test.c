@@ -139,9 +139,9 @@ static int cmd_args(xc_interface *xch)
     pol.pad = 1;
     check_err(xc_clone_op_raw(xch, CLONEOP_set_policy, &pol, sizeof(pol)),
               EINVAL, "set_policy with non-zero padding: EINVAL");
-    check_err(xc_clone_set_policy(xch, 0x7000, 1, 1), ESRCH,
+    check_err(xc_clone_set_policy(xch, 0x7000, 1, 1, 8, 8), ESRCH,
               "set_policy of a missing domain: ESRCH");
-    check_err(xc_clone_set_policy(xch, 0, 1, 70000), EINVAL,
+    check_err(xc_clone_set_policy(xch, 0, 1, 70000, 8, 8), EINVAL,
               "set_policy with max_clones > 65535: EINVAL");
     pol.pad = 0;
     pol.enabled = 2;
@@ -210,10 +210,10 @@ static int cmd_badargs(xc_interface *xch, uint32_t domid)
     xen_clone_info_t info;
     uint32_t kids[4];
 
-    check(xc_clone_set_policy(xch, domid, 0, 4) == 0, "disable cloning");
+    check(xc_clone_set_policy(xch, domid, 0, 4, 8, 8) == 0, "disable cloning");
     check_err(xc_clone(xch, domid, 1, 0, kids), EPERM,
               "clone with cloning disabled: EPERM");
-    check(xc_clone_set_policy(xch, domid, 1, 1) == 0,
+    check(xc_clone_set_policy(xch, domid, 1, 1, 8, 8) == 0,
           "enable cloning, max_clones 1");
     check_err(xc_clone(xch, domid, 2, 0, kids), E2BIG,
               "clone 2 children beyond max_clones 1: E2BIG");
@@ -422,14 +422,18 @@ int main(int argc, char **argv)
             printf("domid %u\nparent %u\nenabled %u\nmax_clones %u\n"
                    "nr_children %u\ngeneration %u\nflags %#x\n"
                    "cow_faults %" PRIu64 "\ncopied_pages %" PRIu64 "\n"
-                   "resets %" PRIu64 "\n",
+                   "resets %" PRIu64 "\nmax_family %u\nmax_depth %u\n"
+                   "nr_family %u\n",
                    i.domid, i.parent, i.enabled, i.max_clones, i.nr_children,
                    i.generation, i.flags, i.nr_cow_faults, i.nr_copied_pages,
-                   i.nr_resets);
+                   i.nr_resets, i.max_family, i.max_depth, i.nr_family);
         }
-    } else if (!strcmp(argv[1], "policy") && argc == 5) {
+    } else if (!strcmp(argv[1], "policy") && argc >= 5 && argc <= 7) {
+        /* DOMID ENABLED MAX_CLONES [MAX_FAMILY [MAX_DEPTH]]: 256, 16 */
         if (xc_clone_set_policy(xch, strtoul(argv[2], NULL, 0), atoi(argv[3]),
-                                strtoul(argv[4], NULL, 0))) {
+                                strtoul(argv[4], NULL, 0),
+                                argc > 5 ? strtoul(argv[5], NULL, 0) : 256,
+                                argc > 6 ? strtoul(argv[6], NULL, 0) : 16)) {
             fprintf(stderr, "xen-clone-test: policy: %s\n", strerror(errno));
             rc = 1;
         }

@@ -1,4 +1,5 @@
 /* clone-logic-test: host TAP test of xen/include/xen/clone-logic.h. */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -78,6 +79,18 @@ int main(void)
     ok(clone_over_limit(0, 1, 0), "max_clones 0 allows none");
     ok(clone_over_limit(0xffffffffu, 1, 0xffffffffu),
        "no overflow in the limit check");
+
+    ok(clone_family_check(1, 2, 0, 3, 1) == 0,
+       "an original and 2 clones within max_family 3, depth 1");
+    ok(clone_family_check(2, 2, 0, 3, 1) == -ENOSPC,
+       "a fourth member beyond max_family 3: -ENOSPC");
+    ok(clone_family_check(1, 1, 1, 100, 1) == -EMLINK,
+       "generation 1 cloning with max_depth 1: -EMLINK");
+    ok(clone_family_check(1, 1, 0, 100, 0) == -EMLINK,
+       "max_depth 0: no clone at all");
+    ok(clone_family_check(0xffffffffu, 1, 0, 0xffffffffu, 1) == -ENOSPC &&
+           clone_family_check(0, 0xffffffffu, 0, 1, 1) == -ENOSPC,
+       "no overflow in the family check");
 
     ok(clone_page_shareable(PGC_allocated | 2, PGC_allocated | 2,
                             PGT_writable_page | 1, PGT_type_mask,

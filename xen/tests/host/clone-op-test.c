@@ -44,6 +44,7 @@ static bool ok(bool cond, const char *fmt, ...)
 #define Q_ID    102
 #define R_ID    103
 #define DM_ID   104 /* a device model, with G as its target */
+#define F_ID    105 /* the original of a family with small limits */
 #define MISSING 77
 #define CONT    __HYPERVISOR_clone_op /* a continuation's return value */
 
@@ -106,8 +107,11 @@ static void destroy(domid_t id)
 
 static long set_policy(domid_t id, unsigned int enabled, uint32_t max)
 {
-    struct xen_clone_policy p = {
-        .domid = id, .enabled = enabled, .max_clones = max};
+    struct xen_clone_policy p = {.domid = id,
+                                 .enabled = enabled,
+                                 .max_clones = max,
+                                 .max_family = XEN_CLONE_MAX_FAMILY,
+                                 .max_depth = XEN_CLONE_MAX_DEPTH};
 
     return op(d0, CLONEOP_set_policy, &p);
 }
@@ -900,6 +904,105 @@ static void test_exit_wait(void)
     clean("exit/wait");
 }
 
+/* Set F's policy: max_clones 8 and the given family limits. */
+static long family_policy(domid_t id, uint32_t max_family, uint16_t max_depth)
+{
+    struct xen_clone_policy p = {.domid = id,
+                                 .enabled = 1,
+                                 .max_clones = 8,
+                                 .max_family = max_family,
+                                 .max_depth = max_depth};
+
+    return op(d0, CLONEOP_set_policy, &p);
+}
+
+static void test_family(void)
+{
+    struct xen_clone_policy bad = {.domid = G_ID, .enabled = 1};
+    struct xen_clone_info info;
+    domid_t a[2], b[2], c[1], chain[4];
+    unsigned int created, i;
+    long allocs;
+    bool good;
+
+    bad.max_family = XEN_CLONE_MAX_FAMILY + 1;
+    ok(op(d0, CLONEOP_set_policy, &bad) == -EINVAL,
+       "set_policy: max_family beyond XEN_CLONE_MAX_FAMILY: -EINVAL");
+    bad.max_family = 1;
+    bad.max_depth = XEN_CLONE_MAX_DEPTH + 1;
+    ok(op(d0, CLONEOP_set_policy, &bad) == -EINVAL,
+       "set_policy: max_depth beyond XEN_CLONE_MAX_DEPTH: -EINVAL");
+    bad.max_depth = 1;
+    bad.pad2 = 1;
+    ok(op(d0, CLONEOP_set_policy, &bad) == -EINVAL,
+       "set_policy: non-zero pad2: -EINVAL");
+
+    /* Family of at most 3, 2 generations deep. */
+    harness_domain_new(F_ID, false);
+    ok(family_policy(F_ID, 3, 2) == 0 && get_info(d0, F_ID, &info) == 0 &&
+           info.max_family == 3 && info.max_depth == 2 && !info.nr_family,
+       "policy max_family 3, max_depth 2; no family before a clone");
+    ring_consume();
+    ok(do_clone(d0, F_ID, 1, 0, a) == 0 && complete(a[0], 0) == 0 &&
+           get_info(d0, a[0], &info) == 0 && info.nr_family == 2 &&
+           info.max_family == 3 && info.max_depth == 2,
+       "first clone: a family of 2; the child inherits the limits");
+    created = harness.domains_created;
+    ok(do_clone(d0, F_ID, 2, 0, b) == -ENOSPC &&
+           harness.domains_created == created,
+       "2 more would make 4: -ENOSPC, nothing made");
+    ok(do_clone(d0, a[0], 1, 0, b) == 0 && complete(b[0], 0) == 0,
+       "a grandchild (generation 2): a family of 3");
+    ok(do_clone(d0, F_ID, 1, 0, c) == -ENOSPC &&
+           do_clone(d0, a[0], 1, 0, c) == -ENOSPC,
+       "a fourth member, from any of them: -ENOSPC");
+    ring_consume();
+    destroy(F_ID);
+    ok(get_info(d0, a[0], &info) == 0 && info.nr_family == 2,
+       "the original destroyed: the family goes on with 2");
+    ok(family_policy(b[0], 8, 2) == 0 &&
+           do_clone(d0, b[0], 1, 0, c) == -EMLINK &&
+           harness.domains_created == created + 1,
+       "generation 2 cloning with max_depth 2: -EMLINK, nothing made");
+    ok(family_policy(a[0], 3, 2) == 0 && do_clone(d0, a[0], 1, 0, c) == 0 &&
+           complete(c[0], 0) == 0 && get_info(d0, c[0], &info) == 0 &&
+           info.nr_family == 3,
+       "a member gone: room for another (a family of 3 again)");
+    ring_consume();
+    allocs = harness.allocs_live;
+    destroy(a[0]);
+    destroy(b[0]);
+    ok(harness.allocs_live == allocs - 2, "two members destroyed: the "
+                                          "family stays for the last one");
+    allocs = harness.allocs_live;
+    destroy(c[0]);
+    ok(harness.allocs_live == allocs - 2,
+       "the last member destroyed: its state and the family freed");
+
+    /*
+     * A chain of forks whose parents exit (are destroyed) as soon as
+     * their child is made: one family, so depth still counts.
+     */
+    harness_domain_new(F_ID, false);
+    family_policy(F_ID, 100, 3);
+    chain[0] = F_ID;
+    good = true;
+    for (i = 1; good && i < 4; i++) {
+        good = do_clone(d0, chain[i - 1], 1, 0, &chain[i]) == 0 &&
+               complete(chain[i], 0) == 0;
+        destroy(chain[i - 1]);
+        ring_consume();
+    }
+    ok(good && get_info(d0, chain[3], &info) == 0 && info.generation == 3 &&
+           info.nr_family == 1,
+       "a chain of 3 clones, each parent destroyed: generation 3 alone");
+    ok(do_clone(d0, chain[3], 1, 0, c) == -EMLINK,
+       "  and it cannot clone beyond max_depth 3: -EMLINK");
+    destroy(chain[3]);
+    ring_consume();
+    clean("family limits");
+}
+
 static void test_teardown(void)
 {
     domid_t list[4], x, y, z, k[2];
@@ -947,7 +1050,8 @@ static void test_teardown(void)
        "pending child destroyed: parent has no children");
     allocs = harness.allocs_live;
     destroy(Q_ID);
-    ok(harness.allocs_live == allocs - 1, "parent's clone state freed");
+    ok(harness.allocs_live == allocs - 2,
+       "parent destroyed last: its clone state and its family freed");
 
     /* A forking parent destroyed while it waits; forked ends kept. */
     harness_domain_new(P_ID, false);
@@ -964,8 +1068,8 @@ static void test_teardown(void)
        "orphans still complete");
     allocs = harness.allocs_live;
     destroy(x);
-    ok(harness.allocs_live == allocs - 2,
-       "orphan destroyed: its state and unused end record freed");
+    ok(harness.allocs_live == allocs - 3,
+       "orphan destroyed last: its state, unused end record, family freed");
 
     harness_domain_new(P_ID, false);
     set_policy(P_ID, 1, 8);
@@ -974,8 +1078,8 @@ static void test_teardown(void)
     destroy(list[1]);
     allocs = harness.allocs_live;
     destroy(P_ID);
-    ok(harness.allocs_live == allocs - 3,
-       "parent destroyed with 2 uncollected ends: all freed");
+    ok(harness.allocs_live == allocs - 4,
+       "parent destroyed with 2 uncollected ends: all freed, and its family");
 
     /* The service's domain dies: the ring is forgotten. */
     unmap_frame(0);
@@ -1113,6 +1217,7 @@ int main(void)
     test_unwind();
     test_fork();
     test_exit_wait();
+    test_family();
     test_teardown();
     test_reset();
     test_leaks();

@@ -34,17 +34,34 @@ static void clone_error(const char *dom, uint32_t domid, int err,
                 "live of %u allowed).\n", n, info->nr_children,
                 info->max_clones);
         break;
+    case ENOSPC:
+        if (info->nr_family + n > info->max_family)
+            fprintf(stderr, "%u more members would exceed its family's "
+                    "max_family (%u live of %u allowed).\n", n,
+                    info->nr_family, info->max_family);
+        else
+            fprintf(stderr, "Xen has no free domain ID left.\n");
+        break;
+    case EMLINK:
+        fprintf(stderr, "its clones would be generation %u, beyond its "
+                "max_depth (%u).\n", info->generation + 1, info->max_depth);
+        break;
+    case EXDEV:
+        fprintf(stderr, "it has passthrough devices (its IOMMU is enabled): "
+                "shared memory would stay writable to them.\n");
+        break;
     case ENXIO:
         fprintf(stderr, "no clone service is registered with Xen (is "
                 "xencloned running?).\n");
         break;
     case EOPNOTSUPP:
         fprintf(stderr, "Xen cannot clone it (only 64-bit PV domains with "
-                "one vCPU, grant table v1, 2-level event channels).\n");
+                "one vCPU, grant table v1, 2-level event channels, no "
+                "grant mappings, no runstate, time or vcpu_info areas).\n");
         break;
     case EBUSY:
-        fprintf(stderr, "it is already being cloned, or the clone service "
-                "is busy; try again.\n");
+        fprintf(stderr, "it is already being cloned or is waiting in "
+                "fork(), or the clone service is busy; try again.\n");
         break;
     case ESRCH:
         fprintf(stderr, "it does not exist any more, or is dying.\n");

@@ -9,11 +9,17 @@
 
 #define CLONED_DEFAULT_MAX_CLONES 64
 #define CLONED_MAX_MAX_CLONES     65535
+#define CLONED_DEFAULT_MAX_FAMILY 256 /* <= XEN_CLONE_MAX_FAMILY */
+#define CLONED_MAX_MAX_FAMILY     32768
+#define CLONED_DEFAULT_MAX_DEPTH  16 /* <= XEN_CLONE_MAX_DEPTH */
+#define CLONED_MAX_MAX_DEPTH      1024
 #define CLONED_DEFAULT_RING_PAGES 1
 
 struct clone_policy {
     bool enabled;
     uint32_t max_clones; /* live direct children */
+    uint32_t max_family; /* live members of its family, original included */
+    uint32_t max_depth;  /* generations of clones below the original */
 };
 
 /* What happens to a clone once it has shut down ([children] on_exit). */
@@ -30,8 +36,8 @@ struct cloned_config {
     enum cloned_on_exit on_exit; /* for clones that shut down */
 };
 
-/* Fill C with the defaults: enabled, max_clones 64, a one-page ring,
- * ended clones destroyed. */
+/* Fill C with the defaults: enabled, max_clones 64, max_family 256,
+ * max_depth 16, a one-page ring, ended clones destroyed. */
 void config_init(struct cloned_config *c);
 
 /*

@@ -36,11 +36,13 @@ int main(void)
     char *err = NULL, path[] = "/tmp/xencloned-test-XXXXXX";
     int fd;
 
-    plan(48);
+    plan(60);
 
     is_int(parse("", &c, &err), 0, "an empty file is fine");
     ok(c.policy.enabled, "default: enabled");
     is_int(c.policy.max_clones, 64, "default: max_clones 64");
+    is_int(c.policy.max_family, 256, "default: max_family 256");
+    is_int(c.policy.max_depth, 16, "default: max_depth 16");
     is_int(c.ring_pages, 1, "default: one ring page");
     is_int(c.on_exit, ON_EXIT_DESTROY, "default: ended clones are destroyed");
     ok(!c.deep_copy, "default: XenStore is copied with XS_CLONE");
@@ -58,7 +60,7 @@ int main(void)
     is_int(parse("# comment\n[policy]\nenabled=false\nmax_clones=5\n"
                  "[service]\nring_pages=4\n"
                  "[policy:counter]\nenabled=true\n"
-                 "[policy:solo]\nmax_clones=0\n",
+                 "[policy:solo]\nmax_clones=0\nmax_family=3\nmax_depth=0\n",
                  &c, &err),
            0, "a full file");
     ok(!c.policy.enabled, "[policy] enabled=false");
@@ -70,6 +72,11 @@ int main(void)
     p = config_policy_for(&c, "solo");
     ok(!p->enabled, "[policy:solo] inherits enabled=false");
     is_int(p->max_clones, 0, "[policy:solo] max_clones=0");
+    ok(p->max_family == 3 && p->max_depth == 0,
+       "[policy:solo] max_family=3, max_depth=0");
+    p = config_policy_for(&c, "counter");
+    ok(p->max_family == 256 && p->max_depth == 16,
+       "[policy:counter] keeps the default family limits");
     p = config_policy_for(&c, "other");
     ok(p == &c.policy, "other names get [policy]");
     ok(config_policy_for(&c, NULL) == &c.policy, "no name gets [policy]");
@@ -85,6 +92,10 @@ int main(void)
     bad("[policy]\nmax_clones=-1\n", "max_clones", "a negative max_clones");
     bad("[policy]\nmax_clones=ten\n", "max_clones", "max_clones not a number");
     bad("[policy]\nmax_kids=3\n", "max_kids", "an unknown key");
+    bad("[policy]\nmax_family=0\n", "max_family", "max_family 0");
+    bad("[policy]\nmax_family=32769\n", "max_family", "max_family too large");
+    bad("[policy]\nmax_depth=1025\n", "max_depth", "max_depth too large");
+    bad("[policy]\nmax_depth=x\n", "max_depth", "max_depth not a number");
     bad("[service]\nring_pages=9\n", "ring_pages", "too many ring pages");
     bad("[children]\non_exit=keep\n", "on_exit", "a bad on_exit");
     bad("[service]\nxenstore_copy=fast\n", "xenstore_copy",

@@ -56,6 +56,15 @@ void arch_clone_domain_config(const struct domain *parent,
     config->misc_flags = parent->arch.msr_relaxed ? XEN_X86_MSR_RELAXED : 0;
 }
 
+bool clone_may_map_shared(const struct domain *d, const struct page_info *pg)
+{
+    const struct clone_domain *cd = d->clone;
+
+    /* family_id outlives the family: d may be dying, its family gone. */
+    return cd && cd->family_id &&
+           ACCESS_ONCE(pg->clone_family) == cd->family_id;
+}
+
 /* Refuse what this implementation cannot clone. */
 int arch_clone_check(struct domain *parent)
 {
@@ -517,6 +526,10 @@ static int cf_check decide_pfn(struct clone_ctx *x, unsigned long pfn,
         return -EOPNOTSUPP;
     }
 
+    /* A frame another family shares is none of this family's business. */
+    if ( owner == dom_cow && !clone_may_map_shared(x->p, pg) )
+        return -EOPNOTSUPP;
+
     if ( owner == dom_cow )
     {
         /* Already shared: the child maps it too, unless nobody does. */
@@ -597,6 +610,8 @@ static bool share_page(struct clone_ctx *x, mfn_t l1mfn, l1_pgentry_t *pl1e,
     if ( ok )
     {
         page_list_del(pg, &p->page_list);
+        /* Off the list: its slot now names the family that shares it. */
+        pg->clone_family = x->pcd->family_id;
         page_set_owner(pg, dom_cow);
         /* Never 0: the parent keeps its page tables. */
         if ( !domain_adjust_tot_pages(p, -1) )
