@@ -789,6 +789,8 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, bool *wait)
             rc = -ENOMEM;
             goto out;
         }
+        /* Its tables map the family's frames from the start (arch code). */
+        child->clone->family_id = pcd->family_id;
     }
 
     /* Both parent and children see the list: write it before sharing. */

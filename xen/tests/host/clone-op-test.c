@@ -943,10 +943,14 @@ static void test_family(void)
            info.max_family == 3 && info.max_depth == 2 && !info.nr_family,
        "policy max_family 3, max_depth 2; no family before a clone");
     ring_consume();
+    harness.arch_child_calls = 0;
     ok(do_clone(d0, F_ID, 1, 0, a) == 0 && complete(a[0], 0) == 0 &&
            get_info(d0, a[0], &info) == 0 && info.nr_family == 2 &&
            info.max_family == 3 && info.max_depth == 2,
        "first clone: a family of 2; the child inherits the limits");
+    ok(harness.arch_child_calls == 1 && harness.arch_call[0].family_tagged,
+       "  the child had the family's id before its memory was copied "
+       "(its tables map the family's frames)");
     created = harness.domains_created;
     ok(do_clone(d0, F_ID, 2, 0, b) == -ENOSPC &&
            harness.domains_created == created,

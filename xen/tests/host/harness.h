@@ -149,6 +149,7 @@ struct harness_arch_call {
     unsigned long rax;
     int parent_pause_count; /* domain_pause() level during the call */
     bool child_has_clone;   /* child->clone existed */
+    bool family_tagged;     /* child and parent had the same family id */
     bool locks_held;        /* a spinlock (clone_lock) was held */
     bool domctl_held;       /* the domctl lock was held */
 };
@@ -880,6 +881,9 @@ int arch_clone_child(struct domain *parent, struct domain *child,
     c->rax = args->rax;
     c->parent_pause_count = parent->pause_count;
     c->child_has_clone = child->clone != NULL;
+    c->family_tagged = child->clone && parent->clone &&
+                       parent->clone->family_id &&
+                       child->clone->family_id == parent->clone->family_id;
     c->locks_held = harness.locks_held != 0;
     c->domctl_held = harness.domctl_held;
     if ((int)n == harness.arch_child_fail_at)
