@@ -17,7 +17,7 @@ COMPONENT_DIRS := $(patsubst %/Makefile,%,$(COMPONENT_MAKEFILES))
 
 .DEFAULT_GOAL := help
 .PHONY: help deps xen kernel components dom0 test test-host test-nested \
-        demo shell bench style format clean distclean
+        demo shell bench fuzz style format clean distclean
 
 help:
 	@sed -n 's/^## \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
@@ -31,6 +31,7 @@ help:
 ##   make demo    boot Xen in QEMU and show the system at work
 ##   make shell   interactive Dom0 shell on the serial console
 ##   make bench   benchmarks: JSON and plots under build/bench
+##   make fuzz    the clone_op fuzzing campaign (not CI): build/fuzz
 ##   make style   check formatting with clang-format
 ##   make clean   remove build products (keeps downloads and ccache)
 
@@ -73,6 +74,9 @@ shell: dom0
 
 bench: dom0
 	@scripts/bench.sh
+
+fuzz: dom0
+	@scripts/fuzz.sh
 
 style: deps
 	@scripts/style.sh --check

@@ -23,11 +23,38 @@ static int usage(const char *bad)
     return 2;
 }
 
-/* Is mfn one of this domain's own frames (per its M2P and P2M entries)? */
+/* Its own frames outside its P2M: shared_info and the grant table's. */
+#define MAX_XEN_FRAMES 64
+static unsigned long xen_frames[MAX_XEN_FRAMES];
+static unsigned int nr_xen_frames;
+
+static void find_xen_frames(void)
+{
+    struct gnttab_query_size q = {.dom = DOMID_SELF};
+    struct gnttab_setup_table setup = {.dom = DOMID_SELF};
+    xen_pfn_t frames[MAX_XEN_FRAMES - 1];
+
+    xen_frames[nr_xen_frames++] = start_info->shared_info >> PAGE_SHIFT;
+    if (hyp_grant_table_op(GNTTABOP_query_size, &q, 1) || q.status ||
+        !q.nr_frames)
+        return;
+    setup.nr_frames =
+        q.nr_frames < MAX_XEN_FRAMES - 1 ? q.nr_frames : MAX_XEN_FRAMES - 1;
+    set_xen_guest_handle(setup.frame_list, frames);
+    if (hyp_grant_table_op(GNTTABOP_setup_table, &setup, 1) || setup.status)
+        return;
+    for (unsigned int i = 0; i < setup.nr_frames; i++)
+        xen_frames[nr_xen_frames++] = frames[i];
+}
+
+/* Is mfn one of this domain's own frames (its P2M's, or Xen's for it)? */
 static int own_frame(unsigned long mfn)
 {
     unsigned long pfn = mfn_to_pfn(mfn);
 
+    for (unsigned int i = 0; i < nr_xen_frames; i++)
+        if (xen_frames[i] == mfn)
+            return 1;
     return pfn < nr_ram_pages && pfn_to_mfn(pfn) == mfn;
 }
 
@@ -49,6 +76,7 @@ int main(int argc, char **argv)
     if (hi <= lo || hi - lo > (1UL << 20))
         return usage(argc > 1 ? argv[argc - 1] : "");
 
+    find_xen_frames();
     /* A window: one of its own pages' slots, emptied for the scan. */
     page = alloc_pages(1);
     if (!page) {

@@ -22,6 +22,7 @@ dirty       mb=0
 forkbench   runs=0
 forkbomb    mode=loop
 cowspy      lo=x
+clonefuzz   calls=0
 '
 apps=$(ls "$IMAGES")
 [ -n "$apps" ] || bail_out "no guest images in $IMAGES"
