@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <minios/app.h>
+#include <minios/hypercall.h>
+#include <minios/mm.h>
 #include <minios/time.h>
 #include <minios/xenbus.h>
 
@@ -12,6 +14,7 @@
 #define FROM    "data/dirty/from"
 #define DONE    "data/dirty/done"
 #define CRASH   "data/dirty/crash"
+#define LDT     "data/dirty/ldt"
 
 static int usage(const char *bad)
 {
@@ -20,7 +23,8 @@ static int usage(const char *bad)
            "  Dom0 writes K to " REQUEST " (in the guest's home), K MB of\n"
            "  them, from MB F of " FROM " (default 0), are rewritten and\n"
            "  " DONE " counts the requests served; writing anything to\n"
-           "  " CRASH " makes it crash on purpose)\n");
+           "  " CRASH " makes it crash on purpose, to " LDT " makes it load\n"
+           "  a one-entry LDT, a vCPU state a reset cannot undo)\n");
     return 2;
 }
 
@@ -55,6 +59,20 @@ int main(int argc, char **argv)
             xenbus_rm(XBT_NIL, CRASH);
             printf("dirty %u: crashing on request\n", xen_domid());
             *(volatile int *)0x7f0000000000UL = 1;
+        }
+
+        if (xenbus_read(XBT_NIL, LDT, &bang) == 0) {
+            struct mmuext_op op = {.cmd = MMUEXT_SET_LDT};
+            long rc;
+
+            free(bang);
+            xenbus_rm(XBT_NIL, LDT);
+            /* A page of its own, read-only in the LDT's eyes: never used. */
+            op.arg1.linear_addr =
+                ((unsigned long)chunks[0] + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+            op.arg2.nr_ents = 1;
+            rc = hyp_mmuext_op(&op, 1, NULL, DOMID_SELF);
+            printf("dirty %u: LDT of one entry loaded: %ld\n", xen_domid(), rc);
         }
 
         /* The domid is read each time: a clone serves its own node. */

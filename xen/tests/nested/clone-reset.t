@@ -2,14 +2,16 @@
 # clone-reset.t: CLONEOP_reset, the fuzzing loop: a paused parent, a child
 # that writes its memory (and crashes), reset again and again: each reset
 # gives the memory the child wrote back to Xen and the child runs again
-# from its birth; bad resets are refused and change nothing.
+# from its birth; bad resets are refused and change nothing, and so is
+# the reset of a child whose vCPU left its birth LDT (it used to be
+# crashed half way).
 # run-in-dom0: timeout=900
 . /usr/lib/xen-clone/tap.sh
 . /usr/lib/xen-clone/minios-guest.sh
 
 T=/usr/lib/xen-clone/bin/xen-clone-test
 [ -f "$IMAGES/dirty" ] || bail_out "no dirty image in $IMAGES"
-plan 29
+plan 33
 
 # Warm-up, not measured (see hello.t, clone-nest.t).
 ok "warm-up: Xen's tables for Dom0 grown" warm_xen_tables
@@ -71,6 +73,19 @@ out=$($T reset 30000 2>&1)
 like "$out" 'No such process' "reset of a missing domain: ESRCH"
 ok "the child runs on after them" xl unpause "$c"
 ok "  and serves its next request" dirty_write "$c" 1 2
+
+# A child on another LDT than at birth: its birth vCPU cannot be loaded
+# back (Xen refuses new tables, GDT or LDT on a running vCPU). The reset
+# says so before it changes anything, rather than crash the child half way.
+xenstore-write "/local/domain/$c/data/dirty/ldt" 1
+ok "the child loads an LDT of its own" wait_for 60 sh -c \
+    "grep -qas '^dirty $c: LDT of one entry loaded: 0' $CONSOLE_DIR/*.log"
+xl pause "$c"
+out=$($T reset "$c" 2>&1)
+like "$out" 'busy' "reset of a child on another LDT than at birth: EBUSY"
+ok "  the child is not crashed and runs on" sh -c \
+    ". /usr/lib/xen-clone/tap.sh; xl unpause $c && ! domain_state $c | grep -q c"
+ok "  and serves its next request" dirty_write "$c" 1 3
 ok "destroy the parent" destroy_wait fz
 out=$($T reset "$c" 2>&1)
 like "$out" 'busy' "reset of a child whose parent is gone: EBUSY"

@@ -653,7 +653,19 @@ static int build_table(struct clone_ctx *x, mfn_t mfn, unsigned int lvl)
          mfn_eq(x->cmfn[pfn], INVALID_MFN) )
         return -EBUSY;
     if ( lvl == 1 )
+    {
+        /*
+         * Softirqs may write guest memory through the parent's linear
+         * mappings: first drop the writable TLB entries of the pages
+         * shared so far, or such a write would land in a shared frame.
+         */
+        if ( x->flush )
+        {
+            flush_tlb_mask(x->p->dirty_cpumask);
+            x->flush = false;
+        }
         process_pending_softirqs();
+    }
 
     t = map_domain_page(mfn);
     ct = map_domain_page(x->cmfn[pfn]);
@@ -1272,6 +1284,28 @@ static int reset_table(struct reset_ctx *r, mfn_t cm, mfn_t pm,
     return rc;
 }
 
+/*
+ * Is the child's vCPU still on the tables, GDT and LDT it was born with?
+ * Otherwise its birth context cannot be loaded back: -EBUSY, not a crash.
+ */
+static bool reset_vcpu_same_shape(const struct vcpu *cv,
+                                  const struct vcpu_guest_context *b)
+{
+    unsigned int i;
+
+    if ( pagetable_get_pfn(cv->arch.guest_table) !=
+         xen_cr3_to_pfn(b->ctrlreg[3]) ||
+         cv->arch.pv.ldt_base != b->ldt_base ||
+         cv->arch.pv.ldt_ents != b->ldt_ents ||
+         cv->arch.pv.gdt_ents != b->gdt_ents )
+        return false;
+    for ( i = 0; i < DIV_ROUND_UP(b->gdt_ents, 512); i++ )
+        if ( cv->arch.pv.gdt_frames[i] != b->gdt_frames[i] )
+            return false;
+
+    return true;
+}
+
 int arch_clone_reset(struct domain *parent, struct domain *child)
 {
     struct reset_ctx r = {
@@ -1290,6 +1324,8 @@ int arch_clone_reset(struct domain *parent, struct domain *child)
         return -EOPNOTSUPP;
     if ( arch_clone_check(child) || arch_clone_check(parent) )
         return -EOPNOTSUPP;
+    if ( !reset_vcpu_same_shape(cv, r.ccd->birth_ctxt) )
+        return -EBUSY;
 
     cl4 = pagetable_get_mfn(cv->arch.guest_table);
     pl4 = pagetable_get_mfn(parent->vcpu[0]->arch.guest_table);
