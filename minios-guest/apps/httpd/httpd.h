@@ -1,0 +1,21 @@
+/* httpd.h: the pieces of the httpd app. */
+#ifndef HTTPD_H
+#define HTTPD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* CRC-32 of BUF, continuing from CRC (0 to start). */
+uint32_t crc32(uint32_t crc, const void *buf, size_t len);
+
+/* What every response serves. */
+struct body {
+    const char *data;
+    size_t size;
+    uint32_t crc;
+};
+
+/* Serve HTTP/1.1 on the listening socket LFD for ever. */
+void serve(int lfd, const struct body *b);
+
+#endif
