@@ -20,6 +20,8 @@ forktest    children=0
 clonebad    other=0
 dirty       mb=0
 forkbench   runs=0
+netecho     port=0
+httpd       size=lots
 '
 apps=$(ls "$IMAGES")
 [ -n "$apps" ] || bail_out "no guest images in $IMAGES"
