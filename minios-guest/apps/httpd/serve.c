@@ -4,14 +4,18 @@
 #include <stdio.h>
 #include <string.h>
 #include <minios/net.h>
+#include <minios/time.h>
 #include "httpd.h"
 
 #define MAX_CONNS 128
 #define REQ_MAX   4096
 #define NOW       1 /* a deadline already past: do not wait */
+/* After "Connection: close", how long the client has to close first. */
+#define LINGER_NS (5 * NSEC_PER_SEC)
 
 struct conn {
-    int fd; /* -1: free */
+    int fd;           /* -1: free */
+    uint64_t closing; /* 0, or when we close it if the client has not */
     size_t len;
     char buf[REQ_MAX];
 };
@@ -57,7 +61,8 @@ static int reply(int fd, int status, const char *reason, const struct body *b,
     return 0;
 }
 
-/* Answer every complete request in C's buffer: 0, or -1 to close. */
+/* Answer every complete request in C's buffer: 0, 1 when the last
+ * response is sent (the client closes), or -1 to close now. */
 static int handle(struct conn *c, const struct body *b)
 {
     static char low[REQ_MAX + 1];
@@ -85,8 +90,10 @@ static int handle(struct conn *c, const struct body *b)
             reply(c->fd, 405, "Method Not Allowed", NULL, 0, 0);
             return -1;
         }
-        if (reply(c->fd, 200, "OK", b, get, keep) < 0 || !keep)
+        if (reply(c->fd, 200, "OK", b, get, keep) < 0)
             return -1;
+        if (!keep)
+            return 1;
         memmove(c->buf, c->buf + hlen, c->len - hlen);
         c->len -= hlen;
     }
@@ -97,6 +104,26 @@ static void drop(struct conn *c)
     net_close(c->fd);
     c->fd = -1;
     c->len = 0;
+    c->closing = 0;
+}
+
+/*
+ * The client closes first after "Connection: close": the TIME-WAIT state
+ * stays on its side. lwIP answers a SYN that reuses the 4-tuple of one of
+ * its own TIME-WAIT connections with an ACK, so a server that closed first
+ * refuses a client that reuses its port within 2 MSL.
+ */
+static void linger(struct conn *c, char *scratch, size_t len)
+{
+    ssize_t n = net_recv(c->fd, scratch, len, NOW);
+
+    if (n == -ETIMEDOUT) {
+        if (monotonic_ns() >= c->closing)
+            drop(c);
+        return;
+    }
+    if (n <= 0)
+        drop(c); /* the client closed (or reset): we close second */
 }
 
 void serve(int lfd, const struct body *b)
@@ -116,20 +143,28 @@ void serve(int lfd, const struct body *b)
             }
             conns[i].fd = fd;
             conns[i].len = 0;
+            conns[i].closing = 0;
             busy = 1;
         }
         for (int i = 0; i < MAX_CONNS; i++) {
             struct conn *c = &conns[i];
             if (c->fd < 0)
                 continue;
+            if (c->closing) {
+                linger(c, c->buf, REQ_MAX);
+                continue;
+            }
             ssize_t n = net_recv(c->fd, c->buf + c->len, REQ_MAX - c->len, NOW);
             if (n == -ETIMEDOUT)
                 continue;
             busy = 1;
-            if (n <= 0 || handle((c->len += n, c), b) < 0)
+            int rc = n <= 0 ? -1 : handle((c->len += n, c), b);
+            if (rc < 0)
                 drop(c);
+            else if (rc > 0)
+                c->closing = monotonic_ns() + LINGER_NS;
         }
         if (!busy)
-            net_wait(0);
+            net_wait(monotonic_ns() + NSEC_PER_SEC);
     }
 }

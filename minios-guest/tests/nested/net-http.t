@@ -9,7 +9,7 @@
 
 IP=198.18.0.11
 BIN=/usr/lib/xen-clone/bin
-plan 19
+plan 18
 
 # get SIZE: wget the body of a size=SIZE guest; check length and CRC-32.
 get() {
