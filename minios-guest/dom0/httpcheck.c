@@ -9,7 +9,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
-#include "../apps/httpd/httpd.h"
+#include <minios/crc32.h>
 
 static int usage(void)
 {
@@ -108,10 +108,9 @@ int main(int argc, char **argv)
             continue;
         }
         for (unsigned long r = 0; r < reqs; r++) {
-            int n = snprintf(buf, sizeof(buf),
-                             "GET /%lu/%lu HTTP/1.1\r\nHost: %s\r\n%s\r\n", c,
-                             r, argv[1],
-                             r + 1 == reqs ? "Connection: close\r\n" : "");
+            int n = snprintf(
+                buf, sizeof(buf), "GET /%lu/%lu HTTP/1.1\r\nHost: %s\r\n%s\r\n",
+                c, r, argv[1], r + 1 == reqs ? "Connection: close\r\n" : "");
             if (send(fd, buf, n, MSG_NOSIGNAL) != n ||
                 one_response(fd, buf, sizeof(buf)) < 0) {
                 fprintf(stderr, "connection %lu request %lu: failed\n", c, r);

@@ -14,10 +14,11 @@
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: minios-udpcheck HOST PORT COUNT\n"
-                    "  send COUNT (1..100000) datagrams, sizes spread over "
-                    "1..%d, each\n  awaited (1 s, %d tries) and compared; "
-                    "exit 0 if all came back intact\n",
+    fprintf(stderr,
+            "usage: minios-udpcheck HOST PORT COUNT\n"
+            "  send COUNT (1..100000) datagrams, sizes spread over "
+            "1..%d, each\n  awaited (1 s, %d tries) and compared; "
+            "exit 0 if all came back intact\n",
             MAX_SIZE, TRIES);
     return 2;
 }
@@ -76,7 +77,7 @@ int main(int argc, char **argv)
         else
             lost++;
     }
-    printf("sent %lu, intact %lu, lost %lu, damaged %lu, retries %lu\n",
-           count, ok, lost, bad, retries);
+    printf("sent %lu, intact %lu, lost %lu, damaged %lu, retries %lu\n", count,
+           ok, lost, bad, retries);
     return ok == count && !bad ? 0 : 1;
 }

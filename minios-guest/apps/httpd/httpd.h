@@ -5,9 +5,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* CRC-32 of BUF, continuing from CRC (0 to start). */
-uint32_t crc32(uint32_t crc, const void *buf, size_t len);
-
 /* What every response serves. */
 struct body {
     const char *data;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <minios/app.h>
+#include <minios/crc32.h>
 #include <minios/net.h>
 #include "httpd.h"
 

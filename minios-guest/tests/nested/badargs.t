@@ -22,6 +22,7 @@ dirty       mb=0
 forkbench   runs=0
 netecho     port=0
 httpd       size=lots
+netclient   mode=tcp
 '
 apps=$(ls "$IMAGES")
 [ -n "$apps" ] || bail_out "no guest images in $IMAGES"

@@ -1,5 +1,5 @@
 /* crc32.c: CRC-32 (IEEE 802.3, as zlib and busybox's crc32 compute it). */
-#include "httpd.h"
+#include <minios/crc32.h>
 
 uint32_t crc32(uint32_t crc, const void *buf, size_t len)
 {
