@@ -6,10 +6,11 @@
 # hotplug-status=connected; after xl destroy nothing is left (no vif, no
 # bridge port, no backend node) and Xen's free memory is exactly back;
 # two vifs on one guest; 50 create/destroy cycles leave nothing behind.
+# Also: Dom0's modules and bridge, and wrk against a server on xenbr0.
 # run-in-dom0: timeout=900
 . /usr/lib/xen-clone/tap.sh
 
-plan 33
+plan 35
 IMG=/usr/lib/minios-guest/counter
 [ -f "$IMG" ] || bail_out "no counter image at $IMG"
 
@@ -38,6 +39,16 @@ like "$(ip -o -4 addr show dev xenbr0 2>&1)" 'inet 198\.18\.0\.1/24 ' \
     "  with Dom0's address 198.18.0.1/24"
 is "$(ip -o link | grep -cvE '^[0-9]+: (lo|xenbr0):')" 0 \
     "no other interface: the machine has no network device"
+
+# wrk runs in Dom0: against busybox httpd on xenbr0's address, no errors.
+mkdir -p /tmp/www && echo hello >/tmp/www/index.html
+httpd -p 198.18.0.1:8080 -h /tmp/www
+out=$(wrk -t1 -c4 -d2s http://198.18.0.1:8080/index.html 2>&1)
+like "$out" 'Requests/sec: +[0-9.]+' "wrk loads a server on 198.18.0.1"
+ok "  with no socket errors and only 2xx answers" sh -c \
+    "! echo \"\$1\" | grep -qE 'Socket errors|Non-2xx'" sh "$out"
+echo "$out" | grep -E "requests in|Requests/sec|errors|Non-2xx" | sed "s/^/# wrk: /"
+kill "$(pidof httpd)" 2>/dev/null
 
 # Warm-up (not measured): Xen's tables for Dom0, and one vif guest.
 ok "warm-up: Xen's tables for Dom0 grown" warm_xen_tables
