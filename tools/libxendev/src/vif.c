@@ -110,7 +110,7 @@ static int vif_connect(struct xendev_ctx *ctx, const struct xendev *dev)
 {
     struct xendev_vif_backend be;
     struct xendev_netif *n;
-    char reason[sizeof(ctx->error)];
+    char reason[sizeof(ctx->error)], fe_id[16];
     int rc = ctx_valid(ctx, dev);
 
     if (rc)
@@ -118,6 +118,10 @@ static int vif_connect(struct xendev_ctx *ctx, const struct xendev *dev)
     n = ctx->netif;
     if (!n || !n->exists || !n->is_bridge || !n->bridge_add || !n->set_up)
         return xendev_error(ctx, -EINVAL, "no network interface operations");
+    /* No backend directory: nothing to report on (and no node to make). */
+    rc = st_read(ctx, dev->backend, "frontend-id", fe_id, sizeof(fe_id));
+    if (rc == -ENOENT)
+        return xendev_error(ctx, rc, "backend %s does not exist", dev->backend);
     rc = xendev_vif_read_backend(ctx, dev, &be);
     if (rc)
         goto fail;

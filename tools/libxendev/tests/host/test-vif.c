@@ -294,6 +294,14 @@ static void test_connect(struct xendev_ctx *ctx, struct xendev *dev)
            "connect with vifname: -EOPNOTSUPP");
     ok(strstr(ctx->error, "renaming") != NULL, "... says why (%s)", ctx->error);
 
+    reset_store();
+    reset_net();
+    is_int(xendev_vif_ops.connect(ctx, dev), -ENOENT,
+           "connect without a backend directory: -ENOENT");
+    ok(strstr(ctx->error, "backend " BE " does not exist") != NULL,
+       "... says so (%s)", ctx->error);
+    is_int(count_under("/"), 0, "... and writes nothing");
+
     struct xendev_ctx none = {.store = &store};
     is_int(xendev_vif_ops.connect(&none, dev), -EINVAL,
            "connect without netif ops: -EINVAL");
