@@ -16,8 +16,9 @@
 #include "lwip/timeouts.h"
 #include "netif/ethernet.h"
 
-/* Polling fallback: look at the rings at least this often (ms). */
-#define POLL_MS 20
+/* Polling fallback: look at the rings at least this often (ms), in case
+ * an event was lost; events wake us at once. */
+#define POLL_MS 100
 /* How long a frame waits for room in a full TX ring (ns). */
 #define TX_WAIT_NS (200 * NSEC_PER_MSEC)
 
