@@ -44,6 +44,7 @@ static int conn_header(const char *h, const char *what)
 static int reply(int fd, int status, const char *reason, const struct body *b,
                  int with_body, int keep)
 {
+    static char out[16384];
     char head[256];
     int n = snprintf(head, sizeof(head),
                      "HTTP/1.1 %d %s\r\n"
@@ -54,6 +55,14 @@ static int reply(int fd, int status, const char *reason, const struct body *b,
                      status, reason, b ? (unsigned long)b->size : 0UL,
                      b ? b->crc : 0U, keep ? "keep-alive" : "close");
 
+    /* A small body goes out with its headers in one send: with two sends
+     * a 1 KiB request took 50 ms under wrk -c1 (the body seemingly waited
+     * for the client's delayed ACK of the header segment), 6 ms with one. */
+    if (b && with_body && b->size && b->size <= sizeof(out) - (size_t)n) {
+        memcpy(out, head, n);
+        memcpy(out + n, b->data, b->size);
+        return net_send(fd, out, n + b->size) < 0 ? -1 : 0;
+    }
     if (net_send(fd, head, n) < 0)
         return -1;
     if (b && with_body && b->size && net_send(fd, b->data, b->size) < 0)
