@@ -77,6 +77,18 @@ def boot_table(result):
     return out
 
 
+def httpd_table(result):
+    rps = medians(result, "httpd_requests_per_s")
+    lat = medians(result, "httpd_latency_ms")
+    out = ["| wrk connections | guest httpd | same code as a Dom0 process |",
+           "|---|---|---|"]
+    for c in ("1", "10", "100"):
+        cells = [f"{fmt(rps.get((w, c)))}, {fmt(lat.get((w, c)))}"
+                 for w in ("guest", "linux")]
+        out.append(f"| {c} | {cells[0]} | {cells[1]} |")
+    return out
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: bench-summary.py OUTDIR")
@@ -87,7 +99,10 @@ def main():
               "(tools/xenstored-clone/bench/clone.sh)",
               "tools-xenstored-clone-clone", xs_table),
              ("minios-guest boot (minios-guest/bench/boot.sh)",
-              "minios-guest-boot", boot_table)]
+              "minios-guest-boot", boot_table),
+             ("minios-guest httpd under wrk, requests/s and mean latency "
+              "(minios-guest/bench/httpd.sh)", "minios-guest-httpd",
+              httpd_table)]
     for title, name, table in parts:
         result = load(outdir, name)
         if result is None:

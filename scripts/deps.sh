@@ -18,6 +18,8 @@ PACKAGES=(
     qemu-system-x86 busybox-static cpio perl
     # style check, benchmarks' plots
     clang-format gnuplot-nox
+    # the HTTP load generator shipped in Dom0
+    wrk
 )
 SRC_LIST=/etc/apt/sources.list.d/xen-clone-deb-src.sources
 

@@ -14,7 +14,7 @@ EXTRA=$BUILD/dom0-extra     # components install their Dom0 files here
 R=$DOM0_DIR/root
 rm -rf "$R"
 mkdir -p "$R"/{bin,sbin,usr/bin,usr/sbin,usr/lib,etc/xen/examples,proc,sys,dev,tmp,root,test} \
-    "$R"/var/{run/xen,run/xenstored,lib/xen,lib/xenstored,log/xen/console} \
+    "$R"/var/{run/xen,run/xenstored,lib/xen,lib/xenstored,log/xen/console,lock} \
     "$R"/lib/modules "$R"/etc/xen-clone/init.d "$R"/usr/lib/minios-guest "$R"/usr/lib/xen-clone
 ln -s var/run "$R/run"
 cp /bin/busybox "$R/bin/busybox"
@@ -40,6 +40,11 @@ for t in read write ls list rm exists watch chmod; do
     ln -sf xenstore "$R/usr/bin/xenstore-$t"
 done
 cp -a "$XEN_DIST"/usr/lib/lib*.so* "$R/usr/lib/"
+# Host programs for tests and benchmarks (Debian packages, see deps.sh).
+for b in /usr/bin/wrk; do
+    [ -x "$b" ] || die "$b is missing; run 'make deps'"
+    cp -L "$b" "$R/usr/bin/"
+done
 
 # Components' Dom0 files (daemons, guest images, tests' helpers).
 [ -d "$EXTRA" ] && cp -a "$EXTRA/." "$R/"
@@ -62,15 +67,42 @@ mkdir -p "$R/lib/x86_64-linux-gnu"
 cp -L /lib/x86_64-linux-gnu/libgcc_s.so.1 "$R/lib/x86_64-linux-gnu/"
 /sbin/ldconfig -r "$R" 2>/dev/null || true
 
-# Kernel modules, loaded by init in this order (plain .ko in Debian 6.1).
+# Kernel modules, loaded by init in the order of /etc/xen-clone/modules
+# (one "FILE [ARGS]" a line): the Xen device modules, then networking
+# (netback, the bridge, bonding, tun). Dependencies come first, resolved
+# from each module's own .modinfo "depends=" (Debian's package ships no
+# modules.dep: depmod runs at install time). A compressed module (.ko.xz,
+# .ko.zst) is unpacked here: busybox's insmod reads plain .ko only.
+MODULES=(xen-privcmd xenfs xen-evtchn xen-gntdev xen-gntalloc
+         xen-netback bridge bonding tun)
+# Arguments: no bond0 at load time (bonds are made when needed).
+declare -A MODARGS=([bonding]="max_bonds=0")
+declare -A MOD_PATH=() MOD_DONE=()
+while read -r f; do # index: module name (- and _ alike) -> file
+    n=$(basename "$f"); n=${n%%.ko*}; MOD_PATH[${n//-/_}]=$f
+done < <(find "$MODDIR/kernel" -name '*.ko' -o -name '*.ko.xz' -o -name '*.ko.zst')
+mod_plain() { # FILE: the module's ELF on stdout
+    case $1 in
+    *.xz) xz -dc "$1" ;;
+    *.zst) zstd -qdc "$1" ;;
+    *) cat "$1" ;;
+    esac
+}
+add_module() { # NAME: its dependencies first, then itself
+    local key=${1//-/_} f base d deps
+    [ -n "${MOD_DONE[$key]:-}" ] && return 0
+    MOD_DONE[$key]=1
+    f=${MOD_PATH[$key]:-}
+    [ -n "$f" ] || die "kernel module $1 not found in $MODDIR"
+    base=$(basename "${f%.xz}"); base=${base%.zst}
+    mod_plain "$f" >"$R/lib/modules/$base"
+    deps=$(objcopy -O binary --only-section=.modinfo "$R/lib/modules/$base" \
+        /dev/stdout | tr '\0' '\n' | sed -n 's/^depends=//p')
+    for d in ${deps//,/ }; do add_module "$d"; done
+    echo "$base${MODARGS[$1]:+ ${MODARGS[$1]}}" >>"$R/etc/xen-clone/modules"
+}
 : >"$R/etc/xen-clone/modules"
-for m in drivers/xen/xen-privcmd.ko drivers/xen/xenfs/xenfs.ko \
-         drivers/xen/xen-evtchn.ko drivers/xen/xen-gntdev.ko \
-         drivers/xen/xen-gntalloc.ko; do
-    [ -f "$MODDIR/kernel/$m" ] || die "kernel module $m not found in $MODDIR"
-    cp "$MODDIR/kernel/$m" "$R/lib/modules/"
-    basename "$m" >>"$R/etc/xen-clone/modules"
-done
+for m in "${MODULES[@]}"; do add_module "$m"; done
 
 # Uncompressed: it unpacks faster than it would decompress under TCG.
 mkdir -p "$DOM0_DIR"

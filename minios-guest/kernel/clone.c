@@ -6,6 +6,7 @@
 #include <minios/os.h>
 #include <minios/clone.h>
 #include <minios/console.h>
+#include <minios/driver.h>
 #include <minios/hypercall.h>
 #include <minios/sched.h>
 #include <minios/time.h>
@@ -38,6 +39,9 @@ int clone(unsigned int n, domid_t *children)
     if (rc > 0)
         forked_child = 1;
     local_irq_restore(flags);
+    /* The child re-attaches its devices before anything else runs. */
+    if (rc > 0)
+        drivers_after_clone();
     return rc;
 }
 

@@ -8,13 +8,12 @@
 #include <minios/app.h>
 #include <minios/clone.h>
 #include <minios/console.h>
+#include <minios/driver.h>
 #include <minios/events.h>
-#include <minios/gnttab.h>
 #include <minios/hypercall.h>
 #include <minios/sched.h>
 #include <minios/time.h>
 #include <minios/traps.h>
-#include <minios/xenbus.h>
 
 #define MAX_ARGS 64
 
@@ -59,7 +58,7 @@ static int check_hypercall_page(void)
 void start_kernel(start_info_t *si, unsigned long boot_stack_top)
 {
     uint64_t t0;
-    int argc, rc;
+    int argc;
 
     start_info = si;
     if (!check_hypercall_page())
@@ -75,13 +74,8 @@ void start_kernel(start_info_t *si, unsigned long boot_stack_top)
     events_init();
     mm_init();
     time_init();
-    rc = gnttab_init();
-    if (rc < 0)
-        printf("minios: grant tables unavailable (%d)\n", rc);
     local_irq_enable();
-    rc = xenbus_init();
-    if (rc < 0)
-        printf("minios: xenstore unavailable (%d)\n", rc);
+    drivers_init(); /* gnttab, xenbus, ... (include/minios/driver.h) */
 
     strlcpy(cmdline, (const char *)si->cmd_line, sizeof(cmdline));
     argv[0] = (char *)minios_app_name;

@@ -272,14 +272,27 @@ int set_page_prot(void *va, unsigned long prot)
         UVMF_INVLPG | UVMF_LOCAL);
 }
 
-void *vmap_frames(const unsigned long *mfns, unsigned long n)
+/* Next free page of the map area; page 0 is shared_info. */
+static unsigned long vmap_next = 1;
+
+void *vmap_reserve(unsigned long n)
 {
-    static unsigned long next = 1; /* page 0 of the area: shared_info */
     unsigned long va;
 
-    if (next + n > VMAP_PAGES)
+    if (vmap_next + n > VMAP_PAGES)
         return NULL;
-    va = VMAP_START + (next << PAGE_SHIFT);
+    va = VMAP_START + (vmap_next << PAGE_SHIFT);
+    vmap_next += n;
+    return (void *)va;
+}
+
+void *vmap_frames(const unsigned long *mfns, unsigned long n)
+{
+    unsigned long va;
+
+    if (vmap_next + n > VMAP_PAGES)
+        return NULL;
+    va = VMAP_START + (vmap_next << PAGE_SHIFT);
     for (unsigned long i = 0; i < n; i++) {
         if (map_frame(va + (i << PAGE_SHIFT), mfns[i],
                       _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED) < 0) {
@@ -288,7 +301,7 @@ void *vmap_frames(const unsigned long *mfns, unsigned long n)
             return NULL;
         }
     }
-    next += n;
+    vmap_next += n;
     return (void *)va;
 }
 

@@ -42,6 +42,11 @@ static const struct {
     {EISCONN, "Transport endpoint is already connected"},
     {ENOTCONN, "Transport endpoint is not connected"},
     {ETIMEDOUT, "Connection timed out"},
+    {EADDRINUSE, "Address already in use"},
+    {ECONNRESET, "Connection reset by peer"},
+    {ECONNREFUSED, "Connection refused"},
+    {EHOSTUNREACH, "No route to host"},
+    {EALREADY, "Operation already in progress"},
     {EQUOTA, "Disk quota exceeded"},
     {EMLINK, "Too many links"},
 };

@@ -32,6 +32,16 @@ static inline int isprint(int c)
     return c >= 0x20 && c < 0x7f;
 }
 
+static inline int islower(int c)
+{
+    return c >= 'a' && c <= 'z';
+}
+
+static inline int isupper(int c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+
 static inline int toupper(int c)
 {
     return (c >= 'a' && c <= 'z') ? c - 32 : c;

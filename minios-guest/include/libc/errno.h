@@ -42,10 +42,13 @@
 #define EILSEQ       84
 #define EMSGSIZE     90
 #define EOPNOTSUPP   95
+#define EADDRINUSE   98
+#define ECONNRESET   104
 #define EISCONN      106
 #define ENOTCONN     107
 #define ETIMEDOUT    110
 #define ECONNREFUSED 111
+#define EHOSTUNREACH 113
 #define EALREADY     114
 #define EQUOTA       122
 

@@ -75,6 +75,8 @@ int map_frame(unsigned long va, unsigned long mfn, unsigned long prot);
 int unmap_frame(unsigned long va);
 /* Map N machine frames in the map area; returns the VA or NULL. */
 void *vmap_frames(const unsigned long *mfns, unsigned long n);
+/* Reserve N pages of the map area (nothing mapped); the VA or NULL. */
+void *vmap_reserve(unsigned long n);
 /* The (read-only) L1 page table that maps VA, created if missing. */
 const uint64_t *page_table_l1(const void *va);
 /* Change the PTE of one RAM page (e.g. make it read-only). */

@@ -23,6 +23,9 @@ forkbench   runs=0
 forkbomb    mode=loop
 cowspy      lo=x
 clonefuzz   calls=0
+netecho     port=0
+httpd       size=lots
+netclient   mode=tcp
 '
 apps=$(ls "$IMAGES")
 [ -n "$apps" ] || bail_out "no guest images in $IMAGES"

@@ -3,6 +3,7 @@
 #include <minios/os.h>
 #include <minios/mm.h>
 #include <minios/console.h>
+#include <minios/driver.h>
 #include <minios/events.h>
 #include <minios/hypercall.h>
 #include <minios/time.h>
@@ -18,6 +19,18 @@ void console_init(void)
     ring = mfn_to_virt(start_info->console.domU.mfn);
     port = start_info->console.domU.evtchn;
 }
+
+/* A child's start_info names its own ring (a private copy at the same
+ * PFN) and port: read them again; the child's console starts unstalled. */
+static void console_after_clone(void)
+{
+    console_init();
+    stalled = 0;
+}
+
+/* Started by hand before everything else (start_kernel), not by init. */
+DRIVER(console_driver, 0) = {.name = "console",
+                             .after_clone = console_after_clone};
 
 void console_set_xen_log(int on)
 {

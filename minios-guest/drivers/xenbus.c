@@ -6,6 +6,7 @@
 #include <string.h>
 #include <minios/os.h>
 #include <minios/mm.h>
+#include <minios/driver.h>
 #include <minios/events.h>
 #include <minios/time.h>
 #include <minios/xenbus.h>
@@ -36,6 +37,22 @@ int xenbus_init(void)
     port = start_info->store_evtchn;
     return evtchn_bind(port, xs_event, NULL);
 }
+
+/* The child's watches are not the parent's (XenStore keeps none for it):
+ * drop queued events, re-read the ring and port from start_info. */
+static void xenbus_after_clone(void)
+{
+    while (events_head) {
+        struct watch_event *ev = events_head;
+        events_head = ev->next;
+        free(ev);
+    }
+    events_tail = &events_head;
+    xenbus_init();
+}
+
+DRIVER(xenbus_driver, 2) = {
+    .name = "xenbus", .init = xenbus_init, .after_clone = xenbus_after_clone};
 
 static int can_write(void *arg)
 {

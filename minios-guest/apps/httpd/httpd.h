@@ -1,0 +1,18 @@
+/* httpd.h: the pieces of the httpd app. */
+#ifndef HTTPD_H
+#define HTTPD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* What every response serves. */
+struct body {
+    const char *data;
+    size_t size;
+    uint32_t crc;
+};
+
+/* Serve HTTP/1.1 on the listening socket LFD for ever. */
+void serve(int lfd, const struct body *b);
+
+#endif

@@ -1,0 +1,127 @@
+/* httpcheck.c: Dom0 helper: N sequential HTTP connections to the httpd
+ * guest app, each body checked against its length and X-Checksum. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include <minios/crc32.h>
+
+static int usage(void)
+{
+    fprintf(stderr,
+            "usage: minios-httpcheck HOST PORT CONNS [REQUESTS]\n"
+            "  open CONNS (1..1000000) connections one after the other, send\n"
+            "  REQUESTS (default 1) GETs on each (keep-alive, the last with\n"
+            "  Connection: close), check every body's length and CRC-32;\n"
+            "  exit 0 if there was no error\n");
+    return 2;
+}
+
+/* Read one response on FD: 0 if its body matches its headers. */
+static int one_response(int fd, char *buf, size_t cap)
+{
+    size_t len = 0, body_len;
+    char *hend, *h;
+    unsigned long clen;
+    unsigned int want;
+
+    for (;;) {
+        ssize_t n = recv(fd, buf + len, cap - 1 - len, 0);
+        if (n <= 0)
+            return -1;
+        len += n;
+        buf[len] = '\0';
+        if ((hend = strstr(buf, "\r\n\r\n")))
+            break;
+        if (len == cap - 1)
+            return -1;
+    }
+    if (strncmp(buf, "HTTP/1.1 200 ", 13))
+        return -1;
+    h = strcasestr(buf, "\r\ncontent-length:");
+    if (!h || h > hend)
+        return -1;
+    clen = strtoul(h + 17, NULL, 10);
+    h = strcasestr(buf, "\r\nx-checksum:");
+    if (!h || h > hend)
+        return -1;
+    want = strtoul(h + 13, NULL, 16);
+    char *body = malloc(clen + 1);
+    if (!body)
+        return -1;
+    body_len = len - (hend + 4 - buf);
+    if (body_len > clen) {
+        free(body);
+        return -1; /* more than announced */
+    }
+    memcpy(body, hend + 4, body_len);
+    while (body_len < clen) {
+        ssize_t n = recv(fd, body + body_len, clen - body_len, 0);
+        if (n <= 0) {
+            free(body);
+            return -1;
+        }
+        body_len += n;
+    }
+    int rc = crc32(0, body, clen) == want ? 0 : -1;
+    free(body);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    static char buf[8192];
+    struct sockaddr_in to = {.sin_family = AF_INET};
+    struct timeval tv = {.tv_sec = 10};
+    unsigned long conns, port, reqs = 1, errors = 0, done = 0;
+    char *end;
+
+    if ((argc != 4 && argc != 5) ||
+        inet_pton(AF_INET, argv[1], &to.sin_addr) != 1)
+        return usage();
+    port = strtoul(argv[2], &end, 10);
+    if (*end || port < 1 || port > 65535)
+        return usage();
+    conns = strtoul(argv[3], &end, 10);
+    if (*end || conns < 1 || conns > 1000000)
+        return usage();
+    if (argc == 5) {
+        reqs = strtoul(argv[4], &end, 10);
+        if (*end || reqs < 1 || reqs > 1000000)
+            return usage();
+    }
+    to.sin_port = htons(port);
+    for (unsigned long c = 0; c < conns; c++) {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+        if (fd < 0 || connect(fd, (struct sockaddr *)&to, sizeof(to)) < 0) {
+            fprintf(stderr, "connection %lu: connect: %s\n", c,
+                    strerror(errno));
+            errors++;
+            if (fd >= 0)
+                close(fd);
+            continue;
+        }
+        for (unsigned long r = 0; r < reqs; r++) {
+            int n = snprintf(
+                buf, sizeof(buf), "GET /%lu/%lu HTTP/1.1\r\nHost: %s\r\n%s\r\n",
+                c, r, argv[1], r + 1 == reqs ? "Connection: close\r\n" : "");
+            if (send(fd, buf, n, MSG_NOSIGNAL) != n ||
+                one_response(fd, buf, sizeof(buf)) < 0) {
+                fprintf(stderr, "connection %lu request %lu: failed\n", c, r);
+                errors++;
+                break;
+            }
+            done++;
+        }
+        close(fd);
+    }
+    printf("connections %lu, requests %lu ok, errors %lu\n", conns, done,
+           errors);
+    return errors ? 1 : 0;
+}

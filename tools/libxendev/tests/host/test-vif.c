@@ -1,0 +1,365 @@
+/* test-vif.c: the vif's operations on an in-memory XenStore and a fake
+ * host network (src/vif.c). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tap.h"
+#include "xendev/vif.h"
+#include "xendev/xendev.h"
+
+/* ---- an in-memory store ------------------------------------------------ */
+#define NODES 128
+static struct {
+    char path[XENDEV_PATH_MAX];
+    char value[256];
+} nodes[NODES];
+static int fail_writes; /* non-zero: every write fails with it */
+static int in_tx, tx_count;
+
+static int find(const char *path)
+{
+    for (int i = 0; i < NODES; i++)
+        if (nodes[i].path[0] && !strcmp(nodes[i].path, path))
+            return i;
+    return -1;
+}
+
+static int m_read(struct xendev_store *st, const char *path, char *buf,
+                  size_t len)
+{
+    int i = find(path);
+
+    if (i < 0)
+        return -ENOENT;
+    if (strlen(nodes[i].value) >= len)
+        return -ENOSPC;
+    strcpy(buf, nodes[i].value);
+    return 0;
+}
+
+static int m_write(struct xendev_store *st, const char *path, const char *value)
+{
+    int i = find(path);
+
+    if (fail_writes)
+        return fail_writes;
+    for (int j = 0; i < 0 && j < NODES; j++)
+        if (!nodes[j].path[0])
+            i = j;
+    if (i < 0)
+        return -ENOSPC;
+    snprintf(nodes[i].path, sizeof(nodes[i].path), "%s", path);
+    snprintf(nodes[i].value, sizeof(nodes[i].value), "%s", value);
+    return 0;
+}
+
+static int m_rm(struct xendev_store *st, const char *path)
+{
+    size_t n = strlen(path);
+
+    for (int i = 0; i < NODES; i++)
+        if (!strncmp(nodes[i].path, path, n) &&
+            (nodes[i].path[n] == '\0' || nodes[i].path[n] == '/'))
+            nodes[i].path[0] = '\0';
+    return 0;
+}
+
+static int m_begin(struct xendev_store *st)
+{
+    if (in_tx)
+        return -EBUSY;
+    in_tx = 1;
+    return 0;
+}
+
+static int m_end(struct xendev_store *st, bool abort)
+{
+    in_tx = 0;
+    if (!abort)
+        tx_count++;
+    return 0;
+}
+
+static struct xendev_store store = {
+    .read = m_read,
+    .write = m_write,
+    .rm = m_rm,
+    .begin = m_begin,
+    .end = m_end,
+};
+
+static const char *val(const char *path)
+{
+    int i = find(path);
+
+    return i < 0 ? NULL : nodes[i].value;
+}
+
+static int count_under(const char *prefix)
+{
+    int n = 0;
+
+    for (int i = 0; i < NODES; i++)
+        if (nodes[i].path[0] && !strncmp(nodes[i].path, prefix, strlen(prefix)))
+            n++;
+    return n;
+}
+
+static void reset_store(void)
+{
+    memset(nodes, 0, sizeof(nodes));
+    fail_writes = 0;
+    tx_count = 0;
+}
+
+/* ---- a fake host network ---------------------------------------------- */
+static char have_if[4][16], bridges[2][16], port_of[16], up_if[16];
+static int add_fails;
+
+static int has(const char *name)
+{
+    for (int i = 0; i < 4; i++)
+        if (!strcmp(have_if[i], name))
+            return 1;
+    return 0;
+}
+
+static int f_exists(struct xendev_netif *n, const char *name)
+{
+    return has(name) ? 0 : -ENODEV;
+}
+
+static int f_is_bridge(struct xendev_netif *n, const char *name)
+{
+    if (!has(name))
+        return -ENODEV;
+    return !strcmp(bridges[0], name) || !strcmp(bridges[1], name) ? 0
+                                                                  : -ENOTDIR;
+}
+
+static int f_bridge_add(struct xendev_netif *n, const char *br,
+                        const char *ifname)
+{
+    if (add_fails)
+        return add_fails;
+    snprintf(port_of, sizeof(port_of), "%s", br);
+    return 0;
+}
+
+static int f_bridge_del(struct xendev_netif *n, const char *br,
+                        const char *ifname)
+{
+    port_of[0] = '\0';
+    return 0;
+}
+
+static int f_set_up(struct xendev_netif *n, const char *ifname, bool up)
+{
+    if (!has(ifname))
+        return -ENODEV;
+    snprintf(up_if, sizeof(up_if), "%s", up ? ifname : "");
+    return 0;
+}
+
+static struct xendev_netif netif = {
+    .exists = f_exists,
+    .is_bridge = f_is_bridge,
+    .bridge_add = f_bridge_add,
+    .bridge_del = f_bridge_del,
+    .set_up = f_set_up,
+};
+
+static void reset_net(void)
+{
+    memset(have_if, 0, sizeof(have_if));
+    memset(bridges, 0, sizeof(bridges));
+    port_of[0] = up_if[0] = '\0';
+    add_fails = 0;
+    strcpy(have_if[0], "xenbr0");
+    strcpy(bridges[0], "xenbr0");
+    strcpy(have_if[1], "eth9"); /* exists, no bridge */
+    strcpy(have_if[2], "vif5.0");
+}
+
+#define BE "/local/domain/0/backend/vif/5/0"
+#define FE "/local/domain/5/device/vif/0"
+
+static void test_create(struct xendev_ctx *ctx, struct xendev *dev)
+{
+    struct xendev_vif_config cfg = {.mac = "00:16:3e:00:00:05"};
+
+    reset_store();
+    is_int(xendev_vif_ops.create(ctx, dev, &cfg), 0, "create a vif");
+    is_int(tx_count, 1, "create: one transaction");
+    is_str(val(BE "/state"), "1", "backend state Initialising");
+    is_str(val(BE "/frontend"), FE, "backend -> frontend");
+    is_str(val(BE "/frontend-id"), "5", "backend frontend-id");
+    is_str(val(BE "/bridge"), "xenbr0", "default bridge xenbr0");
+    is_str(val(BE "/script"), "/etc/xen/scripts/vif-bridge", "default script");
+    is_str(val(BE "/online"), "1", "online=1");
+    is_str(val(BE "/handle"), "0", "backend handle");
+    is_str(val(BE "/type"), "vif", "type vif");
+    is_str(val(BE "/mac"), "00:16:3e:00:00:05", "backend mac");
+    ok(val(BE "/hotplug-status") == NULL, "no hotplug-status yet");
+    ok(val(BE "/ip") == NULL, "no ip unless given");
+    is_str(val(FE "/backend"), BE, "frontend -> backend (absolute)");
+    is_str(val(FE "/backend-id"), "0", "frontend backend-id");
+    is_str(val(FE "/state"), "1", "frontend state Initialising");
+    is_str(val(FE "/mac"), "00:16:3e:00:00:05", "frontend mac");
+
+    cfg.mac = "ff:ff:ff:ff:ff:ff";
+    is_int(xendev_vif_ops.create(ctx, dev, &cfg), -EINVAL,
+           "create with a broadcast MAC: -EINVAL");
+    ok(strstr(ctx->error, "MAC") != NULL, "... says MAC (%s)", ctx->error);
+    cfg.mac = "00:16:3e:00:00:05";
+    cfg.bridge = "bad name";
+    is_int(xendev_vif_ops.create(ctx, dev, &cfg), -EINVAL,
+           "create with a bad bridge name: -EINVAL");
+    cfg.bridge = NULL;
+    is_int(xendev_vif_ops.create(ctx, dev, NULL), -EINVAL,
+           "create without config: -EINVAL");
+    reset_store();
+    fail_writes = -EACCES;
+    is_int(xendev_vif_ops.create(ctx, dev, &cfg), -EACCES,
+           "create when XenStore refuses: -EACCES");
+    ok(!in_tx && tx_count == 0, "... transaction aborted");
+    fail_writes = 0;
+}
+
+static void test_connect(struct xendev_ctx *ctx, struct xendev *dev)
+{
+    struct xendev_vif_config cfg = {.mac = "00:16:3e:00:00:05"};
+
+    reset_store();
+    reset_net();
+    xendev_vif_ops.create(ctx, dev, &cfg);
+    is_int(xendev_vif_ops.connect(ctx, dev), 0, "connect");
+    is_str(port_of, "xenbr0", "connect: vif5.0 on xenbr0");
+    is_str(up_if, "vif5.0", "connect: vif5.0 up");
+    is_str(val(BE "/hotplug-status"), "connected",
+           "connect: hotplug-status=connected");
+    is_int(xendev_vif_ops.disconnect(ctx, dev), 0, "disconnect");
+    is_str(port_of, "", "disconnect: off the bridge");
+    is_str(up_if, "", "disconnect: down");
+    have_if[2][0] = '\0';
+    is_int(xendev_vif_ops.disconnect(ctx, dev), 0,
+           "disconnect when the vif is gone: 0");
+    m_rm(&store, BE);
+    is_int(xendev_vif_ops.disconnect(ctx, dev), 0,
+           "disconnect when the backend directory is gone too: 0");
+
+    /* Failures: each leaves hotplug-status=error and a reason. */
+    struct {
+        const char *bridge; /* NULL: no bridge key */
+        int vif_exists, add_fails, want;
+        const char *reason;
+    } cases[] = {
+        {"nosuchbr", 1, 0, -ENODEV, "bridge 'nosuchbr' does not exist"},
+        {"eth9", 1, 0, -ENOTDIR, "'eth9' is not a bridge"},
+        {NULL, 1, 0, -ENOENT, "bridge is not set"},
+        {"", 1, 0, -ENOENT, "bridge is not set"},
+        {"bad/name", 1, 0, -EINVAL, "is not an interface name"},
+        {"xenbr0", 0, 0, -ENODEV, "interface vif5.0 does not exist"},
+        {"xenbr0", 1, -EBUSY, -EBUSY, "cannot attach vif5.0 to bridge"},
+    };
+    for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        reset_store();
+        reset_net();
+        xendev_vif_ops.create(ctx, dev, &cfg);
+        if (cases[i].bridge)
+            m_write(&store, BE "/bridge", cases[i].bridge);
+        else
+            m_rm(&store, BE "/bridge");
+        if (!cases[i].vif_exists)
+            have_if[2][0] = '\0';
+        add_fails = cases[i].add_fails;
+        int rc = xendev_vif_ops.connect(ctx, dev);
+
+        ok(rc == cases[i].want, "connect fails (%d): %s", rc, cases[i].reason);
+        is_str(val(BE "/hotplug-status"), "error", "... hotplug-status=error");
+        ok(val(BE "/hotplug-error") &&
+               strstr(val(BE "/hotplug-error"), cases[i].reason),
+           "... hotplug-error says '%s' (%s)", cases[i].reason,
+           val(BE "/hotplug-error") ? val(BE "/hotplug-error") : "(none)");
+        is_str(ctx->error, val(BE "/hotplug-error") ?: "",
+               "... the same reason for stderr");
+        is_str(port_of, "", "... not left on a bridge");
+    }
+    reset_store();
+    reset_net();
+    xendev_vif_ops.create(ctx, dev, &cfg);
+    m_write(&store, BE "/vifname", "web0");
+    is_int(xendev_vif_ops.connect(ctx, dev), -EOPNOTSUPP,
+           "connect with vifname: -EOPNOTSUPP");
+    ok(strstr(ctx->error, "renaming") != NULL, "... says why (%s)", ctx->error);
+
+    reset_store();
+    reset_net();
+    is_int(xendev_vif_ops.connect(ctx, dev), -ENOENT,
+           "connect without a backend directory: -ENOENT");
+    ok(strstr(ctx->error, "backend " BE " does not exist") != NULL,
+       "... says so (%s)", ctx->error);
+    is_int(count_under("/"), 0, "... and writes nothing");
+
+    struct xendev_ctx none = {.store = &store};
+    is_int(xendev_vif_ops.connect(&none, dev), -EINVAL,
+           "connect without netif ops: -EINVAL");
+    is_int(xendev_vif_ops.connect(NULL, dev), -EINVAL, "NULL ctx: -EINVAL");
+    is_int(xendev_vif_ops.connect(ctx, NULL), -EINVAL, "NULL dev: -EINVAL");
+}
+
+static void test_clone_destroy(struct xendev_ctx *ctx, struct xendev *dev)
+{
+    struct xendev_vif_config cfg = {
+        .mac = "00:16:3e:00:00:05", .bridge = "xenbr0", .ip = "198.18.0.5"};
+    struct xendev child;
+
+    reset_store();
+    xendev_vif_ops.create(ctx, dev, &cfg);
+    m_write(&store, FE "/tx-ring-ref", "8");
+    m_write(&store, FE "/rx-ring-ref", "9");
+    m_write(&store, FE "/event-channel", "4");
+    m_write(&store, FE "/request-rx-copy", "1");
+    m_write(&store, FE "/state", "4");
+    m_write(&store, BE "/state", "4");
+    m_write(&store, BE "/hotplug-status", "connected");
+    m_write(&store, BE "/feature-sg", "1");
+    xendev_init(&child, &xendev_vif_ops, 0, 6, 0);
+    is_int(xendev_vif_ops.clone(ctx, dev, &child), 0, "clone a vif");
+#define CBE "/local/domain/0/backend/vif/6/0"
+#define CFE "/local/domain/6/device/vif/0"
+    is_str(val(CFE "/backend"), CBE, "child frontend -> its own backend");
+    is_str(val(CFE "/tx-ring-ref"), "8", "child keeps tx-ring-ref");
+    is_str(val(CFE "/event-channel"), "4", "child keeps event-channel");
+    is_str(val(CFE "/state"), "4", "child frontend in the parent's state");
+    is_str(val(CBE "/state"), "1", "child backend Initialising");
+    is_str(val(CBE "/frontend"), CFE, "child backend -> child frontend");
+    is_str(val(CBE "/frontend-id"), "6", "child backend frontend-id 6");
+    is_str(val(CBE "/mac"), "00:16:3e:00:00:05", "child keeps the MAC");
+    is_str(val(CBE "/ip"), "198.18.0.5", "child keeps the ip");
+    ok(val(CBE "/hotplug-status") == NULL,
+       "child backend: no copied hotplug-status");
+    ok(val(CBE "/feature-sg") == NULL, "child backend: no feature keys");
+    is_int(xendev_vif_ops.clone(ctx, dev, dev), -EINVAL,
+           "clone onto itself: -EINVAL");
+
+    is_int(xendev_vif_ops.destroy(ctx, &child), 0, "destroy the child's");
+    is_int(count_under("/local/domain/6/"), 0, "nothing left of domain 6");
+    is_int(count_under(CBE), 0, "nothing left of its backend");
+    ok(count_under(BE) > 0, "the parent's backend untouched");
+    is_int(xendev_vif_ops.destroy(ctx, &child), 0, "destroy twice: 0");
+}
+
+int main(void)
+{
+    struct xendev_ctx ctx = {.store = &store, .netif = &netif};
+    struct xendev dev;
+
+    if (!ok(xendev_init(&dev, &xendev_vif_ops, 0, 5, 0) == 0, "init vif"))
+        return done_testing();
+    test_create(&ctx, &dev);
+    test_connect(&ctx, &dev);
+    test_clone_destroy(&ctx, &dev);
+    return done_testing();
+}
