@@ -83,12 +83,20 @@ static domid_t pick_domid(void)
     }
 }
 
+/* Is [p, p + size) inside our argument page (writable by us)? */
+static int in_buf(const void *p, size_t size)
+{
+    const uint8_t *b = p;
+
+    return b >= buf && b + size <= hole;
+}
+
 /* Random contents for the argument at p, some fields steered. */
 static void fill(void *p, size_t size)
 {
     uint8_t *b = p;
 
-    if ((uintptr_t)b < (uintptr_t)buf || b + size > buf + PAGE_SIZE)
+    if (!in_buf(p, size))
         return; /* a bad pointer: nothing of ours to fill */
     for (size_t i = 0; i < size; i++)
         b[i] = (uint8_t)next();
@@ -122,7 +130,7 @@ static long one_call(int child, int may_fork)
             return 0;
         arg = pick_ptr(sizeof(*op));
         fill(arg, sizeof(*op));
-        if ((uint8_t *)arg >= buf && (uint8_t *)arg < hole) {
+        if (in_buf(arg, sizeof(*op))) {
             op = arg;
             /* A real fork now and then, when there is room. */
             if (may_fork && live < MAX_FORKS && below(4) == 0) {
@@ -145,7 +153,7 @@ static long one_call(int child, int may_fork)
                 count(one_call(1, 0));
             clone_exit((int)below(256));
         }
-        if (rc == 0 && (uint8_t *)arg >= buf && (uint8_t *)arg < hole &&
+        if (rc == 0 && in_buf(arg, sizeof(*op)) &&
             ((struct xen_clone_op *)arg)->nr_children == 1)
             forks++, live++;
         return rc;
@@ -220,7 +228,7 @@ int main(int argc, char **argv)
 
     for (unsigned long i = 0; i < calls; i++) {
         count(one_call(0, (int)may_fork));
-        if ((i + 1) % 10000 == 0)
+        if ((i + 1) % 5000 == 0)
             printf("clonefuzz: %lu calls\n", i + 1);
     }
     while (live && wait(NULL) > 0)

@@ -1293,10 +1293,11 @@ static bool reset_vcpu_same_shape(const struct vcpu *cv,
 {
     unsigned int i;
 
-    if ( pagetable_get_pfn(cv->arch.guest_table) !=
-         xen_cr3_to_pfn(b->ctrlreg[3]) ||
-         cv->arch.pv.ldt_base != b->ldt_base ||
+    /* What arch_set_info_guest() compares on an initialised vCPU. */
+    if ( xen_pfn_to_cr3(pagetable_get_pfn(cv->arch.guest_table)) !=
+         b->ctrlreg[3] ||
          cv->arch.pv.ldt_ents != b->ldt_ents ||
+         (cv->arch.pv.ldt_ents && cv->arch.pv.ldt_base != b->ldt_base) ||
          cv->arch.pv.gdt_ents != b->gdt_ents )
         return false;
     for ( i = 0; i < DIV_ROUND_UP(b->gdt_ents, 512); i++ )
