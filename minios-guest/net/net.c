@@ -18,7 +18,7 @@
 
 /* Polling fallback: look at the rings at least this often (ms), in case
  * an event was lost; events wake us at once. */
-#define POLL_MS 100
+#define POLL_MS 20
 /* How long a frame waits for room in a full TX ring (ns). */
 #define TX_WAIT_NS (200 * NSEC_PER_MSEC)
 

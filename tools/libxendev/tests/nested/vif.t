@@ -7,7 +7,7 @@
 # bridge port, no backend node) and Xen's free memory is exactly back;
 # two vifs on one guest; 50 create/destroy cycles leave nothing behind.
 # Also: Dom0's modules and bridge, and wrk against a server on xenbr0.
-# run-in-dom0: timeout=900
+# run-in-dom0: timeout=1500
 . /usr/lib/xen-clone/tap.sh
 
 plan 35
