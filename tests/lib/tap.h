@@ -1,6 +1,6 @@
-/* tap.h: a minimal TAP producer for xencloned's host unit tests. */
-#ifndef XENCLONED_TEST_TAP_H
-#define XENCLONED_TEST_TAP_H
+/* tap.h: a minimal TAP producer for the C host unit tests of tools/. */
+#ifndef XEN_CLONE_TEST_TAP_H
+#define XEN_CLONE_TEST_TAP_H
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -51,6 +51,8 @@ TAP_UNUSED static int is_str(const char *got, const char *want,
 
 TAP_UNUSED static int done_testing(void)
 {
+    if (tap_planned < 0)
+        printf("1..%d\n", tap_n);
     if (tap_planned >= 0 && tap_planned != tap_n) {
         printf("# planned %d tests but ran %d\n", tap_planned, tap_n);
         return 254;
