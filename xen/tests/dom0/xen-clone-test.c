@@ -86,7 +86,7 @@ static int cmd_args(xc_interface *xch)
     rc = xc_clone_get_info(xch, DOMID_SELF, &info);
     check(rc == 0 && info.domid == 0, "get_info(DOMID_SELF) works in Dom0");
     check(info.version == XEN_CLONE_INTERFACE_VERSION,
-          "get_info reports interface version 1");
+          "get_info reports the interface version of our header");
     check(info.parent == DOMID_INVALID && !(info.flags & XEN_CLONE_INFO_CHILD),
           "Dom0 is not a clone");
     check_err(xc_clone_get_info(xch, 0x7000, &info), ESRCH,
@@ -101,7 +101,7 @@ static int cmd_args(xc_interface *xch)
               "unknown sub-op: EOPNOTSUPP");
 
     memset(&reg, 0, sizeof(reg));
-    reg.version = 2;
+    reg.version = XEN_CLONE_INTERFACE_VERSION + 1;
     reg.nr_frames = 1;
     check_err(xc_clone_op_raw(xch, CLONEOP_register, &reg, sizeof(reg)), EINVAL,
               "register with a wrong version: EINVAL");
