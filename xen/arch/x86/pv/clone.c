@@ -60,6 +60,10 @@ bool clone_may_map_shared(const struct domain *d, const struct page_info *pg)
 {
     const struct clone_domain *cd = d->clone;
 
+    /* HVM memory sharing's frames are its own (arch/x86/mm/mem_sharing.c). */
+    if ( (pg->u.inuse.type_info & PGT_type_mask) == PGT_shared_page )
+        return true;
+
     /* family_id outlives the family: d may be dying, its family gone. */
     return cd && cd->family_id &&
            ACCESS_ONCE(pg->clone_family) == cd->family_id;
