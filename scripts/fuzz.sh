@@ -45,7 +45,8 @@ for s in seeds:
     forks = re.search(r"^clonefuzz: (\d+) forks", log, re.M)
     leak = re.search(r"^leaked-pages (-?\d+)", log, re.M)
     code = re.search(r"^exit (\d+)", log, re.M)
-    counts = dict(kv.split("=", 1) for kv in res.group(1).split()) if res else {}
+    # "results: ok=N Operation not permitted=N ...": names have blanks.
+    counts = dict(re.findall(r"\s*([^=]+?)=(\d+)", res.group(1))) if res else {}
     runs.append({"seed": int(s), "calls": calls if res else None,
                  "results": {k: int(v) for k, v in counts.items()},
                  "forks": int(forks.group(1)) if forks else None,
