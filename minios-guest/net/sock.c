@@ -135,19 +135,29 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t e)
     return ERR_OK;
 }
 
+/* A new socket of KIND with a new TCP pcb in *PCB; its fd or -errno. */
+static int sock_alloc_tcp(enum kind kind, struct tcp_pcb **pcb)
+{
+    int fd = sock_alloc(kind);
+
+    if (fd < 0)
+        return fd;
+    *pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
+    if (!*pcb) {
+        socks[fd].kind = S_FREE;
+        return -ENOMEM;
+    }
+    return fd;
+}
+
 int net_listen(uint16_t port, int backlog)
 {
     struct tcp_pcb *pcb, *lpcb;
-    int fd = sock_alloc(S_LISTEN);
+    int fd = sock_alloc_tcp(S_LISTEN, &pcb);
     err_t e;
 
     if (fd < 0)
         return fd;
-    pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
-    if (!pcb) {
-        socks[fd].kind = S_FREE;
-        return -ENOMEM;
-    }
     ip_set_option(pcb, SOF_REUSEADDR);
     e = tcp_bind(pcb, IP4_ADDR_ANY, port);
     if (e != ERR_OK) {
@@ -198,18 +208,13 @@ static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t e)
 
 int net_connect(uint32_t addr, uint16_t port, uint64_t deadline)
 {
-    int fd = sock_alloc(S_STREAM);
     struct tcp_pcb *pcb;
+    int fd = sock_alloc_tcp(S_STREAM, &pcb);
     ip_addr_t ip;
     err_t e;
 
     if (fd < 0)
         return fd;
-    pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
-    if (!pcb) {
-        socks[fd].kind = S_FREE;
-        return -ENOMEM;
-    }
     stream_attach(fd, pcb);
     ip_addr_set_ip4_u32(&ip, addr);
     e = tcp_connect(pcb, &ip, port, on_connected);
