@@ -65,6 +65,19 @@ void net_poll(void)
 {
 }
 
+/* Linux's sockets need no polling fallback: poll_ms=N is accepted (so
+ * the same arguments work) and has no effect. */
+int net_option(const char *arg)
+{
+    return strncmp(arg, "poll_ms=", 8) == 0;
+}
+
+/* Linux's own counters are in /proc/net/dev: nothing of ours to print. */
+void net_print_stats(const char *who)
+{
+    (void)who;
+}
+
 void net_wait(uint64_t deadline)
 {
     struct pollfd p[MAX_FDS];

@@ -306,6 +306,11 @@ int netfront_poll(struct netfront *nf, netfront_rx_t rx, void *arg)
 {
     int more, n = 0;
 
+    /* Work waiting with no event seen: a notification was missed (or is
+     * still on its way); the polling fallback found it. */
+    if (!nf->kicked && (RING_HAS_UNCONSUMED_RESPONSES(&nf->rx) ||
+                        RING_HAS_UNCONSUMED_RESPONSES(&nf->tx)))
+        nf->st.unsignalled++;
     nf->kicked = 0;
     reap_tx(nf);
     do {

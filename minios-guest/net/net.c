@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <minios/app.h>
 #include <minios/events.h>
 #include <minios/net.h>
 #include <minios/netfront.h>
@@ -17,14 +18,16 @@
 #include "netif/ethernet.h"
 
 /* Polling fallback: look at the rings at least this often (ms), in case
- * an event was lost; events wake us at once. */
-#define POLL_MS 20
+ * an event was lost; events wake us at once. Apps take poll_ms=N. */
+#define POLL_MS     20
+#define POLL_MS_MAX 60000
 /* How long a frame waits for room in a full TX ring (ns). */
 #define TX_WAIT_NS (200 * NSEC_PER_MSEC)
 
 static struct netfront *nf;
 static struct netif netif;
 static uint64_t rand_state;
+static unsigned long poll_ms = POLL_MS;
 
 uint32_t net_rand(void)
 {
@@ -98,6 +101,32 @@ void net_poll(void)
     sys_check_timeouts();
 }
 
+int net_option(const char *arg)
+{
+    unsigned long v;
+    const char *s;
+
+    if (!arg_value(arg, "poll_ms", &s))
+        return 0;
+    if (parse_ulong(s, &v) < 0 || v < 1 || v > POLL_MS_MAX)
+        return -EINVAL;
+    poll_ms = v;
+    return 1;
+}
+
+void net_print_stats(const char *who)
+{
+    struct netfront_stats st;
+
+    if (!nf)
+        return;
+    netfront_get_stats(nf, &st);
+    printf("%s: netfront rx %lu frames %lu bytes %lu errors, tx %lu frames "
+           "%lu bytes %lu errors %lu busy, %lu events, %lu unsignalled\n",
+           who, st.rx_frames, st.rx_bytes, st.rx_errors, st.tx_frames,
+           st.tx_bytes, st.tx_errors, st.tx_busy, st.irqs, st.unsignalled);
+}
+
 static int frame_pending(void *arg)
 {
     return netfront_pending(nf);
@@ -105,10 +134,10 @@ static int frame_pending(void *arg)
 
 void net_wait(uint64_t deadline)
 {
-    uint64_t until = monotonic_ns() + POLL_MS * NSEC_PER_MSEC;
+    uint64_t until = monotonic_ns() + poll_ms * NSEC_PER_MSEC;
     u32_t next = sys_timeouts_sleeptime();
 
-    if (next < POLL_MS)
+    if (next < poll_ms)
         until = monotonic_ns() + next * NSEC_PER_MSEC;
     if (deadline && deadline < until)
         until = deadline;

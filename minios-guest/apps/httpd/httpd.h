@@ -12,6 +12,9 @@ struct body {
     uint32_t crc;
 };
 
+/* Print the netfront counters after every this many connections (0: never). */
+extern unsigned long httpd_stats_every;
+
 /* Serve HTTP/1.1 on the listening socket LFD for ever. */
 void serve(int lfd, const struct body *b);
 

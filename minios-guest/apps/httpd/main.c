@@ -14,8 +14,11 @@
 static int usage(const char *bad)
 {
     printf("httpd: bad argument '%s'\n", bad);
-    printf("usage: httpd [port=N] [size=B]   (TCP port 1..65535, default 80;"
-           " body of B bytes, 0..%lu, default 1024)\n",
+    printf("usage: httpd [port=N] [size=B] [stats=N] " NET_OPTIONS_USAGE
+           "   (TCP port 1..65535, default 80;"
+           " body of B bytes, 0..%lu, default 1024; print the netfront"
+           " counters after every N connections, default 0: never;"
+           " poll_ms: the network's polling fallback, default 20)\n",
            MAX_SIZE);
     return 2;
 }
@@ -46,7 +49,10 @@ int main(int argc, char **argv)
         } else if (arg_value(argv[i], "size", &v)) {
             if (parse_ulong(v, &size) < 0 || size > MAX_SIZE)
                 return usage(argv[i]);
-        } else {
+        } else if (arg_value(argv[i], "stats", &v)) {
+            if (parse_ulong(v, &httpd_stats_every) < 0)
+                return usage(argv[i]);
+        } else if (net_option(argv[i]) <= 0) {
             return usage(argv[i]);
         }
     }

@@ -108,9 +108,15 @@ static int handle(struct conn *c, const struct body *b)
     }
 }
 
+unsigned long httpd_stats_every;
+
 static void drop(struct conn *c)
 {
+    static unsigned long closed;
+
     net_close(c->fd);
+    if (httpd_stats_every && ++closed % httpd_stats_every == 0)
+        net_print_stats("httpd");
     c->fd = -1;
     c->len = 0;
     c->closing = 0;

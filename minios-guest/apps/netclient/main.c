@@ -17,8 +17,10 @@ static int usage(const char *bad)
 {
     printf("netclient: bad argument '%s'\n", bad);
     printf("usage: netclient peer=A.B.C.D [port=N] [mode=udp|http]"
-           " [count=N]   (N datagrams (sizes 1..%d) to a netecho, or N"
-           " GETs to an httpd; default udp, port 7 (udp) or 80, count 10)\n",
+           " [count=N] " NET_OPTIONS_USAGE
+           "   (N datagrams (sizes 1..%d) to a netecho, or N"
+           " GETs to an httpd; default udp, port 7 (udp) or 80, count 10;"
+           " poll_ms: the network's polling fallback, default 20)\n",
            UDP_MAX);
     return 2;
 }
@@ -126,7 +128,7 @@ int main(int argc, char **argv)
         } else if (arg_value(argv[i], "count", &v)) {
             if (parse_ulong(v, &count) < 0 || count < 1 || count > 100000)
                 return usage(argv[i]);
-        } else {
+        } else if (net_option(argv[i]) <= 0) {
             return usage(argv[i]);
         }
     }
@@ -151,5 +153,6 @@ int main(int argc, char **argv)
         printf("netclient: http %s:%lu: %lu of %lu bodies intact\n", a, port,
                good, count);
     }
+    net_print_stats("netclient");
     return good == count ? 0 : 1;
 }

@@ -9,8 +9,9 @@
 static int usage(const char *bad)
 {
     printf("netecho: bad argument '%s'\n", bad);
-    printf("usage: netecho [port=N]   (UDP port 1..65535 to echo on,"
-           " default 7)\n");
+    printf("usage: netecho [port=N] " NET_OPTIONS_USAGE
+           "   (UDP port 1..65535 to echo on, default 7; poll_ms: the"
+           " network's polling fallback, default 20)\n");
     return 2;
 }
 
@@ -23,8 +24,11 @@ int main(int argc, char **argv)
     int fd, rc;
 
     for (int i = 1; i < argc; i++) {
-        if (!arg_value(argv[i], "port", &v) || parse_ulong(v, &port) < 0 ||
-            port < 1 || port > 65535)
+        int r = net_option(argv[i]);
+        if (r > 0)
+            continue;
+        if (r < 0 || !arg_value(argv[i], "port", &v) ||
+            parse_ulong(v, &port) < 0 || port < 1 || port > 65535)
             return usage(argv[i]);
     }
     rc = net_init(NET_TIMEOUT_MS);

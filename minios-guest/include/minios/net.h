@@ -25,6 +25,15 @@ char *net_ntoa(uint32_t addr, char *buf);
 /* Parse "A.B.C.D": 0 or -EINVAL. */
 int net_aton(const char *s, uint32_t *addr);
 void net_poll(void);
+/*
+ * The network's own app arguments: poll_ms=N (1..60000, default 20), the
+ * polling fallback's period. 1 if ARG was one (and is applied), 0 if not
+ * ours, -EINVAL if ours with a bad value. Call before net_init().
+ */
+#define NET_OPTIONS_USAGE "[poll_ms=N]"
+int net_option(const char *arg);
+/* One line of netfront counters, prefixed with WHO (see netfront.h). */
+void net_print_stats(const char *who);
 /* Block until a frame arrives, a timer is due or DEADLINE; then poll. */
 void net_wait(uint64_t deadline);
 

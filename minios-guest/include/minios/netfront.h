@@ -33,10 +33,12 @@ int netfront_poll(struct netfront *nf, netfront_rx_t rx, void *arg);
 int netfront_pending(const struct netfront *nf);
 /* The event channel port (for waiting on it). */
 unsigned int netfront_port(const struct netfront *nf);
-/* Counters: frames/bytes each way, drops (bad responses, full ring). */
+/* Counters: frames/bytes each way, drops (bad responses, full ring),
+ * events, and polls that found responses no event had announced. */
 struct netfront_stats {
     unsigned long rx_frames, rx_bytes, rx_errors;
     unsigned long tx_frames, tx_bytes, tx_errors, tx_busy, irqs;
+    unsigned long unsignalled;
 };
 void netfront_get_stats(const struct netfront *nf, struct netfront_stats *s);
 /* Disconnect (Closing/Closed) and free everything. */

@@ -23,7 +23,7 @@ forkbench   runs=0
 forkbomb    mode=loop
 cowspy      lo=x
 clonefuzz   calls=0
-netecho     port=0
+netecho     poll_ms=0
 httpd       size=lots
 netclient   mode=tcp
 '
