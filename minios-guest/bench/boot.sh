@@ -13,16 +13,11 @@ for app in $(ls $IMAGES); do
     echo "info: image_bytes_$app $(stat -c %s $IMAGES/$app)"
 done
 
-# Warm-up, not measured: the first few domains after boot are much
-# slower to create (seen: 3.5 s for each of the first three against 0.45 s
-# later, cold caches in Dom0's toolstack and Xen), and the first ones cost
-# Xen a page for good (warm_xen_tables in tap.sh).
+# Not measured: the first domains after boot cost Xen a page for good
+# (warm_xen_tables in tap.sh). No other warm-up: the first creates were
+# slow only while Dom0's RNG waited for entropy (libxl's UUIDs), which
+# RDRAND now seeds at boot (docs/nested-rng.md).
 warm_xen_tables >/dev/null 2>&1
-for w in 1 2 3 4 5; do
-    guest_create warm hello >/dev/null 2>&1 &&
-        wait_console 60 warm '^exit 0$' >/dev/null 2>&1
-    destroy_wait warm
-done
 
 runs=0 failed=0
 for mb in 4 16 64 256; do

@@ -29,11 +29,11 @@ counter_up() {
         wait_console 120 "$1" 'counter [0-9]+: 0$'
 }
 
-# Warm-up, not measured: the first few domains after boot are much slower
-# to create (cold caches: seen 3 s against 0.5 s), and Xen grows tables
-# for Dom0 on the first ones (warm_xen_tables in tap.sh).
+# Not measured: Xen grows tables for Dom0 on the first domains
+# (warm_xen_tables in tap.sh) and sizes its vmap area on the first clone.
+# The first creates were slow only while Dom0's RNG waited for entropy
+# (libxl's UUIDs), which RDRAND now seeds at boot (docs/nested-rng.md).
 warm_xen_tables >/dev/null 2>&1
-for w in 1 2 3; do counter_up warm 16; destroy_wait warm; done
 counter_up warm 16 && for k in 1 2; do
     c=$($BIN/xen-clone-bench "$(domid_of warm)" 2>/dev/null | awk '{print $2}')
     [ -n "$c" ] && destroy_wait "$c"
