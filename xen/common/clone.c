@@ -603,6 +603,94 @@ static struct domain *clone_create_child(struct domain *parent)
     return child;
 }
 
+/*
+ * May shell become a child of parent (XEN_CLONE_FLAG_SHELLS)? Everything
+ * the public header promises is checked here and in arch_clone_shell_ok().
+ * Called with the domctl lock held and the parent paused; a shell is
+ * paused by its controller, so it cannot run while it is looked at.
+ */
+static int clone_check_shell(const struct domain *parent,
+                             struct domain *shell,
+                             const struct domain *caller)
+{
+    const struct clone_domain *scd = shell->clone;
+    int32_t pgf, pmf, sgf, smf;
+    uint32_t popts, sopts;
+
+    if ( shell == parent || shell == caller || is_control_domain(shell) ||
+         is_hardware_domain(shell) || is_system_domain(shell) ||
+         shell->target || shell->is_dying || shell->is_shutting_down ||
+         !ACCESS_ONCE(shell->controller_pause_count) ||
+         shell->options != parent->options ||
+         shell->max_vcpus != parent->max_vcpus ||
+         shell->max_evtchn_port < parent->max_evtchn_port ||
+         read_atomic(&shell->active_evtchns) )
+        return -EINVAL;
+
+    if ( scd && (scd->family || scd->parent || scd->nr_children ||
+                 scd->pending || scd->cloning || scd->nr_zombies) )
+        return -EINVAL;
+
+    if ( gnttab_clone_config(parent, &pgf, &pmf, &popts) ||
+         gnttab_clone_config(shell, &sgf, &smf, &sopts) ||
+         sgf < pgf || smf < pmf || sopts != popts )
+        return -EINVAL;
+
+    return arch_clone_shell_ok(parent, shell) ? 0 : -EINVAL;
+}
+
+/*
+ * Read the shells' domids from list and take a reference on each; 0, or
+ * -EINVAL (a bad, repeated or missing shell) / -EFAULT with none taken.
+ */
+static int clone_get_shells(const struct domain *parent,
+                            XEN_GUEST_HANDLE(domid_t) list, unsigned int nr,
+                            struct domain **shells)
+{
+    unsigned int i, j;
+    int rc = 0;
+
+    for ( i = 0; i < nr && !rc; i++ )
+    {
+        domid_t id;
+
+        shells[i] = NULL;
+        if ( __copy_from_guest_offset(&id, list, i, 1) )
+        {
+            rc = -EFAULT;
+            break;
+        }
+        for ( j = 0; j < i; j++ )
+            if ( shells[j]->domain_id == id )
+                rc = -EINVAL;
+        if ( rc || !(shells[i] = get_domain_by_id(id)) )
+        {
+            rc = -EINVAL;
+            break;
+        }
+        rc = xsm_clone_op(XSM_OTHER, shells[i], CLONEOP_clone) ?:
+             clone_check_shell(parent, shells[i], current->domain);
+        if ( rc )
+            rc = -EINVAL;
+    }
+
+    if ( rc )
+        while ( i-- )
+            if ( shells[i] )
+                put_domain(shells[i]);
+
+    return rc;
+}
+
+/* A shell that passed clone_check_shell() as a child: vCPU 0 made. */
+static struct domain *clone_fill_shell(struct domain *shell)
+{
+    if ( !shell->vcpu[0] && !vcpu_create(shell, 0) )
+        return ERR_PTR(-ENOMEM);
+
+    return shell;
+}
+
 /* Link child under parent; both clone_domains exist. */
 static void clone_link(struct clone_domain *pcd, struct clone_domain *ccd,
                        bool fork_child)
@@ -658,13 +746,15 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, bool *wait)
     struct xen_clone_op op;
     struct domain *parent, *curr = current->domain;
     struct domain *children[XEN_CLONE_MAX_BATCH];
+    struct domain *shells[XEN_CLONE_MAX_BATCH];
     struct clone_result res[XEN_CLONE_MAX_BATCH];
     struct clone_domain *pcd;
     struct clone_args args = { };
     struct clone_family *new_family = NULL;
     unsigned int i, made = 0;
     int family_rc;
-    bool self, has_service, paused = false, reserved = false;
+    bool self, has_service, paused = false, reserved = false, use_shells;
+    unsigned int nr_shells = 0;
     long rc;
 
     *wait = false;
@@ -672,10 +762,14 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, bool *wait)
     if ( copy_from_guest(&op, arg, 1) )
         return -EFAULT;
     if ( !clone_op_args_ok(op.nr_children, op.flags, XEN_CLONE_MAX_BATCH,
-                           XEN_CLONE_FLAG_PAUSED) )
+                           XEN_CLONE_FLAG_PAUSED | XEN_CLONE_FLAG_SHELLS) )
         return -EINVAL;
 
     self = op.parent == DOMID_SELF || op.parent == curr->domain_id;
+    use_shells = op.flags & XEN_CLONE_FLAG_SHELLS;
+    /* A guest names no other domain: shells are the toolstack's. */
+    if ( self && use_shells )
+        return -EINVAL;
     parent = self ? rcu_lock_current_domain()
                   : rcu_lock_domain_by_id(op.parent);
     if ( !parent )
@@ -719,6 +813,15 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, bool *wait)
     rc = arch_clone_check(parent);
     if ( rc )
         goto out;
+
+    /* Every shell is checked before anything changes. */
+    if ( use_shells )
+    {
+        rc = clone_get_shells(parent, op.child_list, op.nr_children, shells);
+        if ( rc )
+            goto out;
+        nr_shells = op.nr_children;
+    }
 
     /* An original's family is made when it first clones. */
     rc = -ENOMEM;
@@ -774,7 +877,8 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, bool *wait)
     /* Create the children, empty and paused. */
     for ( made = 0; made < op.nr_children; made++ )
     {
-        struct domain *child = clone_create_child(parent);
+        struct domain *child = use_shells ? clone_fill_shell(shells[made])
+                                          : clone_create_child(parent);
 
         if ( IS_ERR(child) )
         {
@@ -848,8 +952,11 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, bool *wait)
         pcd->cloning = false;
         spin_unlock(&clone_lock);
     }
+    /* Children begun, shells included: a half-made child never survives. */
     while ( made-- )
         clone_destroy_child(children[made]);
+    while ( nr_shells-- )
+        put_domain(shells[nr_shells]);
     if ( paused )
         domain_unpause(parent);
     xfree(new_family);

@@ -27,7 +27,7 @@
 #include "xen.h"
 
 /* Version of this interface; CLONEOP_register checks it. */
-#define XEN_CLONE_INTERFACE_VERSION 0x00000002
+#define XEN_CLONE_INTERFACE_VERSION 0x00000003
 
 /* Also in xen.h; repeated for guests built against an older xen.h. */
 #ifndef __HYPERVISOR_clone_op
@@ -102,6 +102,24 @@ typedef struct xen_clone_register xen_clone_register_t;
  * Every child starts paused (by its controller). The service completes it,
  * then unpauses it unless XEN_CLONE_FLAG_PAUSED was given.
  *
+ * Shells (XEN_CLONE_FLAG_SHELLS, control-domain clones only; interface
+ * version 3): child_list is IN/OUT. On entry it names nr_children domains
+ * the toolstack made ahead ("shells"), which become the children in that
+ * order, instead of domains Xen creates. Each must be: distinct, not the
+ * parent, the caller or a privileged or system domain, alive, paused by
+ * its controller, without memory (no page assigned), without an event
+ * channel in use, without a vCPU other than vCPU 0 and with none ever
+ * initialised, unknown to clone_op (no family, parent, child or pending
+ * clone), and of the parent's shape: a 64-bit PV domain with the parent's
+ * creation flags and max_vcpus, at least its max_evtchn_port, and at
+ * least its grant and maptrack frame limits with the same grant version
+ * limit. Otherwise -EINVAL, and neither the parent nor any shell was
+ * changed. A shell's UUID, name and XenStore entries are the toolstack's
+ * (Xen keeps its handle); the rest of the clone is as without shells. If
+ * the clone fails after these checks, each shell Xen had begun to fill is
+ * destroyed (a half-filled shell is never handed back); the others are
+ * left as they were (so after a refusal such as -E2BIG, all of them).
+ *
  * Errors: -EINVAL (nr_children 0 or > XEN_CLONE_MAX_BATCH, unknown flag),
  * -EPERM (cloning disabled for the parent, a child of a not yet completed
  * clone, not the parent or the control domain), -E2BIG (more live children
@@ -122,11 +140,13 @@ typedef struct xen_clone_register xen_clone_register_t;
 DEFINE_XEN_GUEST_HANDLE(domid_t);
 #endif
 #define XEN_CLONE_FLAG_PAUSED  (1U << 0) /* children stay paused */
+#define XEN_CLONE_FLAG_SHELLS  (1U << 1) /* child_list IN: shells to fill */
 struct xen_clone_op {
     domid_t parent;             /* IN: DOMID_SELF or a domid */
     uint16_t flags;             /* IN: XEN_CLONE_FLAG_* */
     uint32_t nr_children;       /* IN: 1..XEN_CLONE_MAX_BATCH */
-    XEN_GUEST_HANDLE(domid_t) child_list; /* OUT: nr_children domids */
+    XEN_GUEST_HANDLE(domid_t) child_list; /* OUT: nr_children domids
+                                             (IN/OUT with FLAG_SHELLS) */
 };
 typedef struct xen_clone_op xen_clone_op_t;
 DEFINE_XEN_GUEST_HANDLE(xen_clone_op_t);

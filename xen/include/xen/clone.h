@@ -138,6 +138,8 @@ struct xen_arch_domainconfig;
 void arch_clone_domain_config(const struct domain *parent,
                               struct xen_arch_domainconfig *config);
 int arch_clone_check(struct domain *parent);
+/* Is shell empty, never run and of parent's arch shape (FLAG_SHELLS)? */
+bool arch_clone_shell_ok(const struct domain *parent, struct domain *shell);
 int arch_clone_child(struct domain *parent, struct domain *child,
                      const struct clone_args *args, struct clone_result *res);
 int arch_clone_cow_fault(unsigned long addr, struct cpu_user_regs *regs);

@@ -36,6 +36,13 @@ static void usage(FILE *out)
         "  forkhold DOMID SECS       TAP: be the clone service; hold the\n"
         "                            first child DOMID forks for SECS s:\n"
         "                            the parent must not run meanwhile\n"
+        "  shell DOMID [populated]   make an empty, paused PV domain\n"
+        "                            shaped like DOMID (libxl's defaults\n"
+        "                            for what Dom0 cannot read) and print\n"
+        "                            its domid; populated: give it a page\n"
+        "  clone-shells DOMID SHELL...  clone DOMID into the given shells\n"
+        "                            (XEN_CLONE_FLAG_SHELLS); print the\n"
+        "                            children's domids, one a line\n"
         "  register NR_FRAMES        register Dom0 as the clone service\n"
         "  unregister                unregister the clone service\n"
         "\n"
@@ -383,6 +390,60 @@ out:
     return failures ? 1 : 0;
 }
 
+/*
+ * An empty PV domain, paused, with DOMID's vCPU count and what libxl gives
+ * a PV guest by default (no creation flags, 1023 event channels, Xen's
+ * grant limits, the highest grant version Xen offers): the shape a clone
+ * shell of an xl-made guest must have.
+ */
+static int cmd_shell(xc_interface *xch, uint32_t parent, int populated)
+{
+    xc_dominfo_t info;
+    xc_physinfo_t phys = {0};
+    struct xen_domctl_createdomain cfg = {
+        .max_evtchn_port = 1023,
+        .max_grant_frames = -1,
+        .max_maptrack_frames = -1,
+    };
+    uint32_t domid = 0;
+    xen_pfn_t pfn = 0;
+    const char *step;
+    int n;
+
+    step = "read the parent";
+    n = xc_domain_getinfo(xch, parent, 1, &info);
+    if (n != 1 || info.domid != parent) {
+        if (n >= 0)
+            errno = ESRCH; /* the next domain, or none, came back */
+        goto fail;
+    }
+    step = "read Xen's capabilities";
+    if (xc_physinfo(xch, &phys) < 0)
+        goto fail;
+    cfg.max_vcpus = info.max_vcpu_id + 1;
+    cfg.grant_opts = XEN_DOMCTL_GRANT_version(
+        phys.capabilities & XEN_SYSCTL_PHYSCAP_gnttab_v2 ? 2 : 1);
+    step = "create the domain";
+    if (xc_domain_create(xch, &domid, &cfg) < 0)
+        goto fail;
+    if (populated) {
+        step = "give it a page";
+        if (xc_domain_setmaxmem(xch, domid, 4096) < 0 ||
+            xc_domain_populate_physmap_exact(xch, domid, 1, 0, 0, &pfn) < 0) {
+            int e = errno;
+            xc_domain_destroy(xch, domid);
+            errno = e;
+            goto fail;
+        }
+    }
+    printf("%u\n", domid);
+    return 0;
+fail:
+    fprintf(stderr, "xen-clone-test: shell of d%u: %s: %s\n", parent, step,
+            strerror(errno));
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     xc_interface *xch;
@@ -446,6 +507,29 @@ int main(int argc, char **argv)
         if (xc_clone(xch, strtoul(argv[2], NULL, 0), n,
                      argc == 5 ? XEN_CLONE_FLAG_PAUSED : 0, kids)) {
             fprintf(stderr, "xen-clone-test: clone: %s\n", strerror(errno));
+            rc = 1;
+        } else {
+            for (i = 0; i < n; i++)
+                printf("%u\n", kids[i]);
+        }
+    } else if (!strcmp(argv[1], "shell") && (argc == 3 || argc == 4)) {
+        if (argc == 4 && strcmp(argv[3], "populated")) {
+            usage(stderr);
+            rc = 2;
+        } else {
+            rc = cmd_shell(xch, strtoul(argv[2], NULL, 0), argc == 4);
+        }
+    } else if (!strcmp(argv[1], "clone-shells") && argc >= 4 &&
+               argc - 3 <= XEN_CLONE_MAX_BATCH) {
+        uint32_t kids[XEN_CLONE_MAX_BATCH];
+        unsigned int n = argc - 3, i;
+
+        for (i = 0; i < n; i++)
+            kids[i] = strtoul(argv[3 + i], NULL, 0);
+        if (xc_clone(xch, strtoul(argv[2], NULL, 0), n, XEN_CLONE_FLAG_SHELLS,
+                     kids)) {
+            fprintf(stderr, "xen-clone-test: clone-shells: %s\n",
+                    strerror(errno));
             rc = 1;
         } else {
             for (i = 0; i < n; i++)

@@ -45,6 +45,8 @@ static bool ok(bool cond, const char *fmt, ...)
 #define R_ID    103
 #define DM_ID   104 /* a device model, with G as its target */
 #define F_ID    105 /* the original of a family with small limits */
+#define SP_ID   110 /* a parent cloned into shells */
+#define S1_ID   111 /* shells: 111..116 */
 #define MISSING 77
 #define CONT    __HYPERVISOR_clone_op /* a continuation's return value */
 
@@ -412,7 +414,7 @@ static void test_control_clone(void)
     ok(do_clone(d0, O_ID, 1, 0, list) == -EPERM, "clone: disabled: -EPERM");
     ok(do_clone(d0, G_ID, 0, 0, list) == -EINVAL &&
            do_clone(d0, G_ID, 65, 0, list) == -EINVAL &&
-           do_clone(d0, G_ID, 1, 2, list) == -EINVAL,
+           do_clone(d0, G_ID, 1, 4, list) == -EINVAL,
        "clone: 0 or 65 children, unknown flag: -EINVAL");
     ok(do_clone(d0, MISSING, 1, 0, list) == -ESRCH, "clone: no such parent");
     set_policy(0, 1, 4);
@@ -916,6 +918,164 @@ static long family_policy(domid_t id, uint32_t max_family, uint16_t max_depth)
     return op(d0, CLONEOP_set_policy, &p);
 }
 
+/* A shell shaped like SP_ID: paused by its controller, nothing in it. */
+static struct domain *shell_new(domid_t id, bool with_vcpu)
+{
+    struct domain *s = harness_domain_new(id, false);
+
+    s->controller_pause_count = 1;
+    if (!with_vcpu) {
+        free(s->vcpu[0]);
+        s->vcpu[0] = NULL;
+    }
+    return s;
+}
+
+/* Refused with -EINVAL, and nothing changed: shells, parent, Xen. */
+static bool shells_refused(domid_t *list, unsigned int n, uint16_t flags)
+{
+    unsigned int created = harness.domains_created;
+    unsigned int calls = harness.arch_child_calls, i;
+    unsigned int kids = dom(SP_ID)->clone->nr_children;
+    struct clone_domain *cds[8];
+    int refs[8];
+    domid_t copy[8];
+    bool good;
+
+    for (i = 0; i < n; i++) {
+        struct domain *s = dom(list[i]);
+        refs[i] = s ? s->refcnt : -1;
+        cds[i] = s ? s->clone : NULL;
+        copy[i] = list[i];
+    }
+    good = do_clone(d0, SP_ID, n, flags | XEN_CLONE_FLAG_SHELLS, list) ==
+               -EINVAL &&
+           harness.domains_created == created &&
+           harness.arch_child_calls == calls && !dom(SP_ID)->pause_count &&
+           dom(SP_ID)->clone->nr_children == kids;
+    for (i = 0; i < n; i++) {
+        struct domain *s = dom(list[i]);
+        good = good && list[i] == copy[i] && (s ? s->refcnt : -1) == refs[i] &&
+               (s ? s->clone : NULL) == cds[i];
+    }
+    return good;
+}
+
+static void test_shells(void)
+{
+    struct domain *p = harness_domain_new(SP_ID, false), *s[6];
+    unsigned int i, created, killed;
+    domid_t list[4];
+    long rc;
+    bool good;
+
+    for (i = 0; i < 6; i++)
+        s[i] = shell_new(S1_ID + i, i != 1);
+    set_policy(SP_ID, 1, 2);
+    ring_consume();
+
+    list[0] = S1_ID;
+    ok(do_clone(p, DOMID_SELF, 1, XEN_CLONE_FLAG_SHELLS, list) == -EINVAL &&
+           !s[0]->clone,
+       "shells: a guest's own clone may not name shells: -EINVAL");
+
+    list[0] = SP_ID;
+    ok(shells_refused(list, 1, 0), "shells: the parent as its own shell");
+    list[0] = 0;
+    ok(shells_refused(list, 1, 0), "shells: Dom0 as a shell");
+    list[0] = 999;
+    ok(shells_refused(list, 1, 0), "shells: no such domain");
+    list[0] = S1_ID, list[1] = S1_ID;
+    ok(shells_refused(list, 2, 0), "shells: the same shell twice");
+    s[0]->controller_pause_count = 0;
+    list[1] = S1_ID + 1;
+    ok(shells_refused(list, 2, 0), "shells: one not paused by its controller");
+    s[0]->controller_pause_count = 1;
+    s[0]->active_evtchns = 1;
+    ok(shells_refused(list, 2, 0), "shells: an event channel in use");
+    s[0]->active_evtchns = 0;
+    s[0]->max_vcpus = 2;
+    ok(shells_refused(list, 2, 0), "shells: another max_vcpus");
+    s[0]->max_vcpus = 1;
+    s[0]->options = XEN_DOMCTL_CDF_vpmu;
+    ok(shells_refused(list, 2, 0), "shells: other creation flags");
+    s[0]->options = p->options;
+    s[0]->max_evtchn_port = p->max_evtchn_port - 1;
+    ok(shells_refused(list, 2, 0), "shells: a smaller max_evtchn_port");
+    s[0]->max_evtchn_port = p->max_evtchn_port;
+    s[0]->max_grant_frames = p->max_grant_frames - 1;
+    ok(shells_refused(list, 2, 0), "shells: fewer grant frames");
+    s[0]->max_grant_frames = p->max_grant_frames;
+    s[0]->grant_opts = p->grant_opts + 1;
+    ok(shells_refused(list, 2, 0), "shells: another grant version limit");
+    s[0]->grant_opts = p->grant_opts;
+    s[0]->is_dying = DOMDYING_dying;
+    ok(shells_refused(list, 2, 0), "shells: a dying shell");
+    s[0]->is_dying = DOMDYING_alive;
+    harness.arch_shell_refused = true;
+    ok(shells_refused(list, 2, 0),
+       "shells: arch_clone_shell_ok() refuses (memory, vCPU, PV width)");
+    harness.arch_shell_refused = false;
+    list[0] = S1_ID;
+    list[2] = S1_ID + 2;
+    set_policy(SP_ID, 1, 2);
+    ok(do_clone(d0, SP_ID, 3, XEN_CLONE_FLAG_SHELLS, list) == -E2BIG &&
+           !s[0]->clone && !s[1]->vcpu[0] && s[0]->refcnt == 1 &&
+           s[2]->refcnt == 1 && !s[0]->is_dying,
+       "shells: 3 children over max_clones 2: -E2BIG, shells untouched");
+
+    created = harness.domains_created;
+    harness.arch_child_calls = 0;
+    list[0] = S1_ID, list[1] = S1_ID + 1;
+    rc = do_clone(d0, SP_ID, 2, XEN_CLONE_FLAG_SHELLS, list);
+    ok(rc == 0 && list[0] == S1_ID && list[1] == S1_ID + 1 &&
+           harness.domains_created == created,
+       "shells: clone of 2 into 2 shells: they are the children, no domain "
+       "created");
+    good = rc == 0 && harness.arch_child_calls == 2;
+    for (i = 0; good && i < 2; i++)
+        good = harness.arch_call[i].child == s[i] &&
+               harness.arch_call[i].family_tagged && s[i]->vcpu[0] &&
+               s[i]->clone->pending && s[i]->clone->parent == p->clone &&
+               s[i]->refcnt == 1 && s[i]->controller_pause_count == 1;
+    ok(good, "shells: each filled by the arch code, its family tagged, vCPU 0 "
+             "made where missing, linked and pending, no reference kept");
+    for (i = 0; rc == 0 && i < 2; i++)
+        complete(list[i], 0);
+    ring_consume();
+    list[0] = S1_ID + 2, list[1] = S1_ID;
+    ok(shells_refused(list, 2, 0),
+       "shells: a clone (a member of a family) as a shell");
+
+    for (i = 0; i < 2; i++)
+        destroy(S1_ID + i);
+    killed = harness.domains_killed;
+    harness.arch_child_calls = 0;
+    harness.arch_child_fail_at = 1;
+    harness.arch_child_fail_rc = -ENOMEM;
+    list[0] = S1_ID + 2, list[1] = S1_ID + 3;
+    rc = do_clone(d0, SP_ID, 2, XEN_CLONE_FLAG_SHELLS, list);
+    harness.arch_child_fail_at = -1;
+    ok(rc == -ENOMEM && harness.domains_killed == killed + 2 &&
+           !dom(S1_ID + 2) && !dom(S1_ID + 3) && !p->pause_count &&
+           !p->clone->cloning,
+       "shells: the arch code fails on the second: both begun shells are "
+       "destroyed, the parent resumes");
+
+    harness.vcpu_create_fail_in = 1;
+    list[0] = S1_ID + 5, list[1] = S1_ID + 4;
+    killed = harness.domains_killed;
+    rc = do_clone(d0, SP_ID, 2, XEN_CLONE_FLAG_SHELLS, list);
+    harness.vcpu_create_fail_in = 0;
+    ok(rc == 0, "shells: both shells with vCPU 0 made: no vcpu_create() call");
+    for (i = 0; rc == 0 && i < 2; i++)
+        complete(list[i], 0);
+    ring_consume();
+    for (i = 4; i < 6; i++)
+        destroy(S1_ID + i);
+    destroy(SP_ID);
+}
+
 static void test_family(void)
 {
     struct xen_clone_policy bad = {.domid = G_ID, .enabled = 1};
@@ -1222,6 +1382,7 @@ int main(void)
     test_fork();
     test_exit_wait();
     test_family();
+    test_shells();
     test_teardown();
     test_reset();
     test_leaks();

@@ -37,6 +37,7 @@
 #define ASSERT(p)      assert(p)
 #define BUG_ON(p)      assert(!(p))
 #define ACCESS_ONCE(x) (*(volatile typeof(x) *)&(x))
+#define read_atomic(p)  ACCESS_ONCE(*(p))
 #define barrier()      __asm__ __volatile__("" ::: "memory")
 #define smp_wmb()      barrier()
 #define smp_rmb()      barrier()
@@ -188,6 +189,8 @@ struct harness_state {
 
     /* Arch hooks and grant config. */
     int arch_check_rc;
+    bool arch_shell_refused; /* arch_clone_shell_ok() says no */
+    unsigned int arch_shell_calls;
     int arch_child_fail_at; /* fail the n-th arch_clone_child (0-based) */
     int arch_child_fail_rc;
     unsigned int arch_child_calls;
@@ -279,6 +282,7 @@ struct domain {
     unsigned int shutdown_code;
     struct clone_domain *clone;
     struct domain *next_in_list;
+    unsigned int active_evtchns;
 
     /* Harness only. */
     int refcnt;
@@ -324,6 +328,7 @@ struct domain *rcu_lock_domain_by_any_id(domid_t dom);
 struct domain *rcu_lock_current_domain(void);
 void rcu_unlock_domain(struct domain *d);
 bool get_domain(struct domain *d);
+struct domain *get_domain_by_id(domid_t dom);
 void put_domain(struct domain *d);
 void domain_pause(struct domain *d);
 void domain_unpause(struct domain *d);
@@ -417,6 +422,9 @@ bool harness_guest_okay(const void *p, size_t len);
     ((void)((hnd).p == (ptr)),                                                 \
      harness_copy_from_guest((ptr), (hnd).p, sizeof(*(ptr)) * (nr)))
 #define __copy_from_guest copy_from_guest
+#define __copy_from_guest_offset(ptr, hnd, off, nr)                            \
+    ((void)((hnd).p == (ptr)),                                                 \
+     harness_copy_from_guest((ptr), (hnd).p + (off), sizeof(*(ptr)) * (nr)))
 #define __copy_to_guest(hnd, ptr, nr)                                          \
     ((void)((hnd).p == (ptr)),                                                 \
      harness_copy_to_guest((hnd).p, (ptr), sizeof(*(ptr)) * (nr)))
@@ -649,6 +657,13 @@ bool get_domain(struct domain *d)
     return true;
 }
 
+struct domain *get_domain_by_id(domid_t dom)
+{
+    struct domain *d = harness_find(dom);
+
+    return d && get_domain(d) ? d : NULL;
+}
+
 /* The last reference gone: off the list; destroyed after RCU (quiesce). */
 void put_domain(struct domain *d)
 {
@@ -867,6 +882,12 @@ void arch_clone_domain_config(const struct domain *parent,
 int arch_clone_check(struct domain *parent)
 {
     return harness.arch_check_rc;
+}
+
+bool arch_clone_shell_ok(const struct domain *parent, struct domain *shell)
+{
+    harness.arch_shell_calls++;
+    return !harness.arch_shell_refused;
 }
 
 int arch_clone_child(struct domain *parent, struct domain *child,

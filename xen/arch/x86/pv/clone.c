@@ -111,6 +111,31 @@ int arch_clone_check(struct domain *parent)
 }
 
 /*
+ * A shell (XEN_CLONE_FLAG_SHELLS) must look like a domain fresh from
+ * domain_create(): no page of its own, at most vCPU 0 and never
+ * initialised, no paging mode, 2-level event channels, no grant mapping,
+ * and the parent's PV width and arch configuration.
+ */
+bool arch_clone_shell_ok(const struct domain *parent, struct domain *shell)
+{
+    const struct vcpu *v;
+
+    if ( !is_pv_domain(shell) || is_pv_32bit_domain(shell) ||
+         domain_tot_pages(shell) || !page_list_empty(&shell->page_list) ||
+         paging_mode_enabled(shell) || shell->evtchn_fifo ||
+         shell->arch.emulation_flags != parent->arch.emulation_flags ||
+         shell->arch.msr_relaxed != parent->arch.msr_relaxed ||
+         gnttab_clone_has_maps(shell) )
+        return false;
+
+    for_each_vcpu ( shell, v )
+        if ( v->vcpu_id != 0 || v->is_initialised )
+            return false;
+
+    return true;
+}
+
+/*
  * The PFN of mfn if it is in range, else ~0UL. mfn may come from anything
  * a guest writes (its P2M tree, its grant entries): the M2P covers valid
  * frames only, so anything else has no PFN.
