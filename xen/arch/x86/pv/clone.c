@@ -1122,15 +1122,26 @@ static bool reset_swap(struct page_info *l1pg, l1_pgentry_t *pl1e,
     return done;
 }
 
-/* Drop what the child's entry ol1e held on its page (see get_page_from_l1e). */
-static void reset_put_l1e(l1_pgentry_t ol1e)
+/*
+ * Take the references a new entry nl1e of d's L1 tables needs exactly as
+ * validation does: get_page_from_l1e() checks ownership and the family
+ * rule of shared frames, takes the writable type for a writable entry and
+ * marks a page mapped writable and non-coherent (WC) PGT_non_coherent, so
+ * that a later change of its type flushes caches (XSA-402). A hand-taken
+ * writable type reference would skip the last.
+ */
+static bool get_new_l1e(l1_pgentry_t nl1e, struct domain *d)
 {
-    struct page_info *pg = l1e_get_page(ol1e);
+    int rc = get_page_from_l1e(nl1e, d, d);
 
-    if ( l1e_get_flags(ol1e) & _PAGE_RW )
-        put_page_and_type(pg);
-    else
-        put_page(pg);
+    /* > 0: flags to flip, for MMIO only; we map RAM of our own. */
+    if ( rc > 0 )
+    {
+        ASSERT_UNREACHABLE();
+        rc = -EINVAL;
+    }
+
+    return !rc;
 }
 
 /* One L1 entry pair: the child's ce (in l1 table cl1) and the parent's pe. */
@@ -1191,24 +1202,24 @@ static int reset_l1e(struct reset_ctx *r, mfn_t cl1, l1_pgentry_t *pce,
          (PGC_allocated | 2) &&
          (cpg->u.inuse.type_info & PGT_count_mask) ==
          ((l1e_get_flags(ce) & _PAGE_RW) ? 1 : 0) &&
-         get_page(ppg, dom_cow) )
+         get_new_l1e(nl1e = l1e_from_mfn(pm, l1e_get_flags(ce) & ~_PAGE_RW),
+                     r->c) )
     {
-        nl1e = l1e_from_mfn(pm, l1e_get_flags(ce) & ~_PAGE_RW);
         if ( !get_page(cpg, r->c) )
         {
-            put_page(ppg);
+            put_page_from_l1e(nl1e, r->c);
             return -EBUSY;
         }
         if ( !reset_swap(l1pg, pce, ce, nl1e) )
         {
             put_page(cpg);
-            put_page(ppg);
+            put_page_from_l1e(nl1e, r->c);
             return -EBUSY;
         }
         if ( rw )
             __set_bit(pfn, r->ccd->was_rw);
         p2m_set(r->c, pfn, pm);
-        reset_put_l1e(ce);
+        put_page_from_l1e(ce, r->c);
         /* Our reference keeps it until the allocation one is gone. */
         set_gpfn_from_mfn(mfn_x(cm), INVALID_M2P_ENTRY);
         put_page_alloc_ref(cpg);
@@ -1229,12 +1240,12 @@ static int reset_l1e(struct reset_ctx *r, mfn_t cl1, l1_pgentry_t *pce,
     if ( pown == dom_cow )
     {
         /* Another shared frame (the parent is a clone too): map that one. */
-        if ( !get_page(ppg, dom_cow) )
-            return -EBUSY;
         nl1e = l1e_from_mfn(pm, l1e_get_flags(ce) & ~_PAGE_RW);
+        if ( !get_new_l1e(nl1e, r->c) )
+            return -EBUSY;
         if ( !reset_swap(l1pg, pce, ce, nl1e) )
         {
-            put_page(ppg);
+            put_page_from_l1e(nl1e, r->c);
             return -EBUSY;
         }
         p2m_set(r->c, pfn, pm);
@@ -1247,17 +1258,16 @@ static int reset_l1e(struct reset_ctx *r, mfn_t cl1, l1_pgentry_t *pce,
     if ( !npg )
         return -ENOMEM;
     copy_domain_page(page_to_mfn(npg), pm);
-    if ( rw ? !get_page_and_type(npg, r->c, PGT_writable_page)
-            : !get_page(npg, r->c) )
+    nl1e = l1e_from_mfn(page_to_mfn(npg),
+                        l1e_get_flags(ce) | (rw ? _PAGE_RW : 0));
+    if ( !get_new_l1e(nl1e, r->c) )
     {
         free_new_page(npg, r->c);
         return -ENOMEM;
     }
-    nl1e = l1e_from_mfn(page_to_mfn(npg),
-                        l1e_get_flags(ce) | (rw ? _PAGE_RW : 0));
     if ( !reset_swap(l1pg, pce, ce, nl1e) )
     {
-        reset_put_l1e(nl1e);
+        put_page_from_l1e(nl1e, r->c);
         free_new_page(npg, r->c);
         return -EBUSY;
     }
@@ -1448,13 +1458,13 @@ int arch_clone_cow_fault(unsigned long addr, struct cpu_user_regs *regs)
         goto not_ours;
     }
     copy_domain_page(page_to_mfn(npg), omfn);
-    if ( !get_page_and_type(npg, d, PGT_writable_page) )
+    nl1e = l1e_from_mfn(page_to_mfn(npg), l1e_get_flags(ol1e) | _PAGE_RW);
+    if ( !get_new_l1e(nl1e, d) )
     {
         free_new_page(npg, d);
         goto not_ours;
     }
 
-    nl1e = l1e_from_mfn(page_to_mfn(npg), l1e_get_flags(ol1e) | _PAGE_RW);
     done = false;
     if ( page_lock(l1pg) )
     {
@@ -1468,7 +1478,7 @@ int arch_clone_cow_fault(unsigned long addr, struct cpu_user_regs *regs)
     if ( !done )
     {
         /* The entry changed under our feet: undo, let the access retry. */
-        put_page_and_type(npg);
+        put_page_from_l1e(nl1e, d);
         free_new_page(npg, d);
         return EXCRET_fault_fixed;
     }
