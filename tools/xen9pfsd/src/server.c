@@ -135,8 +135,7 @@ static int name_dup(struct p9_str name, char **out)
 {
     int rc = p9_name_check(name);
 
-    if (rc == 0)
-        *out = g_strndup(name.s, name.len);
+    *out = rc == 0 ? g_strndup(name.s, name.len) : NULL;
     return rc;
 }
 
