@@ -455,6 +455,14 @@ static void device_step(struct p9d_device *dev)
         device_disconnect(dev);
         if (fe == XenbusStateClosed)
             be_state(dev, XenbusStateClosed);
+        if (fe == XenbusStateUnknown &&
+            !xs_is_domain_introduced(dev->d->xsh, dev->domid)) {
+            /* Its domain is gone and no toolstack cleans up after
+             * xen9pfs-attach: remove the backend (the watch frees it). */
+            log_info("device %s: domain %u is gone", dev->key, dev->domid);
+            xs_rm(dev->d->xsh, XBT_NULL, dev->bepath);
+            return;
+        }
         break;
     }
     write_status(dev->d);
