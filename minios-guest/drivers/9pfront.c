@@ -17,7 +17,6 @@
 #define NPAGES     (1u << RING_ORDER)
 #define RING_SIZE  (NPAGES * PAGE_SIZE / 2)
 #define MAX_FIDS   256
-#define REPLY_NS   (60ULL * NSEC_PER_SEC) /* then the device is lost */
 
 enum {
     TLERROR = 6,
@@ -62,11 +61,14 @@ struct p9front {
     uint32_t len; /* built so far / received */
     uint32_t pos; /* reader */
     int err;      /* reader ran past the end */
+    int raw_size; /* p9front_raw(): keep the size field as given */
     uint8_t fids[MAX_FIDS / 8];
     struct p9front_stats st;
 };
 
 static struct p9front *the_p9;
+/* How long a reply may take before the device is lost. */
+static uint64_t reply_ns = 60ULL * NSEC_PER_SEC;
 
 static void p9_event(evtchn_port_t port, void *data)
 {
@@ -169,12 +171,15 @@ static int rpc(struct p9front *p)
         return -EIO;
     if (p->err)
         return -ENAMETOOLONG; /* a message bigger than msize */
-    p->buf[0] = (uint8_t)p->len;
-    p->buf[1] = (uint8_t)(p->len >> 8);
-    p->buf[2] = (uint8_t)(p->len >> 16);
-    p->buf[3] = (uint8_t)(p->len >> 24);
+    if (!p->raw_size) {
+        p->buf[0] = (uint8_t)p->len;
+        p->buf[1] = (uint8_t)(p->len >> 8);
+        p->buf[2] = (uint8_t)(p->len >> 16);
+        p->buf[3] = (uint8_t)(p->len >> 24);
+    }
+    p->raw_size = 0;
     if (!room_ready(p)) {
-        rc = wait_until(room_ready, p, monotonic_ns() + REPLY_NS);
+        rc = wait_until(room_ready, p, monotonic_ns() + reply_ns);
         if (rc < 0)
             return lose(p, "no room in the out ring");
     }
@@ -185,7 +190,7 @@ static int rpc(struct p9front *p)
     p->intf->out_prod = prod + p->len;
     evtchn_notify(p->xf.port);
 
-    rc = wait_until(reply_ready, p, monotonic_ns() + REPLY_NS);
+    rc = wait_until(reply_ready, p, monotonic_ns() + reply_ns);
     if (rc < 0)
         return lose(p, "no reply");
     cons = p->intf->in_cons;
@@ -643,6 +648,45 @@ int p9_fsync(uint32_t fid)
     put(p, fid, 4);
     put(p, 0, 4);
     return rpc(p);
+}
+
+int p9front_raw(const void *msg, uint32_t len, int keep_size)
+{
+    struct p9front *p = dev();
+
+    if (!p)
+        return -ENODEV;
+    if (len < 7 || len > p->msize)
+        return -EINVAL;
+    memcpy(p->buf, msg, len);
+    p->len = len;
+    p->err = 0;
+    p->buf[5] = (uint8_t)p->tag;
+    p->buf[6] = (uint8_t)(p->tag >> 8);
+    p->raw_size = keep_size;
+    return rpc(p);
+}
+
+int p9front_lie(uint32_t delta)
+{
+    struct p9front *p = dev();
+
+    if (!p)
+        return -ENODEV;
+    p->intf->out_prod += delta;
+    wmb();
+    evtchn_notify(p->xf.port);
+    return 0;
+}
+
+void p9front_set_timeout(unsigned long ms)
+{
+    reply_ns = (uint64_t)ms * NSEC_PER_MSEC;
+}
+
+int p9front_backend_state(void)
+{
+    return the_p9 ? (int)xenbus_front_backend_state(&the_p9->xf) : -ENODEV;
 }
 
 /*

@@ -61,4 +61,16 @@ struct p9front_stats {
 };
 void p9front_stats(struct p9front_stats *st);
 
+/* For tests of the backend (apps/p9bad): send the raw message MSG (LEN
+ * bytes; our tag is put in; its size field too unless KEEP_SIZE) and wait
+ * for the reply: 0 for the matching R-message, -ecode for Rlerror, -EIO
+ * if none came. */
+int p9front_raw(const void *msg, uint32_t len, int keep_size);
+/* Advance the out ring's producer by DELTA without data, and notify. */
+int p9front_lie(uint32_t delta);
+/* How long to wait for a reply (default 60 s) before -EIO. */
+void p9front_set_timeout(unsigned long ms);
+/* The backend's XenbusState now. */
+int p9front_backend_state(void);
+
 #endif

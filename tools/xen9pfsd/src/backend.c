@@ -158,7 +158,11 @@ static void write_status(struct p9d *d)
 
 static void ring_unmap(struct p9d_ring *r)
 {
-    struct p9d *d = r->dev->d;
+    struct p9d *d;
+
+    if (!r->dev)
+        return; /* never mapped */
+    d = r->dev->d;
 
     if (r->port) {
         g_hash_table_remove(d->ports, GUINT_TO_POINTER(r->port));
@@ -425,10 +429,30 @@ fail:
     return rc;
 }
 
+/* Has the toolstack asked the backend to close (libxl's device removal:
+ * online 0, backend state Closing)? */
+static bool toolstack_closing(struct p9d_device *dev)
+{
+    unsigned long online = 1, st = 0;
+
+    xs_get_uint(dev->d, dev->bepath, "online", &online);
+    xs_get_uint(dev->d, dev->bepath, "state", &st);
+    return online == 0 && st == XenbusStateClosing;
+}
+
 /* Follow the frontend's state. */
 static void device_step(struct p9d_device *dev)
 {
     int fe = fe_state(dev);
+
+    if (toolstack_closing(dev)) {
+        if (dev->connected)
+            log_info("device %s: closed by the toolstack", dev->key);
+        device_disconnect(dev);
+        be_state(dev, XenbusStateClosed);
+        write_status(dev->d);
+        return;
+    }
 
     switch (fe) {
     case XenbusStateInitialised:
