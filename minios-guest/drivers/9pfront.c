@@ -67,6 +67,7 @@ struct p9front {
 };
 
 static struct p9front *the_p9;
+static unsigned int generation; /* successful mounts so far */
 /* How long a reply may take before the device is lost. */
 static uint64_t reply_ns = 60ULL * NSEC_PER_SEC;
 
@@ -215,7 +216,11 @@ static int rpc(struct p9front *p)
     if (p->buf[4] == TLERROR + 1) {
         rc = (int)get(p, 4);
         p->st.errors++;
-        return rc > 0 ? -rc : -EIO;
+        /* EIO: the backend lost our session (xen9pfsd restarted); the
+         * next p9_mount() starts a new one. */
+        if (rc == EIO || rc <= 0)
+            return lose(p, "the backend ended the session (EIO)");
+        return -rc;
     }
     if (p->buf[4] != type + 1)
         return lose(p, "a reply of the wrong type");
@@ -357,12 +362,18 @@ int p9_mount(unsigned int index, unsigned long timeout_ms)
     if (the_p9)
         p9_free(the_p9); /* a lost device: replaced */
     the_p9 = p;
+    generation++;
     return 0;
 fail:
     if (p->xf.port)
         xenbus_front_switch(&p->xf, XenbusStateClosed);
     p9_free(p);
     return rc;
+}
+
+unsigned int p9_generation(void)
+{
+    return generation;
 }
 
 const char *p9_tag(void)

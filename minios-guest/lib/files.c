@@ -20,10 +20,12 @@ struct file {
     uint32_t fid;
     int flags;
     off_t off;
+    unsigned int gen; /* p9_generation() when opened */
 };
 
 struct dir {
     uint32_t fid;
+    unsigned int gen;
     uint64_t off; /* the server's offset of the next batch */
     uint8_t *buf;
     uint32_t len, pos;
@@ -126,16 +128,26 @@ static int walk_path(const char *path, char *copy, size_t size, uint32_t *fid,
     return rc;
 }
 
+/* FD's file, or NULL with errno: EBADF, or EIO when its session is gone
+ * (the backend restarted: the descriptor cannot be used again). */
 static struct file *file_of(int fd)
 {
-    return fd >= 0 && fd < MAX_FDS && files[fd].used ? &files[fd] : NULL;
+    if (fd < 0 || fd >= MAX_FDS || !files[fd].used) {
+        errno = EBADF;
+        return NULL;
+    }
+    if (files[fd].gen != p9_generation()) {
+        errno = EIO;
+        return NULL;
+    }
+    return &files[fd];
 }
 
 static int fd_alloc(uint32_t fid, int flags)
 {
     for (int i = 0; i < MAX_FDS; i++)
         if (!files[i].used) {
-            files[i] = (struct file){1, fid, flags, 0};
+            files[i] = (struct file){1, fid, flags, 0, p9_generation()};
             return i;
         }
     return -EMFILE;
@@ -189,8 +201,12 @@ int close(int fd)
     struct file *f = file_of(fd);
     int rc;
 
+    if (!f && errno == EIO) {
+        files[fd].used = 0; /* its fid died with the old session */
+        return 0;
+    }
     if (!f)
-        return fail(-EBADF);
+        return -1;
     f->used = 0;
     rc = p9_clunk(f->fid);
     return rc < 0 ? fail(rc) : 0;
@@ -202,7 +218,7 @@ ssize_t pread(int fd, void *buf, size_t n, off_t off)
     size_t done = 0;
 
     if (!f)
-        return fail(-EBADF);
+        return -1;
     if (off < 0)
         return fail(-EINVAL);
     while (done < n) {
@@ -227,7 +243,7 @@ ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
     size_t done = 0;
 
     if (!f)
-        return fail(-EBADF);
+        return -1;
     if (off < 0)
         return fail(-EINVAL);
     while (done < n) {
@@ -253,7 +269,7 @@ ssize_t read(int fd, void *buf, size_t n)
     ssize_t r;
 
     if (!f)
-        return fail(-EBADF);
+        return -1;
     r = pread(fd, buf, n, f->off);
     if (r > 0)
         f->off += r;
@@ -268,7 +284,7 @@ ssize_t write(int fd, const void *buf, size_t n)
     int rc;
 
     if (!f)
-        return fail(-EBADF);
+        return -1;
     if (f->flags & O_APPEND) {
         rc = p9_getattr(f->fid, &a);
         if (rc < 0)
@@ -289,7 +305,7 @@ off_t lseek(int fd, off_t off, int whence)
     int rc;
 
     if (!f)
-        return fail(-EBADF);
+        return -1;
     switch (whence) {
     case SEEK_SET:
         base = 0;
@@ -331,7 +347,7 @@ int fstat(int fd, struct stat *st)
     int rc;
 
     if (!f)
-        return fail(-EBADF);
+        return -1;
     rc = p9_getattr(f->fid, &a);
     if (rc < 0)
         return fail(rc);
@@ -362,7 +378,7 @@ int fsync(int fd)
     int rc;
 
     if (!f)
-        return fail(-EBADF);
+        return -1;
     rc = p9_fsync(f->fid);
     return rc < 0 ? fail(rc) : 0;
 }
@@ -373,7 +389,7 @@ int ftruncate(int fd, off_t len)
     int rc;
 
     if (!f)
-        return fail(-EBADF);
+        return -1;
     if (len < 0)
         return fail(-EINVAL);
     rc = p9_setattr(f->fid, P9_SETATTR_SIZE, 0, (uint64_t)len);
@@ -464,6 +480,7 @@ DIR *opendir(const char *path)
         return NULL;
     }
     d->fid = fid;
+    d->gen = p9_generation();
     return d;
 }
 
@@ -478,6 +495,10 @@ static uint64_t le(const uint8_t *p, unsigned int n)
 
 struct dirent *readdir(DIR *d)
 {
+    if (d->gen != p9_generation()) {
+        errno = EIO;
+        return NULL;
+    }
     for (;;) {
         if (d->pos >= d->len) {
             long n = p9_readdir(d->fid, d->off, d->buf, p9_iounit());
@@ -519,7 +540,7 @@ int closedir(DIR *d)
 
     if (!d)
         return fail(-EBADF);
-    rc = p9_clunk(d->fid);
+    rc = d->gen == p9_generation() ? p9_clunk(d->fid) : 0;
     free(d->buf);
     free(d);
     return rc < 0 ? fail(rc) : 0;

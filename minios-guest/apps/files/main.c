@@ -11,6 +11,8 @@
 #include <minios/app.h>
 #include <minios/crc32.h>
 #include <minios/p9front.h>
+#include <minios/time.h>
+#include <minios/xenbus.h>
 
 #define CHUNK 65536
 
@@ -270,6 +272,52 @@ static int mode_ro(const char *dir)
     return 0;
 }
 
+/*
+ * xen9pfsd restarted under us: Dom0 stops the daemon, writes
+ * data/files/go, kills it while our request waits, starts a new one. The
+ * request in flight and the old descriptor fail with EIO; new opens work.
+ */
+static int mode_restart(const char *dir)
+{
+    char buf[32] = {0}, *go = NULL;
+    ssize_t n;
+    int fd, fd2;
+
+    p9front_set_timeout(120000);
+    fd = open("before", O_CREAT | O_RDWR | O_TRUNC, 0644);
+    check(fd >= 0 && write(fd, "before restart", 14) == 14 && fsync(fd) == 0,
+          "write 'before' and fsync");
+    printf("files: restart: ready\n");
+    for (int i = 0; i < 6000 && xenbus_read(XBT_NIL, "data/files/go", &go); i++)
+        msleep(100);
+    free(go);
+    printf("files: restart: sending a request\n");
+    n = pread(fd, buf, 14, 0);
+    check(n < 0 && errno == EIO, "the request in flight fails with EIO");
+    printf("files: restart: the request in flight returned %ld (errno %d)\n",
+           (long)n, n < 0 ? errno : 0);
+    check(write(fd, "x", 1) < 0 && errno == EIO,
+          "the old descriptor fails clearly (EIO)");
+    n = close(fd);
+    check(n == 0 || errno == EIO, "  and is released by close");
+    fd2 = open("after", O_CREAT | O_RDWR | O_TRUNC, 0644);
+    check(fd2 >= 0, "a new open works (a new session)");
+    check(write(fd2, "after restart", 13) == 13, "  write");
+    memset(buf, 0, sizeof(buf));
+    check(pread(fd2, buf, 13, 0) == 13 && !memcmp(buf, "after restart", 13),
+          "  and read back");
+    close(fd2);
+    fd = open("before", O_RDONLY);
+    memset(buf, 0, sizeof(buf));
+    check(fd >= 0 && read(fd, buf, 32) == 14 &&
+              !memcmp(buf, "before restart", 14),
+          "the file written before the restart is intact");
+    read_crc = crc32(read_crc, buf, 14);
+    close(fd);
+    (void)dir;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = "api", *dir = "/t", *v;
@@ -283,7 +331,8 @@ int main(int argc, char **argv)
             dir = v;
         else {
             printf("files: bad argument '%s'\n", argv[i]);
-            printf("usage: files [mode=api|quota|escape|ls|ro] [dir=/t]\n");
+            printf("usage: files [mode=api|quota|escape|ls|ro|restart] "
+                   "[dir=/t]\n");
             return 2;
         }
     }
@@ -304,6 +353,8 @@ int main(int argc, char **argv)
         mode_ls(dir);
     else if (!strcmp(mode, "ro"))
         mode_ro(dir);
+    else if (!strcmp(mode, "restart"))
+        mode_restart(dir);
     else {
         printf("files: unknown mode '%s'\n", mode);
         return 2;

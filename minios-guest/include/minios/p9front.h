@@ -18,11 +18,14 @@ struct p9_attr {
 };
 
 /*
- * Connect device/9pfs/INDEX (once; later calls return 0), negotiate
+ * Connect device/9pfs/INDEX (once; later calls return 0 until the device
+ * is lost, then they connect anew with new rings), negotiate
  * 9P2000.L and attach the root as fid P9_ROOTFID. 0 or -errno (-ENODEV:
  * no such device).
  */
 int p9_mount(unsigned int index, unsigned long timeout_ms);
+/* Counts successful mounts: fids of an older generation are dead. */
+unsigned int p9_generation(void);
 /* The tag of the mounted share, or NULL. */
 const char *p9_tag(void);
 /* Bytes of data one Tread/Twrite carries. */

@@ -35,6 +35,7 @@ struct p9d_ring {
     uint8_t *data; /* in: data, out: data + size */
     uint32_t order, size;
     evtchn_port_t port;         /* ours */
+    unsigned long ref, remote;  /* ring-ref<i>, event-channel-<i> */
     uint32_t out_cons, in_prod; /* our private copies */
     uint8_t *req, *resp;
     uint32_t resp_len, resp_done; /* a reply waiting for room */
@@ -197,6 +198,8 @@ static int ring_map(struct p9d_device *dev, unsigned int i)
     rc = xs_get_uint(d, dev->fepath, key, &port);
     if (rc < 0)
         return rc;
+    r->ref = ref;
+    r->remote = port;
     r->intf = xengnttab_map_grant_ref(d->xgt, dev->domid, (uint32_t)ref,
                                       PROT_READ | PROT_WRITE);
     if (!r->intf)
@@ -368,9 +371,14 @@ static int device_connect(struct p9d_device *dev)
     struct p9d *d = dev->d;
     const char *step = "reading the frontend's version";
     char *version = NULL;
-    unsigned long nrings;
+    unsigned long nrings, old = 0;
     uint32_t msize = d->opt.max_msize;
+    bool takeover;
     int rc;
+
+    /* Connected already at our start: a daemon before us served it. */
+    takeover = d->starting && xs_get_uint(d, dev->bepath, "state", &old) == 0 &&
+               old == XenbusStateConnected;
 
     version = xs_get(d, dev->fepath, "version");
     if (!version || strcmp(version, "1")) {
@@ -396,6 +404,14 @@ static int device_connect(struct p9d_device *dev)
     rc = p9_server_new(&dev->cfg, msize, &dev->srv, &step);
     if (rc < 0)
         goto fail;
+    if (takeover) {
+        /* Its fids died with that daemon: requests in flight and later
+         * ones get EIO until the guest starts a new session. */
+        p9_server_set_stale(dev->srv);
+        log_info("device %s: taken over from a previous daemon; its session "
+                 "gets EIO until a new Tversion",
+                 dev->key);
+    }
     if (dev->inherit) {
         step = "taking the parent's fids";
         rc = p9_server_clone_fids(dev->srv, dev->inherit);
@@ -429,6 +445,17 @@ fail:
     return rc;
 }
 
+/* Do the frontend's ring-ref0/event-channel-0 differ from ours? */
+static bool rings_changed(struct p9d_device *dev)
+{
+    unsigned long ref, port;
+
+    if (xs_get_uint(dev->d, dev->fepath, "ring-ref0", &ref) < 0 ||
+        xs_get_uint(dev->d, dev->fepath, "event-channel-0", &port) < 0)
+        return false;
+    return ref != dev->rings[0].ref || port != dev->rings[0].remote;
+}
+
 /* Has the toolstack asked the backend to close (libxl's device removal:
  * online 0, backend state Closing)? */
 static bool toolstack_closing(struct p9d_device *dev)
@@ -457,6 +484,12 @@ static void device_step(struct p9d_device *dev)
     switch (fe) {
     case XenbusStateInitialised:
     case XenbusStateConnected:
+        if (dev->connected && rings_changed(dev)) {
+            /* The frontend started over with new rings (we may have
+             * missed its Initialising): attach to those. */
+            log_info("device %s: the frontend has new rings", dev->key);
+            device_disconnect(dev);
+        }
         if (!dev->connected && !dev->failed)
             device_connect(dev);
         break;

@@ -290,7 +290,9 @@ int main(int argc, char **argv)
     g_unix_signal_add(SIGTERM, on_signal, &d);
     g_unix_signal_add(SIGINT, on_signal, &d);
     /* Devices that exist already (we were restarted). */
+    d.p9d.starting = true;
     p9d_scan(&d.p9d);
+    d.p9d.starting = false;
     status = 0;
     log_info("ready");
     if (ready_fd >= 0) {

@@ -31,6 +31,7 @@ struct p9_server {
     struct share sh;
     GHashTable *fids; /* fid number -> struct fid */
     uint32_t max_msize, msize;
+    bool stale; /* taken over: EIO until Tversion */
 };
 
 static void fid_free(gpointer p)
@@ -72,6 +73,11 @@ void p9_server_free(struct p9_server *s)
     g_hash_table_destroy(s->fids);
     share_close(&s->sh);
     g_free(s);
+}
+
+void p9_server_set_stale(struct p9_server *s)
+{
+    s->stale = true;
 }
 
 uint32_t p9_server_msize(const struct p9_server *s)
@@ -166,6 +172,7 @@ static int op_version(struct p9_server *s, struct p9_buf *in,
     if (msize < P9_SERVER_MIN_MSIZE)
         return -EINVAL;
     g_hash_table_remove_all(s->fids); /* a new session */
+    s->stale = false;
     s->msize = msize < s->max_msize ? msize : s->max_msize;
     p9_put32(out, s->msize);
     if (ours)
@@ -990,6 +997,10 @@ size_t p9_server_handle(struct p9_server *s, const uint8_t *req, size_t len,
     rc = p9_header(req, len, &size, &type, &tag);
     if (rc < 0)
         goto error;
+    if (s->stale && type != P9_TVERSION) {
+        rc = -EIO; /* the session died with the daemon that had it */
+        goto error;
+    }
     fn = (type & 1) ? NULL : op_for(type);
     if (!fn) {
         rc = -EOPNOTSUPP;

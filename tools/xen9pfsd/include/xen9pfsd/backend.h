@@ -26,6 +26,7 @@ struct p9d {
     GHashTable *devices; /* "DOMID/DEVID" -> struct p9d_device */
     GHashTable *ports;   /* local port -> struct p9d_ring */
     unsigned int self;   /* our domid (the backend domain) */
+    bool starting;       /* the first scan: devices a dead daemon served */
 };
 
 /* Open XenStore, event channels, grant mapping; watch backend/9pfs. 0 or

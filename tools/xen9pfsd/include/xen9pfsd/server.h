@@ -28,6 +28,10 @@ void p9_server_free(struct p9_server *s);
 size_t p9_server_handle(struct p9_server *s, const uint8_t *req, size_t len,
                         uint8_t *resp, size_t cap);
 
+/* A session taken over from a daemon that died: every request but Tversion
+ * gets Rlerror EIO until the client starts a new session (Tversion). */
+void p9_server_set_stale(struct p9_server *s);
+
 /* The msize in force (MAX_MSIZE until Tversion lowers it). */
 uint32_t p9_server_msize(const struct p9_server *s);
 /* How many fids are in use. */

@@ -519,6 +519,14 @@ int main(void)
     is_int(pread9(3, 0, buf, 5, &done), 0, "  the parent's fid 3 still reads");
     p9_server_free(child);
 
+    /* A session taken over after a daemon restart. */
+    p9_server_set_stale(srv);
+    is_int(walk1(1, 20, NULL), -EIO, "a stale session answers EIO");
+    is_int(clunk(1), -EIO, "  to every request");
+    is_int(version(srv, MSIZE), 0, "  until a new Tversion");
+    is_int(attach(srv, 1), 0, "  after which attach works again");
+    is_int(p9_server_nfids(srv), 1, "  with the old fids gone");
+
     /* A read-only share. */
     is_int(new_server(&ro, true, 0, 0), 0, "a read-only server");
     version(ro, MSIZE);
