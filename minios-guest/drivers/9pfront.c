@@ -701,19 +701,31 @@ int p9front_backend_state(void)
 }
 
 /*
- * In a clone's child: the ring pages and the port are copies of the
- * parent's (same numbers). xen9pfsd, asked by xencloned, gives the child's
- * device the parent's fids and attaches to the copied ring where its
- * indexes stand; until it is Connected for the child, requests wait.
- * Without a backend for the child, the device is lost (-EIO).
+ * In a clone's child (events off, xenbus re-attached): the ring pages are
+ * private copies and the port has the same number. Before the child ran,
+ * xencloned asked xen9pfsd to clone the device: our device node now names
+ * a backend of our own, Connected, with every fid of the parent, attached
+ * to our copied ring where its indexes stand. Without that (no daemon, an
+ * old xencloned) the device is lost: every request fails with EIO.
  */
 static void p9front_after_clone(void)
 {
-    if (!the_p9)
+    struct p9front *p = the_p9;
+    char *be = NULL;
+
+    if (!p || p->lost)
         return;
-    the_p9->kicked = 1;
-    if (xenbus_front_wait(&the_p9->xf, XenbusStateConnected, 10000) < 0)
-        lose(the_p9, "no backend for this clone");
+    p->kicked = 1;
+    if (xenbus_front_read(&p->xf, "backend", &be) < 0 ||
+        strlen(be) >= sizeof(p->xf.backend)) {
+        free(be);
+        lose(p, "this clone has no 9pfs device of its own");
+        return;
+    }
+    strcpy(p->xf.backend, be);
+    free(be);
+    if (xenbus_front_backend_state(&p->xf) != XenbusStateConnected)
+        lose(p, "this clone's 9pfs backend is not connected");
 }
 
 DRIVER(p9front_driver, 5) = {.name = "9pfront",

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <minios/app.h>
 #include <minios/crc32.h>
 #include <minios/p9front.h>
@@ -318,6 +319,47 @@ static int mode_restart(const char *dir)
     return 0;
 }
 
+/*
+ * fork() with a file open: each side has its own offset (the descriptor is
+ * copied, its fid cloned by xen9pfsd), both write the one host file and
+ * see each other's writes.
+ */
+static int mode_fork(const char *dir)
+{
+    char buf[32] = {0};
+    int fd, status = -1;
+    pid_t pid;
+
+    fd = open("shared", O_CREAT | O_RDWR | O_TRUNC, 0644);
+    check(fd >= 0 && write(fd, "0123456789", 10) == 10,
+          "the parent writes 10 bytes");
+    pid = fork();
+    check(pid >= 0, "fork");
+    if (pid == 0) {
+        /* The child: the descriptor is open, its offset is at 10. */
+        int ok = write(fd, "CHILD", 5) == 5 && lseek(fd, 0, SEEK_SET) == 0 &&
+                 read(fd, buf, 32) == 15 && !memcmp(buf, "0123456789CHILD", 15);
+        int fd2 = open("child.txt", O_CREAT | O_WRONLY, 0644);
+
+        ok = ok && fd2 >= 0 && write(fd2, "from the child", 14) == 14;
+        close(fd2);
+        close(fd);
+        printf("files: fork: child %d %s\n", getpid(), ok ? "ok" : "FAILED");
+        exit(ok ? 0 : 1);
+    }
+    check(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+              WEXITSTATUS(status) == 0,
+          "the child used the inherited descriptor and exited 0");
+    check(pread(fd, buf, 32, 0) == 15 && !memcmp(buf, "0123456789CHILD", 15),
+          "the parent sees the child's write");
+    read_crc = crc32(read_crc, buf, 15);
+    check(lseek(fd, 0, SEEK_CUR) == 10, "the parent's offset is its own (10)");
+    check(write(fd, "PARENT", 6) == 6, "the parent writes at its offset");
+    check(close(fd) == 0, "close");
+    (void)dir;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = "api", *dir = "/t", *v;
@@ -331,7 +373,7 @@ int main(int argc, char **argv)
             dir = v;
         else {
             printf("files: bad argument '%s'\n", argv[i]);
-            printf("usage: files [mode=api|quota|escape|ls|ro|restart] "
+            printf("usage: files [mode=api|quota|escape|ls|ro|restart|fork] "
                    "[dir=/t]\n");
             return 2;
         }
@@ -355,6 +397,8 @@ int main(int argc, char **argv)
         mode_ro(dir);
     else if (!strcmp(mode, "restart"))
         mode_restart(dir);
+    else if (!strcmp(mode, "fork"))
+        mode_fork(dir);
     else {
         printf("files: unknown mode '%s'\n", mode);
         return 2;

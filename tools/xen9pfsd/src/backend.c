@@ -674,6 +674,28 @@ void p9d_scan(struct p9d *d)
     g_free(base);
 }
 
+/* @releaseDomain: remove the backends of domains that are gone (when
+ * their frontend went, the domain was still there). The watch on the
+ * backend directory then frees each device. */
+static void release_gone(struct p9d *d)
+{
+    GHashTableIter it;
+    gpointer v;
+
+    g_hash_table_iter_init(&it, d->devices);
+    while (g_hash_table_iter_next(&it, NULL, &v)) {
+        struct p9d_device *dev = v;
+
+        /* A clone's child is not introduced yet while xencloned sets it
+         * up, but its frontend is there. */
+        if (fe_state(dev) == XenbusStateUnknown &&
+            !xs_is_domain_introduced(d->xsh, dev->domid)) {
+            log_info("device %s: domain %u is gone", dev->key, dev->domid);
+            xs_rm(d->xsh, XBT_NULL, dev->bepath);
+        }
+    }
+}
+
 void p9d_handle_watches(struct p9d *d)
 {
     unsigned int n;
@@ -684,7 +706,9 @@ void p9d_handle_watches(struct p9d *d)
         const char *path = ev[XS_WATCH_PATH], *token = ev[XS_WATCH_TOKEN];
         unsigned int domid, devid;
 
-        if (!strncmp(token, "fe:", 3)) {
+        if (!strcmp(token, "release")) {
+            release_gone(d);
+        } else if (!strncmp(token, "fe:", 3)) {
             if (sscanf(token + 3, "%u/%u", &domid, &devid) == 2)
                 device_check(d, domid, devid);
         } else if (!strncmp(path, prefix, strlen(prefix))) {
@@ -752,6 +776,11 @@ int p9d_open(struct p9d *d, const struct p9d_options *opt)
         rc = -errno;
         goto fail;
     }
+    step = "watching @releaseDomain";
+    if (!xs_watch(d->xsh, "@releaseDomain", "release")) {
+        rc = -errno;
+        goto fail;
+    }
     g_free(base);
     free(dom);
     write_status(d);
@@ -791,30 +820,130 @@ void p9d_close(struct p9d *d)
     d->xsh = NULL;
 }
 
+/* Copy the directory FROM to TO (keys one level deep), with OWNER owning
+ * it and READER reading it; KEY_SKIP keys are left out; REWRITE_KEY gets
+ * REWRITE_VAL. One transaction. */
+static int copy_dir(struct p9d *d, const char *from, const char *to,
+                    unsigned int owner, unsigned int reader,
+                    const char *const *skip, const char *rewrite_key,
+                    const char *rewrite_val)
+{
+    struct xs_permissions perms[2] = {{.id = owner, .perms = XS_PERM_NONE},
+                                      {.id = reader, .perms = XS_PERM_READ}};
+    unsigned int n = 0;
+    char **keys = NULL;
+    int rc = 0;
+
+    for (int tries = 0; tries < 10; tries++) {
+        xs_transaction_t t = xs_transaction_start(d->xsh);
+
+        if (!t)
+            return -errno;
+        keys = xs_directory(d->xsh, t, from, &n);
+        if (!keys || !xs_mkdir(d->xsh, t, to) ||
+            !xs_set_permissions(d->xsh, t, to, perms, 2)) {
+            rc = -(errno ? errno : ENOENT);
+            goto abort;
+        }
+        for (unsigned int i = 0; i < n; i++) {
+            char *src = g_strdup_printf("%s/%s", from, keys[i]);
+            char *dst = g_strdup_printf("%s/%s", to, keys[i]);
+            unsigned int len;
+            char *v = NULL;
+            bool skipped = false, ok;
+
+            for (const char *const *k = skip; *k; k++)
+                skipped |= !strcmp(*k, keys[i]);
+            if (!skipped && !strcmp(keys[i], rewrite_key))
+                ok = xs_write(d->xsh, t, dst, rewrite_val, strlen(rewrite_val));
+            else if (!skipped) {
+                v = xs_read(d->xsh, t, src, &len);
+                ok = v && xs_write(d->xsh, t, dst, v, len);
+            } else
+                ok = true;
+            free(v);
+            g_free(src);
+            g_free(dst);
+            if (!ok) {
+                rc = -(errno ? errno : EIO);
+                goto abort;
+            }
+        }
+        free(keys);
+        keys = NULL;
+        if (xs_transaction_end(d->xsh, t, false))
+            return 0;
+        if (errno != EAGAIN)
+            return -errno;
+        continue;
+    abort:
+        free(keys);
+        xs_transaction_end(d->xsh, t, true);
+        return rc;
+    }
+    return -EAGAIN;
+}
+
 int p9d_clone_device(struct p9d *d, unsigned int parent, unsigned int child,
                      unsigned int devid, const char **step)
 {
+    static const char *const fe_skip[] = {NULL};
+    static const char *const be_skip[] = {"frontend-id", "state", NULL};
     struct p9d_device *pdev = p9d_find(d, parent, devid), *cdev;
+    char *fe = NULL, *be = NULL;
+    char id[16];
     int rc;
 
     *step = "finding the parent's device";
-    if (!pdev || !pdev->srv)
+    if (!pdev || !pdev->connected || !pdev->srv)
         return -ENODEV;
+    *step = "checking the child's device";
+    if (p9d_find(d, child, devid))
+        return -EEXIST;
+    fe = g_strdup_printf("/local/domain/%u/device/9pfs/%u", child, devid);
+    be = g_strdup_printf("/local/domain/%u/backend/9pfs/%u/%u", d->self, child,
+                         devid);
+    /* The child's frontend: the parent's keys (rings, port, state
+     * Connected: the guest's copy goes on), our new backend path. */
+    *step = "copying the frontend's nodes";
+    rc = copy_dir(d, pdev->fepath, fe, child, d->self, fe_skip, "backend", be);
+    if (rc < 0)
+        goto out;
+    *step = "copying the backend's nodes";
+    rc = copy_dir(d, pdev->bepath, be, d->self, child, be_skip, "frontend", fe);
+    snprintf(id, sizeof(id), "%u", child);
+    if (rc == 0)
+        rc = xs_set(d, be, "frontend-id", "%s", id);
+    if (rc == 0)
+        rc = xs_set(d, be, "state", "%d", XenbusStateInitialising);
+    if (rc < 0)
+        goto out;
     *step = "creating the child's device";
-    device_check(d, child, devid);
-    cdev = p9d_find(d, child, devid);
-    if (!cdev)
-        return -ENOENT;
-    if (cdev->connected)
-        return -EBUSY;
+    cdev = device_new(d, child, devid);
+    if (!cdev) {
+        rc = -EIO;
+        goto out;
+    }
+    g_hash_table_insert(d->devices, cdev->key, cdev);
+    /* Every fid of the parent, same numbers, same host objects and modes. */
     *step = "copying the parent's fids";
     rc = p9_server_new(&pdev->cfg, p9_server_msize(pdev->srv), &cdev->inherit,
                        step);
     if (rc == 0)
         rc = p9_server_clone_fids(cdev->inherit, pdev->srv);
-    if (rc < 0) {
-        p9_server_free(cdev->inherit);
-        cdev->inherit = NULL;
-    }
+    if (rc < 0)
+        goto out;
+    *step = "connecting to the child's copied ring";
+    rc = device_connect(cdev);
+    if (rc == 0)
+        log_info("device %s: clone of %s with %u fids, ring indexes out "
+                 "%u/%u in %u/%u",
+                 cdev->key, pdev->key, p9_server_nfids(cdev->srv),
+                 cdev->rings[0].out_cons, cdev->rings[0].intf->out_prod,
+                 cdev->rings[0].intf->in_cons, cdev->rings[0].in_prod);
+    write_status(d);
+out:
+    g_free(fe);
+    g_free(be);
     return rc;
 }
