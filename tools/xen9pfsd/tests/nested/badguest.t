@@ -14,13 +14,13 @@ rm -rf $S && mkdir -p $S
 
 ok "a good guest's share works meanwhile" p9_guest good $S -- 'cmdline="dir=/good"'
 ok "p9bad mode=msg" p9_run bad1 $S --app p9bad -- 'cmdline="mode=msg"'
-ok "  every malformed message got its Rlerror, the device still answers" p9_ok bad1
+ok "  every malformed message got its Rlerror, the device still answers" p9_ok bad1 || show_console bad1
 ok "p9bad mode=size" p9_run bad2 $S --app p9bad -- 'cmdline="mode=size"'
-ok "  a message bigger than msize closes that device" p9_ok bad2
+ok "  a message bigger than msize closes that device" p9_ok bad2 || show_console bad2
 like "$(cat /var/log/xen/xen9pfsd.log)" "failed at checking a request's size: Message too long; closing it" \
     "  xen9pfsd logs the step"
 ok "p9bad mode=lie" p9_run bad3 $S --app p9bad -- 'cmdline="mode=lie"'
-ok "  lying ring indexes close that device" p9_ok bad3
+ok "  lying ring indexes close that device" p9_ok bad3 || show_console bad3
 like "$(cat /var/log/xen/xen9pfsd.log)" "failed at reading the out ring's indexes: Protocol error; closing it" \
     "  xen9pfsd logs the step"
 ok "the good guest finishes" p9_done good 600
