@@ -360,9 +360,58 @@ static int mode_fork(const char *dir)
     return 0;
 }
 
+/*
+ * Throughput for make bench: MB MiB written sequentially (64 KiB writes,
+ * then fsync) and read back, then N small files created, written (100
+ * bytes) and closed. Prints KB/s and files/s (tools/xen9pfsd/bench).
+ */
+static int mode_bench(const char *dir, unsigned long mb, unsigned long nfiles)
+{
+    uint64_t t0, t1, t2, t3;
+    unsigned long total = 0;
+    char p[64];
+    ssize_t n;
+    int fd;
+
+    memset(chunk, 'b', CHUNK);
+    check(mkdir(dir, 0755) == 0 || errno == EEXIST, "mkdir");
+    snprintf(p, sizeof(p), "%s/seq.bin", dir);
+    t0 = monotonic_ns();
+    fd = open(p, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+    for (unsigned long i = 0; fd >= 0 && i < mb * 16; i++)
+        total += write(fd, chunk, CHUNK) == CHUNK ? CHUNK : 0;
+    check(fd >= 0 && fsync(fd) == 0 && close(fd) == 0 && total == mb * 1048576,
+          "sequential write");
+    t1 = monotonic_ns();
+    fd = open(p, O_RDONLY);
+    total = 0;
+    while (fd >= 0 && (n = read(fd, chunk, CHUNK)) > 0)
+        total += n;
+    check(fd >= 0 && close(fd) == 0 && total == mb * 1048576,
+          "sequential read");
+    t2 = monotonic_ns();
+    for (unsigned long i = 0; i < nfiles; i++) {
+        snprintf(p, sizeof(p), "%s/s%lu", dir, i);
+        fd = open(p, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+        if (fd < 0 || write(fd, chunk, 100) != 100 || close(fd) < 0) {
+            check(0, "small file");
+            break;
+        }
+    }
+    t3 = monotonic_ns();
+    printf("files: bench: seq_write_kbs %lu\n",
+           (unsigned long)(mb * 1024 * 1000000ULL / ((t1 - t0) / 1000 + 1)));
+    printf("files: bench: seq_read_kbs %lu\n",
+           (unsigned long)(mb * 1024 * 1000000ULL / ((t2 - t1) / 1000 + 1)));
+    printf("files: bench: small_files_per_s %lu\n",
+           (unsigned long)(nfiles * 1000000ULL / ((t3 - t2) / 1000 + 1)));
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = "api", *dir = "/t", *v;
+    unsigned long mb = 16, nfiles = 200;
     struct p9front_stats st;
     int rc;
 
@@ -371,10 +420,16 @@ int main(int argc, char **argv)
             mode = v;
         else if (arg_value(argv[i], "dir", &v))
             dir = v;
+        else if (arg_value(argv[i], "mb", &v) && parse_ulong(v, &mb) == 0 &&
+                 mb <= 1024)
+            continue;
+        else if (arg_value(argv[i], "files", &v) &&
+                 parse_ulong(v, &nfiles) == 0 && nfiles <= 100000)
+            continue;
         else {
             printf("files: bad argument '%s'\n", argv[i]);
-            printf("usage: files [mode=api|quota|escape|ls|ro|restart|fork] "
-                   "[dir=/t]\n");
+            printf("usage: files [mode=api|quota|escape|ls|ro|restart|fork|"
+                   "bench] [dir=/t] [mb=16] [files=200]\n");
             return 2;
         }
     }
@@ -399,6 +454,8 @@ int main(int argc, char **argv)
         mode_restart(dir);
     else if (!strcmp(mode, "fork"))
         mode_fork(dir);
+    else if (!strcmp(mode, "bench"))
+        mode_bench(dir, mb, nfiles);
     else {
         printf("files: unknown mode '%s'\n", mode);
         return 2;

@@ -16,7 +16,8 @@ static void check(int cond, const char *what, int got)
     checks++;
     if (!cond)
         failures++;
-    printf("p9bad: %s: %s (got %d)\n", cond ? "ok" : "FAILED", what, got);
+    printf("p9bad: check %s: %s (got %d)\n", cond ? "passed" : "FAILED", what,
+           got);
 }
 
 static void put(unsigned long long v, unsigned int n)
