@@ -87,27 +87,36 @@ static int split(const char *path, char *copy, size_t size, const char **names,
 /* A new fid for the N names from the root (16 per Twalk). */
 static int walk_names(const char **names, unsigned int n, uint32_t *out)
 {
-    int fid = p9_fid_alloc(), rc;
-    unsigned int done = 0;
+    unsigned int done = 0, first = n > 16 ? 16 : n;
+    int fid, rc, tries = 0;
 
-    if (fid < 0)
-        return fid;
-    /* The first walk clones the root, the next ones walk the new fid. */
+    /*
+     * The first walk clones the root into a free fid. EEXIST: the server
+     * has that number in use although we think it free (a Dom0 `xl clone`
+     * copied our fids while the parent ran on): leave it marked, take
+     * another.
+     */
     do {
+        fid = p9_fid_alloc();
+        if (fid < 0)
+            return fid;
+        rc = p9_walk(P9_ROOTFID, (uint32_t)fid, first, names);
+    } while (rc == -EEXIST && ++tries < 16);
+    if (rc < 0) {
+        p9_fid_release((uint32_t)fid);
+        return rc;
+    }
+    done = first;
+    /* The next ones walk the new fid on. */
+    while (done < n) {
         unsigned int k = n - done > 16 ? 16 : n - done;
 
-        rc = p9_walk(done ? (uint32_t)fid : P9_ROOTFID, (uint32_t)fid, k,
-                     names + done);
-        if (rc < 0)
-            break;
-        done += k;
-    } while (done < n);
-    if (rc < 0) {
-        if (done)
+        rc = p9_walk((uint32_t)fid, (uint32_t)fid, k, names + done);
+        if (rc < 0) {
             p9_clunk((uint32_t)fid);
-        else
-            p9_fid_release((uint32_t)fid);
-        return rc;
+            return rc;
+        }
+        done += k;
     }
     *out = (uint32_t)fid;
     return 0;

@@ -408,6 +408,44 @@ static int mode_bench(const char *dir, unsigned long mb, unsigned long nfiles)
     return 0;
 }
 
+/*
+ * For xl clone from Dom0: append fixed-width lines "DOMID SEQ" to
+ * loop-<domid> forever (or MAX lines), one open/append/close each; a clone
+ * goes on with its own domid, so with its own file. A request the clone
+ * caught in flight may get no reply in the child: it fails (EIO, after a
+ * 5 s timeout), the next call starts a new session, the loop goes on.
+ */
+static int mode_loop(unsigned long max)
+{
+    char name[32], line[32];
+    unsigned long seq = 0, failed = 0;
+
+    p9front_set_timeout(5000);
+    for (; !max || seq < max; seq++) {
+        pid_t me = getpid();
+        int fd;
+
+        snprintf(name, sizeof(name), "loop-%d", me);
+        snprintf(line, sizeof(line), "%5d %08lu\n", me, seq);
+        fd = open(name, O_CREAT | O_WRONLY | O_APPEND, 0644);
+        if (fd < 0 || write(fd, line, 15) != 15 || close(fd) < 0) {
+            printf("files: loop: %d: line %lu failed: %s\n", me, seq,
+                   strerror(errno));
+            if (fd >= 0)
+                close(fd);
+            if (++failed == 10) {
+                check(0, "append lines");
+                return 0;
+            }
+            continue;
+        }
+        failed = 0;
+        if (seq % 100 == 0)
+            printf("files: loop: %d at %lu\n", me, seq);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = "api", *dir = "/t", *v;
@@ -429,7 +467,8 @@ int main(int argc, char **argv)
         else {
             printf("files: bad argument '%s'\n", argv[i]);
             printf("usage: files [mode=api|quota|escape|ls|ro|restart|fork|"
-                   "bench] [dir=/t] [mb=16] [files=200]\n");
+                   "bench|loop] [dir=/t] [mb=16] [files=200 (loop: lines, "
+                   "0: forever)]\n");
             return 2;
         }
     }
@@ -456,6 +495,8 @@ int main(int argc, char **argv)
         mode_fork(dir);
     else if (!strcmp(mode, "bench"))
         mode_bench(dir, mb, nfiles);
+    else if (!strcmp(mode, "loop"))
+        mode_loop(nfiles);
     else {
         printf("files: unknown mode '%s'\n", mode);
         return 2;
