@@ -3,6 +3,7 @@
 #define XEN9PFSD_CONTROL_H
 
 #include "xen9pfsd/backend.h"
+#include "xen9pfsd/ctlparse.h"
 
 /*
  * Requests on a Unix stream socket, one line each, answered with one line:
@@ -20,9 +21,5 @@ int control_open(struct control *c, const char *path);
 /* Accept one connection and answer its request (short and blocking). */
 void control_handle(struct control *c, struct p9d *d);
 void control_close(struct control *c);
-
-/* Parse a request line: 0 and the domids for "clone P C", 1 for "ping",
- * -EINVAL otherwise. (Pure: host-tested.) */
-int control_parse(const char *line, unsigned int *parent, unsigned int *child);
 
 #endif
