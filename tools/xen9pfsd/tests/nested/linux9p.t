@@ -10,16 +10,18 @@
 . /usr/lib/xen-clone/xen9pfsd.sh
 
 S=/tmp/share-linux
-plan 8
+plan 9
 rm -rf $S /tmp/outside && mkdir -p $S
 echo secret >/tmp/outside
 ln -s /tmp/outside $S/link-out
 
 ok "a Linux PV guest with share $S" p9_guest lx $S --app linux9p --tag share
-ok "  Linux's 9p client finishes its test" wait_console 900 lx \
+ok "  Linux boots and runs our init" wait_console 300 lx '^linux9p: init started' ||
+    show_console lx
+ok "  Linux's 9p client finishes its test" wait_console 300 lx \
     '^linux9p: (ok, [0-9]+ checks passed|[0-9]+ of [0-9]+ checks failed)'
 ok "  every check passed" console_has lx '^linux9p: ok, [0-9]+ checks passed' ||
-    show_console lx
+    { show_console lx; diag "xen9pfsd:"; note_file /var/log/xen/xen9pfsd.log; }
 like "$(cat /var/log/xen/xen9pfsd.log)" "device [0-9]+/0: domain [0-9]+ connected, [0-9]+ ring\(s\) of order [0-9]+, share $S" \
     "xen9pfsd connected Linux's rings"
 is "$(md5sum <$S/r.bin | cut -d' ' -f1)" \
