@@ -371,14 +371,17 @@ static int device_connect(struct p9d_device *dev)
     struct p9d *d = dev->d;
     const char *step = "reading the frontend's version";
     char *version = NULL;
-    unsigned long nrings, old = 0;
+    unsigned long nrings;
     uint32_t msize = d->opt.max_msize;
     bool takeover;
     int rc;
 
-    /* Connected already at our start: a daemon before us served it. */
-    takeover = d->starting && xs_get_uint(d, dev->bepath, "state", &old) == 0 &&
-               old == XenbusStateConnected;
+    /*
+     * A frontend ready at our start: a daemon before us may have served it
+     * (its fids died with it, whether it was killed or stopped). A new
+     * session (Tversion) clears this at once.
+     */
+    takeover = d->starting;
 
     version = xs_get(d, dev->fepath, "version");
     if (!version || strcmp(version, "1")) {
