@@ -25,7 +25,7 @@ ok "  every check passed" console_has lx '^linux9p: ok, [0-9]+ checks passed' ||
 like "$(cat /var/log/xen/xen9pfsd.log)" "device [0-9]+/0: domain [0-9]+ connected, [0-9]+ ring\(s\) of order [0-9]+, share $S" \
     "xen9pfsd connected Linux's rings"
 is "$(md5sum <$S/r.bin | cut -d' ' -f1)" \
-    "$(console_line lx '^linux9p: md5 ' | sed 's/.*md5 //')" \
+    "$(console_line lx '^linux9p: md5 ' | sed 's/.*md5 //' | tr -d '\r')" \
     "the host has the 1 MiB file Linux wrote (same MD5)"
 is "$(cat $S/d/h.txt)" "hello" "the renamed, appended, truncated file: 'hello'"
 is "$(stat -c %a $S/d/h.txt)" 600 "  mode 600"
