@@ -11,7 +11,7 @@ RUN_IN_DOM0 := tests/nested/run-in-dom0
 #   DIR/tests/host/*.t      host TAP scripts; DIR/tests/nested/*.t Dom0 scenarios
 #   DIR/bench/*.sh          Dom0 benchmark scripts (see scripts/bench.sh)
 COMPONENTS := minios-guest tools/libxendev tools/xencloned tools/xenstored-clone \
-              tools/libchaos \
+              tools/libchaos tools/xen9pfsd \
               xen/tests
 COMPONENT_MAKEFILES := $(wildcard $(addsuffix /Makefile,$(COMPONENTS)))
 COMPONENT_DIRS := $(patsubst %/Makefile,%,$(COMPONENT_MAKEFILES))

@@ -49,6 +49,11 @@ static const struct {
     {EALREADY, "Operation already in progress"},
     {EQUOTA, "Disk quota exceeded"},
     {EMLINK, "Too many links"},
+    {EFBIG, "File too large"},
+    {ELOOP, "Too many levels of symbolic links"},
+    {ENAMETOOLONG, "File name too long"},
+    {EMFILE, "Too many open files"},
+    {EXDEV, "Invalid cross-device link"},
 };
 
 const char *strerror(int err)

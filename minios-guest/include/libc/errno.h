@@ -25,6 +25,7 @@
 #define EINVAL       22
 #define ENFILE       23
 #define EMFILE       24
+#define EFBIG        27
 #define ENOSPC       28
 #define EROFS        30
 #define EMLINK       31
@@ -34,6 +35,7 @@
 #define ENAMETOOLONG 36
 #define ENOSYS       38
 #define ENOTEMPTY    39
+#define ELOOP        40
 #define ENODATA      61
 #define ETIME        62
 #define EPROTO       71
@@ -51,6 +53,7 @@
 #define EHOSTUNREACH 113
 #define EALREADY     114
 #define EQUOTA       122
+#define EDQUOT       EQUOTA /* Linux's name */
 
 extern int errno;
 

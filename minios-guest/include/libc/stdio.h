@@ -16,4 +16,7 @@ int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int puts(const char *s);
 int putchar(int c);
 
+/* Rename a file or directory of the 9pfs share: 0, or -1 with errno. */
+int rename(const char *from, const char *to);
+
 #endif

@@ -6,6 +6,7 @@
 
 #include "xencloned/child.h"
 #include "xencloned/log.h"
+#include "xencloned/ninep.h"
 #include "xencloned/xsclone.h"
 
 /* The child's UUID as a string (Xen gave it a fresh one). */
@@ -44,7 +45,7 @@ int child_complete(struct cloned_service *s,
         .console_mfn = n->child_console_mfn,
     };
     char *pname = NULL, *pvm = NULL, *port_s = NULL, *uuid = NULL;
-    char *cname = NULL, *cvm = NULL;
+    char *cname = NULL, *cvm = NULL, *why = NULL;
     const char *step = "reading the parent's name";
     bool copied = false, introduced = false;
     gint64 t0 = g_get_monotonic_time();
@@ -74,6 +75,13 @@ int child_complete(struct cloned_service *s,
                         s->config->deep_copy ? XSCLONE_DEEP : XSCLONE_XS_CLONE);
     if (rc)
         goto fail;
+
+    step = "cloning 9pfs devices (xen9pfsd)";
+    rc = ninep_clone(NINEP_SOCKET, n->parent, n->child, &why);
+    if (rc) {
+        log_err("xen9pfsd: %s", why ? why : g_strerror(-rc));
+        goto fail;
+    }
 
     step = "reading the child's store/port";
     port_s = xs_get(s->xsh, n->child, "store/port");
@@ -126,5 +134,6 @@ out:
     g_free(uuid);
     g_free(cname);
     g_free(cvm);
+    g_free(why);
     return rc;
 }

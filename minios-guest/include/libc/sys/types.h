@@ -6,5 +6,6 @@
 
 typedef int pid_t; /* a domain id, or -1 */
 typedef long ssize_t;
+typedef long off_t; /* file offsets (64-bit) */
 
 #endif
