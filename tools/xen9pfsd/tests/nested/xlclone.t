@@ -25,16 +25,21 @@ grows() { [ "$(lines "$1")" -gt "$2" ]; }
 # irregular FILE DOMID: lines that are not "DOMID SEQ" with SEQ one more
 # than the line before (the first line counts from its own SEQ).
 irregular() {
-    awk -v d="$2" 'length($0) != 14 || $1 != d || $2 !~ /^[0-9][0-9]*$/ || length($2) != 8 { bad++; next }
-        NR > 1 && $2 + 0 != prev + 1 { bad++ } { prev = $2 + 0 }
+    awk -v d="$2" '
+        # SEQ as a decimal number (busybox awk reads a leading 0 as octal).
+        function seq(s) { sub(/^0+/, "", s); return s == "" ? 0 : s + 0 }
+        length($0) != 14 || $1 != d || $2 !~ /^[0-9]+$/ || length($2) != 8 { bad++; next }
+        NR > 1 && seq($2) != prev + 1 { bad++ } { prev = seq($2) }
         END { print bad + 0 }' "$1"
 }
 # show_irregular FILE DOMID: the first irregular lines, with the one before.
 show_irregular() {
-    awk -v d="$2" '{ ok = length($0) == 14 && $1 == d && length($2) == 8 &&
-                     (NR == 1 || $2 + 0 == prev + 1) }
+    awk -v d="$2" '
+        function seq(s) { sub(/^0+/, "", s); return s == "" ? 0 : s + 0 }
+        { ok = length($0) == 14 && $1 == d && length($2) == 8 &&
+               (NR == 1 || seq($2) == prev + 1) }
         !ok && n < 8 { n++; printf "#   line %d: [%s] after [%s]\n", NR, $0, last }
-        { last = $0; if (length($2) == 8) prev = $2 + 0 }' "$1"
+        { last = $0; if (length($2) == 8) prev = seq($2) }' "$1"
 }
 
 ok "a files guest appending in a loop" p9_guest gl $S -- 'cmdline="mode=loop files=0"'
