@@ -20,8 +20,7 @@
 
 /* Send REQ to chaosd, read its reply line into *OUT (malloc()ed).
  * -ENOENT/-ECONNREFUSED: chaosd is not there. */
-static int ask(const struct cli *c, const struct chaos_request *req,
-               char **out)
+static int ask(const struct cli *c, const struct chaos_request *req, char **out)
 {
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
     struct timeval tv = {.tv_sec = REPLY_TIMEOUT_S};
@@ -147,8 +146,7 @@ static int load_config(const char *file, int n, char **kv,
     return 0;
 }
 
-static int create_direct(const struct chaos_domain_config *cfg,
-                         const char *why)
+static int create_direct(const struct chaos_domain_config *cfg, const char *why)
 {
     struct chaos_ctx *ctx;
     unsigned int domid;
@@ -189,13 +187,12 @@ int cmd_create(struct cli *c, int argc, char **argv)
         return create_direct(&req.config, "--direct given");
     rc = ask(c, &req, &line);
     if (daemon_absent(rc)) {
-        snprintf(why, sizeof(why), "chaosd is not running (%s: %s)",
-                 c->socket, strerror(-rc));
+        snprintf(why, sizeof(why), "chaosd is not running (%s: %s)", c->socket,
+                 strerror(-rc));
         return create_direct(&req.config, why);
     }
     if (rc) {
-        cli_err("talking to chaosd at %s failed: %s", c->socket,
-                strerror(-rc));
+        cli_err("talking to chaosd at %s failed: %s", c->socket, strerror(-rc));
         return 1;
     }
     rc = chaos_proto_parse_reply(line, &rep);
@@ -249,8 +246,7 @@ int cmd_destroy(struct cli *c, int argc, char **argv)
         }
         if (!chaos_list(ctx, &list, &n))
             for (k = 0; k < n; k++)
-                if (list[k].domid == domid &&
-                    !strcmp(list[k].state, "shell"))
+                if (list[k].domid == domid && !strcmp(list[k].state, "shell"))
                     shell = true;
         free(list);
         if (shell && !c->force) {

@@ -43,16 +43,15 @@ static int get_uint(GKeyFile *kf, const char *group, const char *key,
     return 0;
 }
 
-static int check_keys(GKeyFile *kf, const char *group,
-                      const char *const *keys, const char *src, char **err)
+static int check_keys(GKeyFile *kf, const char *group, const char *const *keys,
+                      const char *src, char **err)
 {
     gchar **ks = g_key_file_get_keys(kf, group, NULL, NULL);
     int rc = 0;
 
     for (gchar **k = ks; k && *k && !rc; k++)
         if (!known(keys, *k)) {
-            *err = g_strdup_printf("%s: [%s] unknown key '%s'", src, group,
-                                   *k);
+            *err = g_strdup_printf("%s: [%s] unknown key '%s'", src, group, *k);
             rc = -EINVAL;
         }
     g_strfreev(ks);
@@ -72,12 +71,7 @@ static int parse_flavour(GKeyFile *kf, const char *group, const char *src,
                                src, group, name);
         return -EINVAL;
     }
-    for (size_t i = 0; i < cfg->n_flavours; i++)
-        if (!strcmp(cfg->flavours[i].name, name)) {
-            *err = g_strdup_printf("%s: flavour '%s' defined twice", src,
-                                   name);
-            return -EINVAL;
-        }
+    /* (GKeyFile merges a group given twice: its later keys win.) */
     if (cfg->n_flavours == CHAOSD_MAX_FLAVOURS) {
         *err = g_strdup_printf("%s: more than %d flavours", src,
                                CHAOSD_MAX_FLAVOURS);
@@ -95,8 +89,7 @@ static int parse_flavour(GKeyFile *kf, const char *group, const char *src,
     if ((rc = get_uint(kf, group, "memory", 1, 1048576, 0, &f->memory_mb, src,
                        err)) ||
         (rc = get_uint(kf, group, "vcpus", 1, 128, 1, &f->vcpus, src, err)) ||
-        (rc = get_uint(kf, group, "shells", 0, 4096, 2, &f->target, src,
-                       err)))
+        (rc = get_uint(kf, group, "shells", 0, 4096, 2, &f->target, src, err)))
         return rc;
     cfg->n_flavours++;
     return 0;

@@ -33,8 +33,7 @@ static const char usage[] =
     "On SIGTERM or SIGINT it destroys its shells and exits.\n"
     "\n"
     "Options:\n"
-    "  -c, --config FILE    configuration (default " CHAOSD_DEFAULT_CONFIG
-    ";\n"
+    "  -c, --config FILE    configuration (default " CHAOSD_DEFAULT_CONFIG ";\n"
     "                       a missing default file means no flavours)\n"
     "  -s, --socket PATH    listen here (overrides [chaosd] socket; default\n"
     "                       " CHAOS_DEFAULT_SOCKET ")\n"
@@ -113,8 +112,7 @@ static int write_pidfile(const char *path)
         return 0;
     f = fopen(path, "w");
     if (!f || fprintf(f, "%d\n", (int)getpid()) < 0 || fclose(f)) {
-        g_critical("cannot write the pid file %s: %s", path,
-                   g_strerror(errno));
+        g_critical("cannot write the pid file %s: %s", path, g_strerror(errno));
         return -errno;
     }
     return 0;
@@ -215,8 +213,9 @@ int main(int argc, char **argv)
         }
     }
     if (optind < argc) {
-        fprintf(stderr, "chaosd: error: unexpected argument '%s'\n"
-                        "Try 'chaosd --help'.\n",
+        fprintf(stderr,
+                "chaosd: error: unexpected argument '%s'\n"
+                "Try 'chaosd --help'.\n",
                 argv[optind]);
         return EXIT_USAGE;
     }
@@ -235,9 +234,8 @@ int main(int argc, char **argv)
         if (ready_fd < 0)
             goto out;
     }
-    g_info("starting (config %s, %zu flavour(s), refill %u/s burst %u)",
-           config, d.config.n_flavours, d.config.refill_rate,
-           d.config.refill_burst);
+    g_info("starting (config %s, %zu flavour(s), refill %u/s burst %u)", config,
+           d.config.n_flavours, d.config.refill_rate, d.config.refill_burst);
 
     rc = chaos_open(&d.ctx);
     if (rc) {

@@ -103,8 +103,8 @@ static void refill_one(struct chaosd *d, struct chaosd_pool *p)
     }
     g_queue_push_tail(&p->shells, sh);
     g_info("pool %s: shell %u ready in %" G_GINT64_FORMAT " us (%u/%u)",
-           p->flavour.name, chaos_shell_domid(sh),
-           g_get_monotonic_time() - t0, p->count.ready, p->count.target);
+           p->flavour.name, chaos_shell_domid(sh), g_get_monotonic_time() - t0,
+           p->count.ready, p->count.target);
 }
 
 static gboolean on_refill(gpointer data)
@@ -157,8 +157,7 @@ void pools_drain(struct chaosd *d)
     }
 }
 
-static char *reply_ok(unsigned int domid, const char *name,
-                      const char *flavour)
+static char *reply_ok(unsigned int domid, const char *name, const char *flavour)
 {
     struct chaos_reply rep = {.ok = true, .domid = domid};
     char *line = NULL, *out;

@@ -57,8 +57,7 @@ void pools_schedule_refill(struct chaosd *d);
 void pools_drain(struct chaosd *d);
 /* Serve a create: a reply line (g_free). */
 char *pools_create(struct chaosd *d, const struct chaos_domain_config *cfg);
-char *pools_resize(struct chaosd *d, const char *flavour,
-                   unsigned int target);
+char *pools_resize(struct chaosd *d, const char *flavour, unsigned int target);
 char *pools_status(struct chaosd *d);
 /* An error reply (g_free). */
 char *reply_error(const char *reason, const char *step, int err,

@@ -131,8 +131,8 @@ static int parse_number(struct parser *ps, unsigned long *out)
     errno = 0;
     *out = strtoul(ps->p, &end, 0);
     if (errno || end == ps->p || isalnum((unsigned char)*end) || *end == '.')
-        return perr(ps, -EINVAL, "bad number '%.*s'", (int)strcspn(ps->p, " \t\n;#"),
-                    ps->p);
+        return perr(ps, -EINVAL, "bad number '%.*s'",
+                    (int)strcspn(ps->p, " \t\n;#"), ps->p);
     ps->p = end;
     return 0;
 }
@@ -244,7 +244,8 @@ int chaos_vif_parse(struct chaos_vif *vif, const char *spec, char *err,
         return -E2BIG;
     }
     strcpy(buf, spec);
-    for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    for (tok = strtok_r(buf, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
         char *eq, *k, *val;
 
         while (*tok == ' ')
@@ -284,8 +285,10 @@ int chaos_vif_parse(struct chaos_vif *vif, const char *spec, char *err,
         } else if (!strcmp(k, "bridge")) {
             if (!*val || strlen(val) >= sizeof(vif->bridge) ||
                 strpbrk(val, "/: \t")) {
-                snprintf(err, err_len, "vif: bridge '%s' is not an interface "
-                         "name", val);
+                snprintf(err, err_len,
+                         "vif: bridge '%s' is not an interface "
+                         "name",
+                         val);
                 return -EINVAL;
             }
             strcpy(vif->bridge, val);
@@ -345,8 +348,8 @@ static int apply(struct parser *ps, struct chaos_domain_config *cfg,
             return rc;
         /* xl: extra is appended to the command line, after a blank. */
         if (!strcmp(key, "extra") && cfg->cmdline[0] && v->str[0] &&
-            (rc = copy_str(ps, key, cfg->cmdline, sizeof(cfg->cmdline), " ",
-                           1)))
+            (rc =
+                 copy_str(ps, key, cfg->cmdline, sizeof(cfg->cmdline), " ", 1)))
             return rc;
         return copy_str(ps, key, cfg->cmdline, sizeof(cfg->cmdline), v->str,
                         append || !strcmp(key, "extra"));
@@ -354,8 +357,8 @@ static int apply(struct parser *ps, struct chaos_domain_config *cfg,
         if ((rc = want(ps, key, v, V_NUMBER)))
             return rc;
         if (v->num < 1 || v->num > 1048576)
-            return perr(ps, -EINVAL, "%s = %lu: must be 1 to 1048576 (MB)",
-                        key, v->num);
+            return perr(ps, -EINVAL, "%s = %lu: must be 1 to 1048576 (MB)", key,
+                        v->num);
         if (key[0] == 'm' && key[1] == 'e')
             cfg->memory_mb = v->num;
         else
@@ -364,8 +367,7 @@ static int apply(struct parser *ps, struct chaos_domain_config *cfg,
         if ((rc = want(ps, key, v, V_NUMBER)))
             return rc;
         if (v->num < 1 || v->num > 128)
-            return perr(ps, -EINVAL, "%s = %lu: must be 1 to 128", key,
-                        v->num);
+            return perr(ps, -EINVAL, "%s = %lu: must be 1 to 128", key, v->num);
         if (key[0] == 'v')
             cfg->vcpus = v->num;
         else
@@ -432,8 +434,11 @@ static int parse_setting(struct parser *ps, struct chaos_domain_config *cfg,
 int chaos_config_parse(struct chaos_domain_config *cfg, const char *text,
                        const char *source, char *err, size_t err_len)
 {
-    struct parser ps = {.p = text, .source = source ? source : "config",
-                        .line = 1, .err = err, .err_len = err_len};
+    struct parser ps = {.p = text,
+                        .source = source ? source : "config",
+                        .line = 1,
+                        .err = err,
+                        .err_len = err_len};
     int rc;
 
     if (!cfg || !text)
@@ -459,8 +464,11 @@ int chaos_config_parse(struct chaos_domain_config *cfg, const char *text,
 int chaos_config_override(struct chaos_domain_config *cfg, const char *arg,
                           char *err, size_t err_len)
 {
-    struct parser ps = {.p = arg, .source = "command line", .line = 1,
-                        .err = err, .err_len = err_len};
+    struct parser ps = {.p = arg,
+                        .source = "command line",
+                        .line = 1,
+                        .err = err,
+                        .err_len = err_len};
     int rc;
 
     if (!cfg || !arg)

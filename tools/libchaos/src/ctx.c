@@ -14,8 +14,8 @@ int chaos_neg_errno(void)
     return errno > 0 ? -errno : -EIO;
 }
 
-int chaos_fail(struct chaos_ctx *ctx, int rc, const char *step,
-               const char *fmt, ...)
+int chaos_fail(struct chaos_ctx *ctx, int rc, const char *step, const char *fmt,
+               ...)
 {
     char msg[CHAOS_ERR_MAX];
     va_list ap;
@@ -73,8 +73,8 @@ void chaos_close(struct chaos_ctx *ctx)
     free(ctx);
 }
 
-int chaos_xs_printf(struct chaos_ctx *ctx, xs_transaction_t t,
-                    const char *path, const char *fmt, ...)
+int chaos_xs_printf(struct chaos_ctx *ctx, xs_transaction_t t, const char *path,
+                    const char *fmt, ...)
 {
     char val[CHAOS_CMDLINE_MAX];
     va_list ap;
@@ -141,7 +141,7 @@ int chaos_free_memory_kb(struct chaos_ctx *ctx, uint64_t *kb)
         return chaos_fail(ctx, chaos_neg_errno(), "xc_physinfo", "%s",
                           strerror(errno));
     /* As xl info free_memory: pages being scrubbed are free too. */
-    *kb = ((uint64_t)info.free_pages + info.scrub_pages) *
-          (XC_PAGE_SIZE / 1024);
+    *kb =
+        ((uint64_t)info.free_pages + info.scrub_pages) * (XC_PAGE_SIZE / 1024);
     return 0;
 }

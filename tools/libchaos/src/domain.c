@@ -11,8 +11,8 @@
 #include "xendev/console.h"
 #include "xendev/vif.h"
 
-#define MAX_DOMAINS      1024
-#define DESTROY_WAIT_MS  10000
+#define MAX_DOMAINS     1024
+#define DESTROY_WAIT_MS 10000
 
 static void sleep_ms(unsigned int ms)
 {
@@ -57,10 +57,9 @@ static int read_dom(struct chaos_ctx *ctx, unsigned int domid, const char *key,
 void chaos_xs_cleanup(struct chaos_ctx *ctx, unsigned int domid,
                       const char *vm_path)
 {
-    static const char *const fmts[] = {"/local/domain/%u",
-                                       "/local/domain/0/backend/vif/%u",
-                                       "/local/domain/0/backend/console/%u",
-                                       NULL};
+    static const char *const fmts[] = {
+        "/local/domain/%u", "/local/domain/0/backend/vif/%u",
+        "/local/domain/0/backend/console/%u", NULL};
     char p[96];
     int i;
 
@@ -75,8 +74,7 @@ void chaos_xs_cleanup(struct chaos_ctx *ctx, unsigned int domid,
 /* Unplug and remove every vif and the console of DOMID (libxendev). */
 static void remove_devices(struct chaos_ctx *ctx, unsigned int domid)
 {
-    struct xendev_ctx xc = {.store = ctx->store,
-                            .netif = xendev_netif_linux()};
+    struct xendev_ctx xc = {.store = ctx->store, .netif = xendev_netif_linux()};
     struct xendev dev;
     char p[96], **ids;
     unsigned int n, i, devid;
@@ -145,8 +143,7 @@ static int cmp_info(const void *a, const void *b)
     return x->domid < y->domid ? -1 : x->domid > y->domid;
 }
 
-int chaos_list(struct chaos_ctx *ctx, struct chaos_domain_info **out,
-               size_t *n)
+int chaos_list(struct chaos_ctx *ctx, struct chaos_domain_info **out, size_t *n)
 {
     xc_domaininfo_t *infos = NULL;
     struct chaos_domain_info *list = NULL;

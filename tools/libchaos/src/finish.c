@@ -54,8 +54,7 @@ static int wait_probed(struct chaos_ctx *ctx, const struct xendev *dev)
 static int add_vif(struct chaos_ctx *ctx, unsigned int domid, unsigned int i,
                    const struct chaos_vif *v)
 {
-    struct xendev_ctx xc = {.store = ctx->store,
-                            .netif = xendev_netif_linux()};
+    struct xendev_ctx xc = {.store = ctx->store, .netif = xendev_netif_linux()};
     struct xendev_vif_config cfg = {0};
     struct xendev dev;
     char mac[18];
@@ -111,8 +110,7 @@ static int write_identity(struct chaos_ctx *ctx, const struct chaos_shell *sh,
                           const char *uuid, unsigned long store_mfn)
 {
     struct xs_permissions perms[2] = {{.id = 0, .perms = XS_PERM_NONE},
-                                      {.id = sh->domid,
-                                       .perms = XS_PERM_READ}};
+                                      {.id = sh->domid, .perms = XS_PERM_READ}};
     char home[64], p[128], vm[64];
     int rc = 0, tries;
 
@@ -211,9 +209,8 @@ int chaos_shell_finish(struct chaos_ctx *ctx, struct chaos_shell *sh,
     }
     if (!dom->guest_type || strcmp(dom->guest_type, CHAOS_GUEST_TYPE)) {
         rc = -ENOEXEC;
-        chaos_fail(ctx, rc, step,
-                   "%s is a %s kernel; shells are made for %s", cfg->kernel,
-                   dom->guest_type ? dom->guest_type : "unknown",
+        chaos_fail(ctx, rc, step, "%s is a %s kernel; shells are made for %s",
+                   cfg->kernel, dom->guest_type ? dom->guest_type : "unknown",
                    CHAOS_GUEST_TYPE);
         goto fail_quiet;
     }
@@ -292,9 +289,8 @@ int chaos_create_direct(struct chaos_ctx *ctx,
                         const struct chaos_domain_config *cfg,
                         unsigned int *domid)
 {
-    struct chaos_shell_spec spec = {.flavour = "direct",
-                                    .memory_mb = cfg->memory_mb,
-                                    .vcpus = cfg->vcpus};
+    struct chaos_shell_spec spec = {
+        .flavour = "direct", .memory_mb = cfg->memory_mb, .vcpus = cfg->vcpus};
     struct chaos_shell *sh;
     char err[CHAOS_ERR_MAX];
     int rc = chaos_config_check(cfg, err, sizeof(err));

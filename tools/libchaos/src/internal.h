@@ -12,7 +12,7 @@
 struct chaos_ctx {
     xc_interface *xch;
     struct xs_handle *xsh;
-    struct xendev_store *store; /* libxendev's own XenStore connection */
+    struct xendev_store *store;    /* libxendev's own XenStore connection */
     char error[2 * CHAOS_ERR_MAX]; /* "step: reason" */
 };
 
@@ -26,16 +26,15 @@ struct chaos_shell {
 };
 
 /* Record "STEP: reason" in CTX; returns RC (a -errno). */
-int chaos_fail(struct chaos_ctx *ctx, int rc, const char *step,
-               const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int chaos_fail(struct chaos_ctx *ctx, int rc, const char *step, const char *fmt,
+               ...) __attribute__((format(printf, 4, 5)));
 
 /* -errno from errno after a failed Xen/XenStore call (never 0). */
 int chaos_neg_errno(void);
 
 /* XenStore: write "/local/domain/D/KEY" (printf-style value). */
-int chaos_xs_printf(struct chaos_ctx *ctx, xs_transaction_t t,
-                    const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+int chaos_xs_printf(struct chaos_ctx *ctx, xs_transaction_t t, const char *path,
+                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Read PATH into BUF (NUL-terminated): 0, -ENOENT, -ENOSPC. */
 int chaos_xs_read(struct chaos_ctx *ctx, const char *path, char *buf,
                   size_t len);

@@ -28,8 +28,7 @@ int chaos_flavour_match(const struct chaos_flavour *f, size_t n,
         if (f[i].memory_mb < memory_mb || f[i].vcpus < vcpus)
             continue;
         if (best < 0 || f[i].memory_mb < f[best].memory_mb ||
-            (f[i].memory_mb == f[best].memory_mb &&
-             f[i].vcpus < f[best].vcpus))
+            (f[i].memory_mb == f[best].memory_mb && f[i].vcpus < f[best].vcpus))
             best = (int)i;
     }
     return best;
@@ -86,8 +85,8 @@ int chaos_pool_discard(struct chaos_pool_count *p)
     return 0;
 }
 
-int chaos_rate_init(struct chaos_rate *r, unsigned int rate,
-                    unsigned int burst, uint64_t now_ms)
+int chaos_rate_init(struct chaos_rate *r, unsigned int rate, unsigned int burst,
+                    uint64_t now_ms)
 {
     if (!r || !rate || !burst)
         return -EINVAL;

@@ -114,8 +114,8 @@ static int get_str(yajl_val obj, const char *key, char *dst, size_t len,
     if (!v)
         return 0;
     if (!s || strlen(s) >= len) {
-        snprintf(err, err_len, "\"%s\" must be a string shorter than %zu",
-                 key, len);
+        snprintf(err, err_len, "\"%s\" must be a string shorter than %zu", key,
+                 len);
         return -EINVAL;
     }
     strcpy(dst, s);
@@ -137,8 +137,8 @@ static int get_uint(yajl_val obj, const char *key, unsigned int max,
     return 0;
 }
 
-static int parse_config(yajl_val c, struct chaos_domain_config *cfg,
-                        char *err, size_t err_len)
+static int parse_config(yajl_val c, struct chaos_domain_config *cfg, char *err,
+                        size_t err_len)
 {
     yajl_val vifs;
     unsigned int i;
@@ -149,14 +149,12 @@ static int parse_config(yajl_val c, struct chaos_domain_config *cfg,
         snprintf(err, err_len, "\"config\" must be an object");
         return -EINVAL;
     }
-    if ((rc = get_str(c, "name", cfg->name, sizeof(cfg->name), err,
-                      err_len)) ||
+    if ((rc = get_str(c, "name", cfg->name, sizeof(cfg->name), err, err_len)) ||
         (rc = get_str(c, "kernel", cfg->kernel, sizeof(cfg->kernel), err,
                       err_len)) ||
         (rc = get_str(c, "cmdline", cfg->cmdline, sizeof(cfg->cmdline), err,
                       err_len)) ||
-        (rc = get_uint(c, "memory", 1048576, &cfg->memory_mb, err,
-                       err_len)) ||
+        (rc = get_uint(c, "memory", 1048576, &cfg->memory_mb, err, err_len)) ||
         (rc = get_uint(c, "vcpus", 128, &cfg->vcpus, err, err_len)))
         return rc;
     if (cfg->name[0] && chaos_name_valid(cfg->name)) {
@@ -181,8 +179,7 @@ static int parse_config(yajl_val c, struct chaos_domain_config *cfg,
             return -EINVAL;
         }
         if ((rc = get_str(v, "mac", mac, sizeof(mac), err, err_len)) ||
-            (rc = get_str(v, "bridge", bridge, sizeof(bridge), err,
-                          err_len)) ||
+            (rc = get_str(v, "bridge", bridge, sizeof(bridge), err, err_len)) ||
             (rc = get_str(v, "ip", ip, sizeof(ip), err, err_len)))
             return rc;
         /* Same checks as a vif= line. */
@@ -218,26 +215,23 @@ int chaos_proto_parse_request(const char *json, struct chaos_request *req,
     if (!strcmp(op, "create")) {
         req->op = CHAOS_OP_CREATE;
         rc = get(root, "config")
-                 ? parse_config(get(root, "config"), &req->config, err,
-                                err_len)
-                 : (snprintf(err, err_len, "create needs \"config\""),
-                    -EINVAL);
+                 ? parse_config(get(root, "config"), &req->config, err, err_len)
+                 : (snprintf(err, err_len, "create needs \"config\""), -EINVAL);
     } else if (!strcmp(op, "status")) {
         req->op = CHAOS_OP_STATUS;
         rc = 0;
     } else if (!strcmp(op, "resize")) {
         req->op = CHAOS_OP_RESIZE;
-        if (!(rc = get_str(root, "flavour", req->flavour,
-                           sizeof(req->flavour), err, err_len)) &&
-            !(rc = get_uint(root, "target", 4096, &req->target, err,
-                            err_len)) &&
+        if (!(rc = get_str(root, "flavour", req->flavour, sizeof(req->flavour),
+                           err, err_len)) &&
+            !(rc =
+                  get_uint(root, "target", 4096, &req->target, err, err_len)) &&
             chaos_flavour_name_valid(req->flavour)) {
             snprintf(err, err_len, "\"flavour\" is not a flavour name");
             rc = -EINVAL;
         }
     } else
-        snprintf(err, err_len, "unknown op '%s' (create, status, resize)",
-                 op);
+        snprintf(err, err_len, "unknown op '%s' (create, status, resize)", op);
 out:
     yajl_tree_free(root);
     return rc;
@@ -289,14 +283,12 @@ int chaos_proto_parse_reply(const char *json, struct chaos_reply *rep)
     if (!YAJL_IS_OBJECT(root) || !v || (!YAJL_IS_TRUE(v) && !YAJL_IS_FALSE(v)))
         goto out;
     rep->ok = YAJL_IS_TRUE(v);
-    if (get_str(root, "name", rep->name, sizeof(rep->name), err,
-                sizeof(err)) ||
+    if (get_str(root, "name", rep->name, sizeof(rep->name), err, sizeof(err)) ||
         get_str(root, "flavour", rep->flavour, sizeof(rep->flavour), err,
                 sizeof(err)) ||
         get_str(root, "reason", rep->reason, sizeof(rep->reason), err,
                 sizeof(err)) ||
-        get_str(root, "step", rep->step, sizeof(rep->step), err,
-                sizeof(err)) ||
+        get_str(root, "step", rep->step, sizeof(rep->step), err, sizeof(err)) ||
         get_str(root, "error", rep->error, sizeof(rep->error), err,
                 sizeof(err)))
         goto out;

@@ -46,9 +46,9 @@ static unsigned int tool_domid(struct chaos_ctx *ctx, const char *path)
 static int set_perms(struct chaos_ctx *ctx, xs_transaction_t t,
                      const char *path, unsigned int owner, int reader)
 {
-    struct xs_permissions p[2] = {{.id = owner, .perms = XS_PERM_NONE},
-                                  {.id = (unsigned int)reader,
-                                   .perms = XS_PERM_READ}};
+    struct xs_permissions p[2] = {
+        {.id = owner, .perms = XS_PERM_NONE},
+        {.id = (unsigned int)reader, .perms = XS_PERM_READ}};
 
     if (!xs_set_permissions(ctx->xsh, t, path, p, reader < 0 ? 1 : 2))
         return chaos_neg_errno();
@@ -60,8 +60,8 @@ static int write_skeleton(struct chaos_ctx *ctx, xs_transaction_t t,
                           const struct chaos_shell *sh)
 {
     static const char *const guest_dirs[] = {
-        "device", "control", "data", "drivers", "feature", "attr", "error",
-        "control/shutdown", NULL};
+        "device", "control",          "data", "drivers", "feature", "attr",
+        "error",  "control/shutdown", NULL};
     char home[64], p[128];
     unsigned int i, d = sh->domid;
     int rc;

@@ -53,8 +53,8 @@ static int write_dirs(struct xendev_ctx *ctx, const struct xendev *dev,
     if ((rc = st->write(st, dev->backend, "")) ||
         (rc = put(ctx, dev->backend, "frontend-id", "%lu", dev->fe_domid)) ||
         (rc = put(ctx, dev->backend, "online", "%lu", 1)) ||
-        (rc = put(ctx, dev->backend, "state", "%lu",
-                  XENDEV_STATE_INITIALISING)))
+        (rc =
+             put(ctx, dev->backend, "state", "%lu", XENDEV_STATE_INITIALISING)))
         return rc;
     {
         char path[XENDEV_PATH_MAX];

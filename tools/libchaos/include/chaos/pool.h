@@ -51,10 +51,10 @@ unsigned int chaos_pool_deficit(const struct chaos_pool_count *p);
 /* Ready shells beyond the target (after a resize down): to discard. */
 unsigned int chaos_pool_excess(const struct chaos_pool_count *p);
 /* Bookkeeping; each returns -EINVAL on an impossible transition. */
-int chaos_pool_begin(struct chaos_pool_count *p);            /* start one */
-int chaos_pool_end(struct chaos_pool_count *p, bool ok);     /* made/failed */
-int chaos_pool_take(struct chaos_pool_count *p);             /* serve one */
-int chaos_pool_discard(struct chaos_pool_count *p);          /* drop one */
+int chaos_pool_begin(struct chaos_pool_count *p);        /* start one */
+int chaos_pool_end(struct chaos_pool_count *p, bool ok); /* made/failed */
+int chaos_pool_take(struct chaos_pool_count *p);         /* serve one */
+int chaos_pool_discard(struct chaos_pool_count *p);      /* drop one */
 
 /*
  * The refill rate limit: at most RATE shells a second on average, BURST at
@@ -67,8 +67,8 @@ struct chaos_rate {
     uint64_t milli_tokens; /* tokens x 1000 */
 };
 
-int chaos_rate_init(struct chaos_rate *r, unsigned int rate,
-                    unsigned int burst, uint64_t now_ms);
+int chaos_rate_init(struct chaos_rate *r, unsigned int rate, unsigned int burst,
+                    uint64_t now_ms);
 /* Take one token if there is one: true (and consumed) or false. */
 bool chaos_rate_take(struct chaos_rate *r, uint64_t now_ms);
 /* Milliseconds until a token will be there (0: one is there now). */

@@ -138,17 +138,18 @@ static void test_override(void)
     is_int(chaos_config_override(&cfg, "cmdline=a b c", err, sizeof(err)), 0,
            "bare string with blanks");
     is_str(cfg.cmdline, "a b c", "  taken whole");
-    is_int(chaos_config_override(&cfg, "vif=['bridge=xenbr0']", err,
-                                 sizeof(err)),
-           0, "list override");
+    is_int(
+        chaos_config_override(&cfg, "vif=['bridge=xenbr0']", err, sizeof(err)),
+        0, "list override");
     is_int(cfg.nr_vifs, 1, "  one vif");
     is_int(chaos_config_override(&cfg, "memory", err, sizeof(err)), -EINVAL,
            "no '=': refused");
-    ok(strstr(err, "command line") != NULL, "  the error names the command line");
+    ok(strstr(err, "command line") != NULL,
+       "  the error names the command line");
     is_int(chaos_config_override(&cfg, "disk=x", err, sizeof(err)), -EINVAL,
            "an unknown key on the command line: refused");
-    is_int(chaos_config_override(&cfg, "memory=8x", err, sizeof(err)),
-           -EINVAL, "memory=8x: a string where a number is due");
+    is_int(chaos_config_override(&cfg, "memory=8x", err, sizeof(err)), -EINVAL,
+           "memory=8x: a string where a number is due");
 }
 
 int main(void)

@@ -8,7 +8,7 @@
 static void test_match(void)
 {
     static const struct chaos_flavour f[] = {
-        {"big", 64, 1, 2}, {"small", 4, 1, 4}, {"wide", 4, 4, 1},
+        {"big", 64, 1, 2}, {"small", 4, 1, 4},  {"wide", 4, 4, 1},
         {"mid", 16, 2, 2}, {"small2", 4, 1, 1},
     };
 
@@ -18,8 +18,7 @@ static void test_match(void)
     is_int(chaos_flavour_match(f, 5, 4, 2), 2, "4 MB 2 vCPUs: wide");
     is_int(chaos_flavour_match(f, 5, 5, 1), 3, "5 MB: mid");
     is_int(chaos_flavour_match(f, 5, 17, 1), 0, "17 MB: big");
-    is_int(chaos_flavour_match(f, 5, 65, 1), -ENOENT,
-           "65 MB: no flavour fits");
+    is_int(chaos_flavour_match(f, 5, 65, 1), -ENOENT, "65 MB: no flavour fits");
     is_int(chaos_flavour_match(f, 5, 4, 5), -ENOENT, "5 vCPUs: none fits");
     is_int(chaos_flavour_match(f, 0, 1, 1), -ENOENT, "no flavours: none");
     is_int(chaos_flavour_name_valid("small-1_x"), 0, "flavour name ok");

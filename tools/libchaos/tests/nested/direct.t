@@ -1,13 +1,15 @@
 #!/bin/sh
 # direct.t: libchaos without chaosd: `chaos create --direct` of hello and
 # counter (a shell prepared and finished at once), console seen, chaos list,
-# chaos destroy with Xen's free memory exactly back; bad configs refused
+# chaos destroy with Xen's free memory exactly back; a vif through
+# libxendev (bridged, connected, removed on destroy; a missing bridge fails
+# cleanly); bad configs refused
 # with a clear error and nothing created.
 # run-in-dom0: timeout=600
 . /usr/lib/xen-clone/tap.sh
 
 EX=/etc/xen/examples
-plan 23
+plan 33
 
 ok "warm-up: Xen's tables for Dom0 grown" warm_xen_tables
 base=$(free_pages)
@@ -34,6 +36,23 @@ ok "  its console says hello" wait_console 30 hello "hello"
 [ "$st" = 0 ] || diag "$out"
 chaos destroy hello >/dev/null 2>&1
 free_is_back "  destroyed: free memory exactly back" "$base"
+
+# A vif through libxendev: netback probes it, chaos plugs it into xenbr0.
+out=$(chaos create -d $EX/counter.cfg name=v1 "vif=['bridge=xenbr0,mac=00:16:3e:5e:01:01']" 2>&1); st=$?
+is "$st" 0 "chaos create with a vif: exit 0"
+[ "$st" = 0 ] || diag "$out"
+id=$(domid_of v1)
+be=/local/domain/0/backend/vif/$id/0
+ok "  vif$id.0 is a port of xenbr0" test -e /sys/class/net/xenbr0/brif/vif$id.0
+is "$(xenstore-read $be/hotplug-status 2>&1)" connected "  hotplug-status=connected"
+is "$(xenstore-read /local/domain/$id/device/vif/0/mac 2>&1)" 00:16:3e:5e:01:01 "  the frontend has its MAC"
+ok "  chaos destroy v1" chaos destroy v1
+ok "  no vif, no backend node left" sh -c "! test -e /sys/class/net/vif$id.0 && ! xenstore-read $be/state"
+free_is_back "  free memory exactly back" "$base"
+out=$(chaos create -d $EX/counter.cfg name=v2 "vif=['bridge=nosuchbr']" 2>&1); st=$?
+is "$st" 1 "a vif on a missing bridge: exit 1"
+like "$out" "vif 0: bridge 'nosuchbr' does not exist" "  with the reason"
+ok "  nothing left: no domain, no vif backend" sh -c '! xl list v2 && [ -z "$(xenstore-ls /local/domain/0/backend/vif 2>/dev/null)" ]'
 
 # Bad configs: a clear error, exit 1, nothing created.
 bad() { # NAME REGEX CHAOS-ARGS...

@@ -10,7 +10,7 @@
 . /usr/lib/xen-clone/chaos.sh
 
 EX=/etc/xen/examples
-plan 43
+plan 44
 
 cat >"$CHAOSD_CONF" <<CONF
 [chaosd]
