@@ -10,7 +10,8 @@
 
 static const char *const chaosd_keys[] = {"socket", "refill-rate",
                                           "refill-burst", NULL};
-static const char *const flavour_keys[] = {"memory", "vcpus", "shells", NULL};
+static const char *const flavour_keys[] = {"memory", "vcpus", "shells", "vifs",
+                                           NULL};
 
 static bool known(const char *const *keys, const char *k)
 {
@@ -91,6 +92,27 @@ static int parse_flavour(GKeyFile *kf, const char *group, const char *src,
         (rc = get_uint(kf, group, "vcpus", 1, 128, 1, &f->vcpus, src, err)) ||
         (rc = get_uint(kf, group, "shells", 0, 4096, 2, &f->target, src, err)))
         return rc;
+    if (g_key_file_has_key(kf, group, "vifs", NULL)) {
+        gsize n = 0;
+        gchar **br = g_key_file_get_string_list(kf, group, "vifs", &n, NULL);
+
+        for (gsize i = 0; br && i < n && !rc; i++) {
+            const char *b = g_strstrip(br[i]);
+
+            if (i == CHAOS_MAX_VIFS || !*b || strlen(b) >= 16 ||
+                strpbrk(b, "/: \t")) {
+                *err = g_strdup_printf(
+                    "%s: [%s] vifs: '%s' is not a bridge name (at most %d, "
+                    "separated by ';')",
+                    src, group, b, CHAOS_MAX_VIFS);
+                rc = -EINVAL;
+            } else
+                g_strlcpy(f->vif_bridges[f->nr_vifs++], b, 16);
+        }
+        g_strfreev(br);
+        if (rc)
+            return rc;
+    }
     cfg->n_flavours++;
     return 0;
 }

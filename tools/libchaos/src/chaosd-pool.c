@@ -88,11 +88,13 @@ static void refill_one(struct chaosd *d, struct chaosd_pool *p)
 {
     struct chaos_shell_spec spec = {.flavour = p->flavour.name,
                                     .memory_mb = p->flavour.memory_mb,
-                                    .vcpus = p->flavour.vcpus};
+                                    .vcpus = p->flavour.vcpus,
+                                    .nr_vifs = p->flavour.nr_vifs};
     struct chaos_shell *sh = NULL;
     gint64 t0 = g_get_monotonic_time();
     int rc;
 
+    memcpy(spec.vif_bridges, p->flavour.vif_bridges, sizeof(spec.vif_bridges));
     chaos_pool_begin(&p->count);
     rc = chaos_shell_prepare(d->ctx, &spec, &sh);
     chaos_pool_end(&p->count, rc == 0);
@@ -276,6 +278,7 @@ char *pools_status(struct chaosd *d)
     yajl_gen_integer(g, (long long)(v))
         INT("memory", p->flavour.memory_mb);
         INT("vcpus", p->flavour.vcpus);
+        INT("vifs", p->flavour.nr_vifs);
         INT("target", p->count.target);
         INT("ready", p->count.ready);
         INT("preparing", p->count.preparing);

@@ -4,88 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
 #include "xendev/console.h"
-#include "xendev/vif.h"
-
-/* How long netback may take to probe a new vif (InitWait). */
-#define VIF_PROBE_TIMEOUT_MS 10000
-
-static void sleep_ms(unsigned int ms)
-{
-    struct timespec ts = {.tv_sec = ms / 1000,
-                          .tv_nsec = (long)(ms % 1000) * 1000000L};
-
-    nanosleep(&ts, NULL);
-}
-
-/* A random MAC in Xen's OUI 00:16:3e, as libxl makes them. */
-static int random_mac(char out[18])
-{
-    uint8_t b[3];
-    int rc = chaos_random(b, sizeof(b));
-
-    if (!rc)
-        snprintf(out, 18, "00:16:3e:%02x:%02x:%02x", b[0] & 0x7f, b[1], b[2]);
-    return rc;
-}
-
-/* Wait until netback has probed DEV's backend (state >= InitWait). */
-static int wait_probed(struct chaos_ctx *ctx, const struct xendev *dev)
-{
-    char path[XENDEV_PATH_MAX + 8], buf[16];
-    unsigned int waited = 0;
-
-    snprintf(path, sizeof(path), "%s/state", dev->backend);
-    for (;;) {
-        if (!chaos_xs_read(ctx, path, buf, sizeof(buf)) &&
-            strtoul(buf, NULL, 10) >= XENDEV_STATE_INITWAIT)
-            return 0;
-        if (waited >= VIF_PROBE_TIMEOUT_MS)
-            return -ETIMEDOUT;
-        sleep_ms(5);
-        waited += 5;
-    }
-}
-
-static int add_vif(struct chaos_ctx *ctx, unsigned int domid, unsigned int i,
-                   const struct chaos_vif *v)
-{
-    struct xendev_ctx xc = {.store = ctx->store, .netif = xendev_netif_linux()};
-    struct xendev_vif_config cfg = {0};
-    struct xendev dev;
-    char mac[18];
-    int rc;
-
-    if (v->mac[0])
-        snprintf(mac, sizeof(mac), "%s", v->mac);
-    else if ((rc = random_mac(mac)))
-        return chaos_fail(ctx, rc, "vif", "vif %u: no random MAC: %s", i,
-                          strerror(-rc));
-    cfg.mac = mac;
-    cfg.bridge = v->bridge[0] ? v->bridge : NULL;
-    cfg.ip = v->ip[0] ? v->ip : NULL;
-    rc = xendev_init(&dev, &xendev_vif_ops, 0, domid, i);
-    if (!rc)
-        rc = dev.ops->create(&xc, &dev, &cfg);
-    if (rc)
-        return chaos_fail(ctx, rc, "vif", "vif %u: %s", i,
-                          xc.error[0] ? xc.error : strerror(-rc));
-    rc = wait_probed(ctx, &dev);
-    if (rc)
-        return chaos_fail(ctx, rc, "vif",
-                          "vif %u: netback did not probe %s within %u ms "
-                          "(is xen-netback loaded?)",
-                          i, dev.backend, VIF_PROBE_TIMEOUT_MS);
-    rc = dev.ops->connect(&xc, &dev);
-    if (rc)
-        return chaos_fail(ctx, rc, "vif", "vif %u: %s", i,
-                          xc.error[0] ? xc.error : strerror(-rc));
-    return 0;
-}
 
 static int add_console(struct chaos_ctx *ctx, unsigned int domid,
                        unsigned int port, unsigned long mfn)
@@ -160,7 +82,6 @@ int chaos_shell_finish(struct chaos_ctx *ctx, struct chaos_shell *sh,
     struct xc_dom_image *dom;
     unsigned long store_mfn, console_mfn;
     uint8_t uuid[16];
-    unsigned int i;
     int rc;
 
     if (!ctx)
@@ -248,11 +169,10 @@ int chaos_shell_finish(struct chaos_ctx *ctx, struct chaos_shell *sh,
     rc = add_console(ctx, sh->domid, sh->console_port, console_mfn);
     if (rc)
         goto fail_quiet;
-    for (i = 0; i < cfg->nr_vifs; i++) {
-        rc = add_vif(ctx, sh->domid, i, &cfg->vifs[i]);
-        if (rc)
-            goto fail_quiet;
-    }
+    rc = chaos_vifs_finish(ctx, sh->domid, sh->vif_bridges, sh->nr_vifs,
+                           cfg->vifs, cfg->nr_vifs);
+    if (rc)
+        goto fail_quiet;
     step = "introducing the guest to xenstored";
     if (!xs_introduce_domain(ctx->xsh, sh->domid, store_mfn, sh->store_port)) {
         rc = chaos_neg_errno();

@@ -172,10 +172,11 @@ int chaos_shell_prepare(struct chaos_ctx *ctx,
     uint32_t domid = 0;
     uint32_t pid = (uint32_t)getpid();
     bool created = false;
+    unsigned int i;
     int rc;
 
     if (!ctx || !spec || !out || !spec->memory_mb || !spec->vcpus ||
-        spec->vcpus > 128 ||
+        spec->vcpus > 128 || spec->nr_vifs > CHAOS_MAX_VIFS ||
         (spec->flavour && chaos_flavour_name_valid(spec->flavour))) {
         rc = -EINVAL;
         goto fail;
@@ -247,6 +248,21 @@ int chaos_shell_prepare(struct chaos_ctx *ctx,
     rc = populate(ctx, sh, &step);
     if (rc)
         goto fail;
+    for (i = 0; i < spec->nr_vifs; i++) {
+        struct chaos_vif v = {.mac = ""};
+
+        step = "making a vif ready";
+        snprintf(v.bridge, sizeof(v.bridge), "%s", spec->vif_bridges[i]);
+        rc = chaos_vif_add(ctx, domid, i, &v);
+        if (rc) {
+            /* ctx->error says which vif and why; discard keeps it. */
+            chaos_shell_discard(ctx, sh);
+            return rc;
+        }
+        snprintf(sh->vif_bridges[i], sizeof(sh->vif_bridges[i]), "%s",
+                 v.bridge);
+        sh->nr_vifs++;
+    }
     *out = sh;
     return 0;
 

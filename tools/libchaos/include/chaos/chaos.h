@@ -4,7 +4,8 @@
  *   chaos_shell_prepare()  makes a shell: the domain (max memory, vCPUs),
  *                          its memory populated, unbound event channels for
  *                          XenStore and the console, its XenStore skeleton,
- *                          tagged as a chaos shell (paused, no kernel).
+ *                          tagged as a chaos shell (paused, no kernel), and
+ *                          optionally vifs already probed and bridged.
  *   chaos_shell_finish()   turns a shell into a running guest: loads a PV
  *                          ELF kernel and command line into the populated
  *                          memory, writes the console and vifs (through
@@ -53,6 +54,10 @@ struct chaos_shell_spec {
     const char *flavour; /* tag only ("direct" for a one-off) */
     unsigned int memory_mb;
     unsigned int vcpus;
+    /* Device templates: vifs made ready in the shell (netback probed,
+     * plugged into BRIDGE, waiting in InitWait for a frontend). */
+    unsigned int nr_vifs;
+    char vif_bridges[CHAOS_MAX_VIFS][16];
 };
 
 int chaos_shell_prepare(struct chaos_ctx *ctx,

@@ -24,6 +24,9 @@ struct chaos_flavour {
     unsigned int memory_mb;
     unsigned int vcpus;
     unsigned int target; /* shells to keep ready */
+    /* Device templates: each shell gets these vifs ready, bridged. */
+    unsigned int nr_vifs;
+    char vif_bridges[CHAOS_MAX_VIFS][16];
 };
 
 /* Valid flavour name: 1-31 of [A-Za-z0-9_-]. */

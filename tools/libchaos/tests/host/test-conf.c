@@ -25,7 +25,8 @@ int main(void)
 
     is_int(parse("[chaosd]\nsocket=/tmp/s\nrefill-rate=10\nrefill-burst=3\n"
                  "[flavour:small]\nmemory=4\nshells=5\n"
-                 "[flavour:big-2]\nmemory=64\nvcpus=2\n",
+                 "[flavour:big-2]\nmemory=64\nvcpus=2\n"
+                 "vifs=xenbr0;br1;\n",
                  &err),
            0, "a full file parses");
     is_str(cfg.socket, "/tmp/s", "  socket");
@@ -39,6 +40,11 @@ int main(void)
            cfg.flavours[1].memory_mb == 64 && cfg.flavours[1].vcpus == 2 &&
            cfg.flavours[1].target == 2,
        "  big-2: 64 MB, 2 vCPUs, 2 shells (default)");
+    ok(cfg.flavours[1].nr_vifs == 2 &&
+           !strcmp(cfg.flavours[1].vif_bridges[0], "xenbr0") &&
+           !strcmp(cfg.flavours[1].vif_bridges[1], "br1") &&
+           cfg.flavours[0].nr_vifs == 0,
+       "  big-2: vifs on xenbr0 and br1; small: none");
     chaosd_config_clear(&cfg);
 
     static const struct {
@@ -54,6 +60,8 @@ int main(void)
         {"[flavour:a]\nmemory=4\ndisk=x\n", "unknown key 'disk'"},
         {"[flavour:a b]\nmemory=4\n", "is not a flavour name"},
         {"[pools]\n", "unknown group [pools]"},
+        {"[flavour:a]\nmemory=4\nvifs=a/b\n", "'a/b' is not a bridge name"},
+        {"[flavour:a]\nmemory=4\nvifs=a;b;c;d;e\n", "'e' is not a bridge"},
         {"memory=4\n", "c.conf:"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

@@ -5,11 +5,16 @@
 #include "chaos/pool.h"
 #include "tap.h"
 
+#define F(n, m, v, t)                                                          \
+    {                                                                          \
+        .name = n, .memory_mb = m, .vcpus = v, .target = t                     \
+    }
+
 static void test_match(void)
 {
     static const struct chaos_flavour f[] = {
-        {"big", 64, 1, 2}, {"small", 4, 1, 4},  {"wide", 4, 4, 1},
-        {"mid", 16, 2, 2}, {"small2", 4, 1, 1},
+        F("big", 64, 1, 2), F("small", 4, 1, 4),  F("wide", 4, 4, 1),
+        F("mid", 16, 2, 2), F("small2", 4, 1, 1),
     };
 
     is_int(chaos_flavour_match(f, 5, 4, 1), 1,
