@@ -10,7 +10,7 @@
 . /usr/lib/xen-clone/chaos.sh
 
 EX=/etc/xen/examples
-plan 24
+plan 26
 
 cat >"$CHAOSD_CONF" <<CONF
 [chaosd]
@@ -43,8 +43,11 @@ is "$(xenstore-read $be/mac):$(xenstore-read /local/domain/$s/device/vif/0/mac)"
     "00:16:3e:00:00:11:00:16:3e:00:00:11" "  given the request's MAC at both ends"
 is "$(xenstore-read $be/ip)" 198.18.0.11 "  and its IP"
 ok "  the guest serves" wait_console 60 httpd "^httpd: serving"
-body=$(wget -q -T 10 -O - http://198.18.0.11/ 2>&1 | wc -c)
-is "$body" 1024 "  and answers HTTP on it (1024 bytes)"
+rm -f /tmp/body
+wget -O /tmp/body http://198.18.0.11/ >/dev/null 2>&1
+is "$(stat -c %s /tmp/body 2>&1)" 1024 "  and answers HTTP on it (wget: 1024 bytes)"
+out=$(/usr/lib/xen-clone/bin/minios-httpcheck 198.18.0.11 80 100 2>&1 | tail -1)
+like "$out" 'connections 100, requests 100 ok, errors 0$' "  100 connections, zero errors"
 is "$(xenstore-read $be/state)" 4 "  netback connected"
 ok "  the pool is refilled" wait_for 60 pool_is net 1
 ok "chaos destroy httpd" chaos destroy httpd
