@@ -15,7 +15,7 @@
 #include "chaos/chaos.h"
 #include "chaos/proto.h"
 
-/* chaosd may take a while when it has to finish a shell with vifs. */
+/* How long status and resize wait for chaosd (busy serving creates). */
 #define REPLY_TIMEOUT_S 120
 
 /* Send REQ to chaosd, read its reply line into *OUT (malloc()ed).
@@ -38,7 +38,11 @@ static int ask(const struct cli *c, const struct chaos_request *req, char **out)
         rc = -errno;
         goto out;
     }
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    /* A create waits as long as chaosd takes: chaosd serves requests in
+     * order and always answers; giving up early would leave it making a
+     * guest nobody waits for. Only status and resize time out. */
+    if (req->op != CHAOS_OP_CREATE)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
     rc = chaos_proto_request(req, &line);
     if (rc)
         goto out;
@@ -192,7 +196,8 @@ int cmd_create(struct cli *c, int argc, char **argv)
         return create_direct(&req.config, why);
     }
     if (rc) {
-        cli_err("talking to chaosd at %s failed: %s", c->socket, strerror(-rc));
+        cli_err("create '%s' failed: talking to chaosd at %s: %s",
+                req.config.name, c->socket, strerror(-rc));
         return 1;
     }
     rc = chaos_proto_parse_reply(line, &rep);
