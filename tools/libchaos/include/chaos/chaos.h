@@ -1,0 +1,138 @@
+/*
+ * chaos.h: libchaos, LightVM-style two-phase creation of PV domains.
+ *
+ *   chaos_shell_prepare()  makes a shell: the domain (max memory, vCPUs),
+ *                          its memory populated, unbound event channels for
+ *                          XenStore and the console, its XenStore skeleton,
+ *                          tagged as a chaos shell (paused, no kernel), and
+ *                          optionally vifs already probed and bridged.
+ *   chaos_shell_finish()   turns a shell into a running guest: loads a PV
+ *                          ELF kernel and command line into the populated
+ *                          memory, writes the console and vifs (through
+ *                          libxendev), introduces it to xenstored, unpauses.
+ *
+ * Plus destroy, list, and the clean-up of shells whose maker died.
+ *
+ * Shells are tagged twice: in Xen (the domain handle starts with the
+ * 8 bytes "chaosSHL", then the maker's pid) from the moment the domain
+ * exists, and in XenStore (/local/domain/D/chaos/{state,flavour,pid}).
+ * A finished guest gets a fresh random UUID: the Xen tag is gone.
+ *
+ * Plain C, no GLib. Every function returns 0 or a negative errno; a
+ * failure also leaves "STEP: reason" in chaos_error(ctx).
+ */
+#ifndef CHAOS_CHAOS_H
+#define CHAOS_CHAOS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "pool.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The magic at the start of a shell's Xen domain handle. */
+#define CHAOS_SHELL_MAGIC     "chaosSHL"
+#define CHAOS_SHELL_MAGIC_LEN 8
+/* The one guest ABI shells are made for (our minios-guest images). */
+#define CHAOS_GUEST_TYPE "xen-3.0-x86_64"
+
+struct chaos_ctx;   /* Xen and XenStore handles, the last error */
+struct chaos_shell; /* a prepared shell, owned by the process that made it */
+
+int chaos_open(struct chaos_ctx **out);
+void chaos_close(struct chaos_ctx *ctx);
+/* "STEP: reason" of the last failure ("" if none). */
+const char *chaos_error(const struct chaos_ctx *ctx);
+
+/* What a shell is made for. */
+struct chaos_shell_spec {
+    const char *flavour; /* tag only ("direct" for a one-off) */
+    unsigned int memory_mb;
+    unsigned int vcpus;
+    /* Device templates: vifs made ready in the shell (netback probed,
+     * plugged into BRIDGE, waiting in InitWait for a frontend). */
+    unsigned int nr_vifs;
+    char vif_bridges[CHAOS_MAX_VIFS][16];
+};
+
+int chaos_shell_prepare(struct chaos_ctx *ctx,
+                        const struct chaos_shell_spec *spec,
+                        struct chaos_shell **out);
+unsigned int chaos_shell_domid(const struct chaos_shell *sh);
+unsigned int chaos_shell_memory_mb(const struct chaos_shell *sh);
+unsigned int chaos_shell_vcpus(const struct chaos_shell *sh);
+const char *chaos_shell_flavour(const struct chaos_shell *sh);
+
+/*
+ * Finish SH with CFG (memory and vCPUs must fit the shell's; the guest
+ * gets the shell's memory). SH is consumed either way: on failure its
+ * domain and every node made for it are destroyed. On success *DOMID is
+ * the running guest's domid.
+ */
+int chaos_shell_finish(struct chaos_ctx *ctx, struct chaos_shell *sh,
+                       const struct chaos_domain_config *cfg,
+                       unsigned int *domid);
+
+/* Destroy an unused shell (its domain and XenStore nodes). */
+void chaos_shell_discard(struct chaos_ctx *ctx, struct chaos_shell *sh);
+
+/* Prepare a shell of exactly CFG's size and finish it: one call. */
+int chaos_create_direct(struct chaos_ctx *ctx,
+                        const struct chaos_domain_config *cfg,
+                        unsigned int *domid);
+
+/*
+ * Destroy domain DOMID made by chaos (shell or guest): its vifs
+ * (libxendev), console and XenStore nodes, the domain; then wait (up to
+ * about 10 s) until Xen has freed it. -ESRCH if no such domain, -EPERM
+ * if it is no chaos domain.
+ */
+int chaos_destroy(struct chaos_ctx *ctx, unsigned int domid);
+
+/* A domain as chaos_list() reports it. */
+struct chaos_domain_info {
+    unsigned int domid;
+    char name[CHAOS_NAME_MAX];
+    /* "shell", "finishing", "guest"; "orphan": XenStore nodes without a
+     * Xen domain; "unfinished": a tagged Xen domain without XenStore. */
+    char state[16];
+    char flavour[CHAOS_FLAVOUR_MAX];
+    int pid; /* the maker (shells) or 0 */
+    uint64_t memory_kb;
+    unsigned int vcpus;
+    bool shutdown, dying;
+};
+
+/* Every chaos domain (XenStore tag or Xen tag), sorted by domid. *OUT is
+ * malloc()ed (free() it); *N may be 0. */
+int chaos_list(struct chaos_ctx *ctx, struct chaos_domain_info **out,
+               size_t *n);
+
+/* Find a chaos guest by name or domid string. -ENOENT if none. */
+int chaos_find(struct chaos_ctx *ctx, const char *name_or_domid,
+               unsigned int *domid);
+
+/* Is NAME taken by any domain (chaos or not)? 1, 0 or -errno. */
+int chaos_name_in_use(struct chaos_ctx *ctx, const char *name);
+
+/*
+ * Destroy the shells whose maker is no longer running (or is ALSO_PID,
+ * e.g. a restarted daemon's old pid file), and remove the XenStore
+ * directories of chaos domains Xen no longer has. *DESTROYED (may be
+ * NULL) counts what was removed.
+ */
+int chaos_reap_orphans(struct chaos_ctx *ctx, int also_pid,
+                       unsigned int *destroyed);
+
+/* Xen's free memory in KiB (xc_physinfo). */
+int chaos_free_memory_kb(struct chaos_ctx *ctx, uint64_t *kb);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,83 @@
+/*
+ * pool.h: flavours of shells and the pure arithmetic of pools: which
+ * flavour a request fits, how many shells a pool lacks, and the refill
+ * rate limit (a token bucket driven by the caller's clock).
+ */
+#ifndef CHAOS_POOL_H
+#define CHAOS_POOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CHAOS_FLAVOUR_MAX 32 /* flavour name, NUL included */
+
+/* A kind of shell: its memory, vCPUs and how many to keep ready. */
+struct chaos_flavour {
+    char name[CHAOS_FLAVOUR_MAX];
+    unsigned int memory_mb;
+    unsigned int vcpus;
+    unsigned int target; /* shells to keep ready */
+    /* Device templates: each shell gets these vifs ready, bridged. */
+    unsigned int nr_vifs;
+    char vif_bridges[CHAOS_MAX_VIFS][16];
+};
+
+/* Valid flavour name: 1-31 of [A-Za-z0-9_-]. */
+int chaos_flavour_name_valid(const char *name);
+
+/*
+ * The flavour a request of MEMORY_MB and VCPUS takes: among those with at
+ * least as much memory and as many vCPUs, the one with the least memory
+ * (then the fewest vCPUs, then the first listed). Returns its index, or
+ * -ENOENT when none fits.
+ */
+int chaos_flavour_match(const struct chaos_flavour *f, size_t n,
+                        unsigned int memory_mb, unsigned int vcpus);
+
+/* One pool's accounting. */
+struct chaos_pool_count {
+    unsigned int target;    /* shells wanted */
+    unsigned int ready;     /* prepared, waiting for a request */
+    unsigned int preparing; /* being made now */
+    uint64_t made, served, failed, discarded;
+};
+
+/* Shells to start making now so that ready + preparing reaches target. */
+unsigned int chaos_pool_deficit(const struct chaos_pool_count *p);
+/* Ready shells beyond the target (after a resize down): to discard. */
+unsigned int chaos_pool_excess(const struct chaos_pool_count *p);
+/* Bookkeeping; each returns -EINVAL on an impossible transition. */
+int chaos_pool_begin(struct chaos_pool_count *p);        /* start one */
+int chaos_pool_end(struct chaos_pool_count *p, bool ok); /* made/failed */
+int chaos_pool_take(struct chaos_pool_count *p);         /* serve one */
+int chaos_pool_discard(struct chaos_pool_count *p);      /* drop one */
+
+/*
+ * The refill rate limit: at most RATE shells a second on average, BURST at
+ * once. Times are the caller's monotonic milliseconds.
+ */
+struct chaos_rate {
+    unsigned int rate;  /* shells per second (> 0) */
+    unsigned int burst; /* bucket size (> 0) */
+    uint64_t last_ms;
+    uint64_t milli_tokens; /* tokens x 1000 */
+};
+
+int chaos_rate_init(struct chaos_rate *r, unsigned int rate, unsigned int burst,
+                    uint64_t now_ms);
+/* Take one token if there is one: true (and consumed) or false. */
+bool chaos_rate_take(struct chaos_rate *r, uint64_t now_ms);
+/* Milliseconds until a token will be there (0: one is there now). */
+uint64_t chaos_rate_wait_ms(const struct chaos_rate *r, uint64_t now_ms);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

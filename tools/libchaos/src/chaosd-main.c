@@ -1,0 +1,297 @@
+/* chaosd-main.c: chaosd's entry point: options, logging, detaching, pid
+ * file, clean-up of a previous chaosd's shells, the main loop. */
+#define _GNU_SOURCE /* pipe2() */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <glib-unix.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "chaos/proto.h"
+#include "chaosd.h"
+
+#define EXIT_START 1
+#define EXIT_USAGE 2
+
+static const char usage[] =
+    "Usage: chaosd [OPTIONS]\n"
+    "\n"
+    "Keep pools of ready VM shells (LightVM-style) and serve 'chaos create'\n"
+    "from them. A shell is a paused PV domain with its memory populated,\n"
+    "its XenStore and console event channels and its XenStore skeleton;\n"
+    "a request only loads the kernel, writes console and vifs, introduces\n"
+    "the domain to xenstored and unpauses it. Pools are refilled in the\n"
+    "background to their target, at most refill-rate shells a second.\n"
+    "\n"
+    "At start, chaosd destroys the shells a previous chaosd (or a killed\n"
+    "'chaos create') left behind: a shell's populated memory is known only\n"
+    "to the process that made it, so shells are not adopted but replaced.\n"
+    "On SIGTERM or SIGINT it destroys its shells and exits.\n"
+    "\n"
+    "Options:\n"
+    "  -c, --config FILE    configuration (default " CHAOSD_DEFAULT_CONFIG ";\n"
+    "                       a missing default file means no flavours)\n"
+    "  -s, --socket PATH    listen here (overrides [chaosd] socket; default\n"
+    "                       " CHAOS_DEFAULT_SOCKET ")\n"
+    "  -p, --pidfile FILE   pid file (default /var/run/chaosd.pid; \"\" none)\n"
+    "  -l, --log-file FILE  log here once detached (default\n"
+    "                       /var/log/xen/chaosd.log)\n"
+    "  -F, --foreground     do not detach; log to stderr\n"
+    "  -v, --verbose        log debug messages too\n"
+    "  -h, --help           this text\n"
+    "\n"
+    "Configuration (GLib key file):\n"
+    "  [chaosd]\n"
+    "  socket=/var/run/chaosd.sock\n"
+    "  refill-rate=4        shells made per second at most (1-1000)\n"
+    "  refill-burst=2       shells made back to back at most (1-1000)\n"
+    "  [flavour:small]      one group per flavour (name: A-Z a-z 0-9 _ -)\n"
+    "  memory=4             MB (required)\n"
+    "  vcpus=1              (default 1)\n"
+    "  shells=2             ready shells to keep (0-4096, default 2)\n"
+    "\n"
+    "Socket API: one JSON request line per connection, one reply line:\n"
+    "  {\"op\":\"create\",\"config\":{...}} {\"op\":\"status\"}\n"
+    "  {\"op\":\"resize\",\"flavour\":\"small\",\"target\":8}\n"
+    "\n"
+    "Exit status: 0 after a clean shutdown; 1 if it could not start (the\n"
+    "reason is printed and logged); 2 bad usage. Started detached, chaosd\n"
+    "returns once it listens. See tools/libchaos/README.md; chaos --help.\n";
+
+static GLogLevelFlags log_max = G_LOG_LEVEL_INFO;
+static FILE *log_tee;
+
+static void log_handler(const gchar *domain, GLogLevelFlags level,
+                        const gchar *message, gpointer data)
+{
+    GLogLevelFlags lvl = level & G_LOG_LEVEL_MASK;
+    const char *tag = lvl & G_LOG_LEVEL_ERROR      ? "fatal"
+                      : lvl & G_LOG_LEVEL_CRITICAL ? "error"
+                      : lvl & G_LOG_LEVEL_WARNING  ? "warning"
+                      : lvl & (G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO)
+                          ? "info"
+                          : "debug";
+    GDateTime *now;
+    gchar *stamp;
+
+    if (lvl > log_max && !(level & G_LOG_FLAG_FATAL))
+        return;
+    now = g_date_time_new_now_local();
+    stamp = g_date_time_format(now, "%F %T.%f");
+    fprintf(stderr, "%.23s chaosd[%d]: %s: %s\n", stamp, (int)getpid(), tag,
+            message);
+    fflush(stderr);
+    if (log_tee && lvl <= G_LOG_LEVEL_WARNING)
+        fprintf(log_tee, "chaosd: %s: %s\n", tag, message);
+    g_free(stamp);
+    g_date_time_unref(now);
+}
+
+static int old_pid(const char *pidfile)
+{
+    FILE *f = pidfile[0] ? fopen(pidfile, "r") : NULL;
+    int pid = 0;
+
+    if (f) {
+        if (fscanf(f, "%d", &pid) != 1)
+            pid = 0;
+        fclose(f);
+    }
+    return pid;
+}
+
+static int write_pidfile(const char *path)
+{
+    FILE *f;
+
+    if (!path[0])
+        return 0;
+    f = fopen(path, "w");
+    if (!f || fprintf(f, "%d\n", (int)getpid()) < 0 || fclose(f)) {
+        g_critical("cannot write the pid file %s: %s", path, g_strerror(errno));
+        return -errno;
+    }
+    return 0;
+}
+
+/* Detach; the parent exits with the daemon's start status (a byte on a
+ * pipe). Returns the pipe's write end in the daemon, -1 on error. */
+static int detach(const char *logfile)
+{
+    int fds[2], logfd, nul, tee;
+    pid_t pid;
+    char st;
+
+    logfd = open(logfile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (logfd < 0) {
+        fprintf(stderr, "chaosd: error: cannot open the log file %s: %s\n",
+                logfile, strerror(errno));
+        return -1;
+    }
+    if (pipe2(fds, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
+        fprintf(stderr, "chaosd: error: cannot detach: %s\n", strerror(errno));
+        return -1;
+    }
+    if (pid > 0) {
+        close(fds[1]);
+        exit(read(fds[0], &st, 1) == 1 ? st - '0' : EXIT_START);
+    }
+    close(fds[0]);
+    setsid();
+    /* Until ready, warnings and errors also reach whoever started us. */
+    tee = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+    log_tee = tee >= 0 ? fdopen(tee, "w") : NULL;
+    nul = open("/dev/null", O_RDWR);
+    dup2(nul, STDIN_FILENO);
+    dup2(nul, STDOUT_FILENO);
+    dup2(logfd, STDERR_FILENO);
+    close(nul);
+    close(logfd);
+    return fds[1];
+}
+
+static gboolean on_signal(gpointer data)
+{
+    struct chaosd *d = data;
+
+    g_info("signal received: destroying the shells and exiting");
+    g_main_loop_quit(d->loop);
+    return G_SOURCE_CONTINUE;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"socket", required_argument, NULL, 's'},
+        {"pidfile", required_argument, NULL, 'p'},
+        {"log-file", required_argument, NULL, 'l'},
+        {"foreground", no_argument, NULL, 'F'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    const char *config = CHAOSD_DEFAULT_CONFIG, *socket_path = NULL;
+    const char *pidfile = "/var/run/chaosd.pid";
+    const char *logfile = "/var/log/xen/chaosd.log";
+    bool foreground = false, config_given = false, pid_written = false;
+    struct chaosd d = {.listen_fd = -1};
+    unsigned int reaped = 0;
+    int o, rc, ready_fd = -1, status = EXIT_START, prev;
+    char *err = NULL;
+
+    while ((o = getopt_long(argc, argv, "c:s:p:l:Fvh", opts, NULL)) != -1) {
+        switch (o) {
+        case 'c':
+            config = optarg;
+            config_given = true;
+            break;
+        case 's':
+            socket_path = optarg;
+            break;
+        case 'p':
+            pidfile = optarg;
+            break;
+        case 'l':
+            logfile = optarg;
+            break;
+        case 'F':
+            foreground = true;
+            break;
+        case 'v':
+            log_max = G_LOG_LEVEL_DEBUG;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return 0;
+        default:
+            fprintf(stderr, "Try 'chaosd --help'.\n");
+            return EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr,
+                "chaosd: error: unexpected argument '%s'\n"
+                "Try 'chaosd --help'.\n",
+                argv[optind]);
+        return EXIT_USAGE;
+    }
+    if (chaosd_config_load(config, !config_given, &d.config, &err)) {
+        fprintf(stderr, "chaosd: error: %s\n", err);
+        g_free(err);
+        return EXIT_START;
+    }
+    if (socket_path) {
+        g_free(d.config.socket);
+        d.config.socket = g_strdup(socket_path);
+    }
+    g_log_set_default_handler(log_handler, NULL);
+    if (!foreground) {
+        ready_fd = detach(logfile);
+        if (ready_fd < 0)
+            goto out;
+    }
+    g_info("starting (config %s, %zu flavour(s), refill %u/s burst %u)", config,
+           d.config.n_flavours, d.config.refill_rate, d.config.refill_burst);
+
+    rc = chaos_open(&d.ctx);
+    if (rc) {
+        g_critical("opening Xen and XenStore failed: %s", g_strerror(-rc));
+        goto out;
+    }
+    if (api_listen(&d, d.config.socket))
+        goto out;
+    prev = old_pid(pidfile);
+    if (write_pidfile(pidfile))
+        goto out;
+    pid_written = pidfile[0] != '\0';
+    /* Shells of a chaosd that died (its pid is gone or was PREV). */
+    rc = chaos_reap_orphans(d.ctx, prev > 0 && prev != getpid() ? prev : -1,
+                            &reaped);
+    if (rc)
+        g_warning("cleaning up old shells failed at %s", chaos_error(d.ctx));
+    else if (reaped)
+        g_info("destroyed %u shell(s) or node(s) left by a previous chaosd",
+               reaped);
+
+    pools_init(&d);
+    d.loop = g_main_loop_new(NULL, FALSE);
+    g_unix_signal_add(SIGTERM, on_signal, &d);
+    g_unix_signal_add(SIGINT, on_signal, &d);
+    signal(SIGPIPE, SIG_IGN);
+    pools_schedule_refill(&d);
+    status = 0;
+    g_info("ready on %s", d.config.socket);
+    if (ready_fd >= 0) {
+        if (write(ready_fd, "0", 1) != 1)
+            g_warning("cannot tell the starting process we are ready");
+        close(ready_fd);
+        ready_fd = -1;
+        if (log_tee)
+            fclose(log_tee);
+        log_tee = NULL;
+    }
+    g_main_loop_run(d.loop);
+    pools_drain(&d);
+
+out:
+    if (ready_fd >= 0) {
+        char st = '0' + status;
+
+        if (write(ready_fd, &st, 1) != 1)
+            g_warning("cannot tell the starting process our status");
+        close(ready_fd);
+    }
+    api_close(&d, d.config.socket ? d.config.socket : "");
+    if (pid_written)
+        unlink(pidfile);
+    chaos_close(d.ctx);
+    g_info("exiting with status %d", status);
+    if (d.loop)
+        g_main_loop_unref(d.loop);
+    chaosd_config_clear(&d.config);
+    return status;
+}

@@ -1,0 +1,303 @@
+/* chaosd-pool.c: chaosd's pools of shells: background refill (rate-limited),
+ * serving a create from a ready shell, resize, status, drain on exit. */
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yajl/yajl_gen.h>
+
+#include "chaos/proto.h"
+#include "chaosd.h"
+
+#define GSTR(g, s) yajl_gen_string(g, (const unsigned char *)(s), strlen(s))
+
+static guint64 now_ms(void)
+{
+    return (guint64)(g_get_monotonic_time() / 1000);
+}
+
+void pools_init(struct chaosd *d)
+{
+    d->n_pools = d->config.n_flavours;
+    for (size_t i = 0; i < d->n_pools; i++) {
+        struct chaosd_pool *p = &d->pools[i];
+
+        memset(p, 0, sizeof(*p));
+        p->flavour = d->config.flavours[i];
+        p->count.target = p->flavour.target;
+        g_queue_init(&p->shells);
+    }
+    chaos_rate_init(&d->rate, d->config.refill_rate, d->config.refill_burst,
+                    now_ms());
+}
+
+char *reply_error(const char *reason, const char *step, int err,
+                  const char *fmt, ...)
+{
+    struct chaos_reply rep = {.ok = false, .err_no = err < 0 ? -err : err};
+    char *line = NULL, *out;
+    va_list ap;
+
+    g_strlcpy(rep.reason, reason, sizeof(rep.reason));
+    g_strlcpy(rep.step, step ? step : "", sizeof(rep.step));
+    va_start(ap, fmt);
+    g_vsnprintf(rep.error, sizeof(rep.error), fmt, ap);
+    va_end(ap);
+    if (chaos_proto_reply(&rep, &line))
+        return g_strdup("{\"ok\":false,\"reason\":\"failed\",\"error\":"
+                        "\"out of memory\"}\n");
+    out = g_strdup(line);
+    free(line);
+    return out;
+}
+
+/* The pool that lacks the most shells (NULL: all are full). */
+static struct chaosd_pool *neediest(struct chaosd *d)
+{
+    struct chaosd_pool *best = NULL;
+
+    for (size_t i = 0; i < d->n_pools; i++) {
+        unsigned int need = chaos_pool_deficit(&d->pools[i].count);
+
+        if (need && (!best || need > chaos_pool_deficit(&best->count)))
+            best = &d->pools[i];
+    }
+    return best;
+}
+
+/* Discard ready shells beyond each pool's target (after a resize down). */
+static void trim(struct chaosd *d)
+{
+    for (size_t i = 0; i < d->n_pools; i++) {
+        struct chaosd_pool *p = &d->pools[i];
+
+        while (chaos_pool_excess(&p->count)) {
+            struct chaos_shell *sh = g_queue_pop_tail(&p->shells);
+
+            g_info("pool %s: discarding shell %u (target %u)", p->flavour.name,
+                   chaos_shell_domid(sh), p->count.target);
+            chaos_pool_discard(&p->count);
+            chaos_shell_discard(d->ctx, sh);
+        }
+    }
+}
+
+/* Make one shell for P. */
+static void refill_one(struct chaosd *d, struct chaosd_pool *p)
+{
+    struct chaos_shell_spec spec = {.flavour = p->flavour.name,
+                                    .memory_mb = p->flavour.memory_mb,
+                                    .vcpus = p->flavour.vcpus,
+                                    .nr_vifs = p->flavour.nr_vifs};
+    struct chaos_shell *sh = NULL;
+    gint64 t0 = g_get_monotonic_time();
+    int rc;
+
+    memcpy(spec.vif_bridges, p->flavour.vif_bridges, sizeof(spec.vif_bridges));
+    chaos_pool_begin(&p->count);
+    rc = chaos_shell_prepare(d->ctx, &spec, &sh);
+    chaos_pool_end(&p->count, rc == 0);
+    if (rc) {
+        g_warning("pool %s: preparing a shell failed at %s", p->flavour.name,
+                  chaos_error(d->ctx));
+        return;
+    }
+    g_queue_push_tail(&p->shells, sh);
+    g_info("pool %s: shell %u ready in %" G_GINT64_FORMAT " us (%u/%u)",
+           p->flavour.name, chaos_shell_domid(sh), g_get_monotonic_time() - t0,
+           p->count.ready, p->count.target);
+}
+
+static gboolean on_refill(gpointer data)
+{
+    struct chaosd *d = data;
+    struct chaosd_pool *p;
+    guint64 failed_before;
+
+    d->refill_source = 0;
+    p = neediest(d);
+    if (!p)
+        return G_SOURCE_REMOVE;
+    if (chaos_rate_take(&d->rate, now_ms())) {
+        failed_before = p->count.failed;
+        refill_one(d, p);
+        /* A failure (out of memory...) waits a second before the retry. */
+        if (p->count.failed != failed_before) {
+            d->refill_source = g_timeout_add(1000, on_refill, d);
+            return G_SOURCE_REMOVE;
+        }
+    }
+    pools_schedule_refill(d);
+    return G_SOURCE_REMOVE;
+}
+
+void pools_schedule_refill(struct chaosd *d)
+{
+    guint64 wait;
+
+    trim(d);
+    if (d->refill_source || !neediest(d))
+        return;
+    wait = chaos_rate_wait_ms(&d->rate, now_ms());
+    d->refill_source = g_timeout_add((guint)(wait ? wait : 0), on_refill, d);
+}
+
+void pools_drain(struct chaosd *d)
+{
+    if (d->refill_source)
+        g_source_remove(d->refill_source);
+    d->refill_source = 0;
+    for (size_t i = 0; i < d->n_pools; i++) {
+        struct chaosd_pool *p = &d->pools[i];
+        struct chaos_shell *sh;
+
+        while ((sh = g_queue_pop_head(&p->shells))) {
+            chaos_pool_discard(&p->count);
+            chaos_shell_discard(d->ctx, sh);
+        }
+    }
+}
+
+static char *reply_ok(unsigned int domid, const char *name, const char *flavour)
+{
+    struct chaos_reply rep = {.ok = true, .domid = domid};
+    char *line = NULL, *out;
+
+    g_strlcpy(rep.name, name, sizeof(rep.name));
+    g_strlcpy(rep.flavour, flavour, sizeof(rep.flavour));
+    if (chaos_proto_reply(&rep, &line))
+        return reply_error("failed", "replying", ENOMEM, "out of memory");
+    out = g_strdup(line);
+    free(line);
+    return out;
+}
+
+char *pools_create(struct chaosd *d, const struct chaos_domain_config *cfg)
+{
+    const char *step = "matching a flavour";
+    struct chaos_flavour fl[CHAOSD_MAX_FLAVOURS];
+    struct chaosd_pool *p;
+    struct chaos_shell *sh;
+    unsigned int domid;
+    struct stat st;
+    char *out;
+    int i, rc;
+
+    for (size_t k = 0; k < d->n_pools; k++)
+        fl[k] = d->pools[k].flavour;
+    i = chaos_flavour_match(fl, d->n_pools, cfg->memory_mb, cfg->vcpus);
+    if (i < 0) {
+        unsigned int big = 0;
+
+        for (size_t k = 0; k < d->n_pools; k++)
+            big = MAX(big, fl[k].memory_mb);
+        return reply_error("nofit", step, ENOENT,
+                           "%u MB and %u vCPU(s) fit no shell flavour "
+                           "(largest: %u MB)",
+                           cfg->memory_mb, cfg->vcpus, big);
+    }
+    p = &d->pools[i];
+    /* Refusals that need no shell come before one is taken. */
+    step = "checking the request";
+    if (stat(cfg->kernel, &st))
+        return reply_error("bad-request", step, errno, "kernel %s: %s",
+                           cfg->kernel, g_strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return reply_error("bad-request", step, EINVAL,
+                           "kernel %s: not a regular file", cfg->kernel);
+    rc = chaos_name_in_use(d->ctx, cfg->name);
+    if (rc)
+        return reply_error("bad-request", step, rc > 0 ? EEXIST : -rc,
+                           "a domain named '%s' exists already", cfg->name);
+    sh = g_queue_pop_head(&p->shells);
+    if (!sh) {
+        pools_schedule_refill(d);
+        return reply_error("empty", "taking a shell", EAGAIN,
+                           "pool '%s' has no ready shell (%u being made)",
+                           p->flavour.name, p->count.preparing);
+    }
+    chaos_pool_take(&p->count);
+    step = "finishing the shell";
+    rc = chaos_shell_finish(d->ctx, sh, cfg, &domid);
+    if (rc) {
+        g_warning("create %s from pool %s failed at %s", cfg->name,
+                  p->flavour.name, chaos_error(d->ctx));
+        out = reply_error("failed", step, rc, "%s", chaos_error(d->ctx));
+    } else {
+        g_info("created %s (domid %u) from pool %s", cfg->name, domid,
+               p->flavour.name);
+        out = reply_ok(domid, cfg->name, p->flavour.name);
+    }
+    pools_schedule_refill(d);
+    return out;
+}
+
+char *pools_resize(struct chaosd *d, const char *flavour, unsigned int target)
+{
+    for (size_t i = 0; i < d->n_pools; i++) {
+        struct chaosd_pool *p = &d->pools[i];
+
+        if (strcmp(p->flavour.name, flavour))
+            continue;
+        g_info("pool %s: target %u -> %u", flavour, p->count.target, target);
+        p->count.target = target;
+        pools_schedule_refill(d);
+        return g_strdup("{\"ok\":true}\n");
+    }
+    return reply_error("bad-request", "resizing", ENOENT,
+                       "no flavour '%s' in chaosd's configuration", flavour);
+}
+
+char *pools_status(struct chaosd *d)
+{
+    yajl_gen g = yajl_gen_alloc(NULL);
+    const unsigned char *buf;
+    size_t len;
+    char *out;
+
+    yajl_gen_map_open(g);
+    GSTR(g, "ok");
+    yajl_gen_bool(g, 1);
+    GSTR(g, "pid");
+    yajl_gen_integer(g, getpid());
+    GSTR(g, "refill_rate");
+    yajl_gen_integer(g, d->config.refill_rate);
+    GSTR(g, "refill_burst");
+    yajl_gen_integer(g, d->config.refill_burst);
+    GSTR(g, "flavours");
+    yajl_gen_array_open(g);
+    for (size_t i = 0; i < d->n_pools; i++) {
+        struct chaosd_pool *p = &d->pools[i];
+
+        yajl_gen_map_open(g);
+        GSTR(g, "name");
+        GSTR(g, p->flavour.name);
+#define INT(k, v)                                                              \
+    GSTR(g, k);                                                                \
+    yajl_gen_integer(g, (long long)(v))
+        INT("memory", p->flavour.memory_mb);
+        INT("vcpus", p->flavour.vcpus);
+        INT("vifs", p->flavour.nr_vifs);
+        INT("target", p->count.target);
+        INT("ready", p->count.ready);
+        INT("preparing", p->count.preparing);
+        INT("made", p->count.made);
+        INT("served", p->count.served);
+        INT("failed", p->count.failed);
+        INT("discarded", p->count.discarded);
+#undef INT
+        GSTR(g, "shells");
+        yajl_gen_array_open(g);
+        for (GList *l = p->shells.head; l; l = l->next)
+            yajl_gen_integer(g, chaos_shell_domid(l->data));
+        yajl_gen_array_close(g);
+        yajl_gen_map_close(g);
+    }
+    yajl_gen_array_close(g);
+    yajl_gen_map_close(g);
+    yajl_gen_get_buf(g, &buf, &len);
+    out = g_strdup_printf("%.*s\n", (int)len, buf);
+    yajl_gen_free(g);
+    return out;
+}

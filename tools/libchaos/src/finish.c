@@ -1,0 +1,229 @@
+/* finish.c: turn a shell into a running guest (kernel, command line,
+ * console, vifs, xenstored introduction, unpause). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "xendev/console.h"
+
+static int add_console(struct chaos_ctx *ctx, unsigned int domid,
+                       unsigned int port, unsigned long mfn)
+{
+    struct xendev_ctx xc = {.store = ctx->store};
+    struct xendev_console_config cfg = {.ring_ref = mfn, .port = port};
+    struct xendev dev;
+    int rc = xendev_init(&dev, &xendev_console_ops, 0, domid, 0);
+
+    if (!rc)
+        rc = dev.ops->create(&xc, &dev, &cfg);
+    if (rc)
+        return chaos_fail(ctx, rc, "console", "%s",
+                          xc.error[0] ? xc.error : strerror(-rc));
+    return 0;
+}
+
+/* The guest's own identity in XenStore (its name before its console, so
+ * that xenconsoled names the log after it). */
+static int write_identity(struct chaos_ctx *ctx, const struct chaos_shell *sh,
+                          const struct chaos_domain_config *cfg,
+                          const char *uuid, unsigned long store_mfn)
+{
+    struct xs_permissions perms[2] = {{.id = 0, .perms = XS_PERM_NONE},
+                                      {.id = sh->domid, .perms = XS_PERM_READ}};
+    char home[64], p[128], vm[64];
+    int rc = 0, tries;
+
+    snprintf(home, sizeof(home), "/local/domain/%u", sh->domid);
+    snprintf(vm, sizeof(vm), "/vm/%s", uuid);
+    for (tries = 0; tries < 16; tries++) {
+        xs_transaction_t t = xs_transaction_start(ctx->xsh);
+
+        if (t == XBT_NULL)
+            return chaos_neg_errno();
+#define PUT(path, ...)                                                         \
+    if (!rc)                                                                   \
+    rc = chaos_xs_printf(ctx, t, path, __VA_ARGS__)
+        PUT(vm, "%s", "");
+        if (!rc && !xs_set_permissions(ctx->xsh, t, vm, perms, 2))
+            rc = chaos_neg_errno();
+        snprintf(p, sizeof(p), "%s/uuid", vm);
+        PUT(p, "%s", uuid);
+        snprintf(p, sizeof(p), "%s/name", vm);
+        PUT(p, "%s", cfg->name);
+        snprintf(p, sizeof(p), "%s/vm", home);
+        PUT(p, "%s", vm);
+        snprintf(p, sizeof(p), "%s/name", home);
+        PUT(p, "%s", cfg->name);
+        snprintf(p, sizeof(p), "%s/store/ring-ref", home);
+        PUT(p, "%lu", store_mfn);
+        snprintf(p, sizeof(p), "%s/chaos/state", home);
+        PUT(p, "%s", "finishing");
+#undef PUT
+        if (!xs_transaction_end(ctx->xsh, t, rc != 0)) {
+            if (!rc && errno == EAGAIN)
+                continue;
+            if (!rc)
+                rc = chaos_neg_errno();
+        }
+        return rc;
+    }
+    return -EAGAIN;
+}
+
+int chaos_shell_finish(struct chaos_ctx *ctx, struct chaos_shell *sh,
+                       const struct chaos_domain_config *cfg,
+                       unsigned int *domid)
+{
+    const char *step = "checking the request";
+    char err[CHAOS_ERR_MAX], uuid_s[37], p[96];
+    struct xc_dom_image *dom;
+    unsigned long store_mfn, console_mfn;
+    uint8_t uuid[16];
+    int rc;
+
+    if (!ctx)
+        return -EINVAL;
+    if (!sh || !cfg || !domid) {
+        rc = -EINVAL;
+        goto fail;
+    }
+    ctx->error[0] = '\0';
+    dom = sh->dom;
+    rc = chaos_config_check(cfg, err, sizeof(err));
+    if (rc) {
+        chaos_fail(ctx, rc, step, "%s", err);
+        goto fail_quiet;
+    }
+    if (cfg->memory_mb > sh->memory_mb || cfg->vcpus > sh->vcpus || !dom) {
+        rc = chaos_fail(ctx, -E2BIG, step,
+                        "%u MB and %u vCPUs do not fit shell %u (%u MB, %u "
+                        "vCPUs)",
+                        cfg->memory_mb, cfg->vcpus, sh->domid, sh->memory_mb,
+                        sh->vcpus);
+        goto fail_quiet;
+    }
+    rc = chaos_name_in_use(ctx, cfg->name);
+    if (rc) {
+        rc = rc > 0 ? -EEXIST : rc;
+        chaos_fail(ctx, rc, step, "a domain named '%s' exists already",
+                   cfg->name);
+        goto fail_quiet;
+    }
+
+    step = "loading the kernel";
+    dom->cmdline = xc_dom_strdup(dom, cfg->cmdline);
+    if (!dom->cmdline || xc_dom_kernel_file(dom, cfg->kernel)) {
+        rc = chaos_neg_errno();
+        chaos_fail(ctx, rc, step, "cannot read %s: %s", cfg->kernel,
+                   strerror(-rc));
+        goto fail_quiet;
+    }
+    step = "parsing the kernel";
+    if (xc_dom_parse_image(dom)) {
+        rc = -ENOEXEC;
+        chaos_fail(ctx, rc, step, "%s is not a PV kernel Xen can load",
+                   cfg->kernel);
+        goto fail_quiet;
+    }
+    if (!dom->guest_type || strcmp(dom->guest_type, CHAOS_GUEST_TYPE)) {
+        rc = -ENOEXEC;
+        chaos_fail(ctx, rc, step, "%s is a %s kernel; shells are made for %s",
+                   cfg->kernel, dom->guest_type ? dom->guest_type : "unknown",
+                   CHAOS_GUEST_TYPE);
+        goto fail_quiet;
+    }
+    step = "xc_dom_build_image";
+    if (xc_dom_build_image(dom)) {
+        rc = -ENOMEM;
+        goto fail;
+    }
+    step = "xc_dom_boot_image";
+    if (xc_dom_boot_image(dom)) {
+        rc = chaos_neg_errno();
+        goto fail;
+    }
+    step = "xc_dom_gnttab_init";
+    if (xc_dom_gnttab_init(dom)) {
+        rc = chaos_neg_errno();
+        goto fail;
+    }
+    store_mfn = xc_dom_p2m(dom, dom->xenstore_pfn);
+    console_mfn = xc_dom_p2m(dom, dom->console_pfn);
+    xc_dom_release(dom);
+    sh->dom = NULL;
+
+    step = "making the guest's UUID";
+    rc = chaos_random(uuid, sizeof(uuid));
+    if (rc)
+        goto fail;
+    uuid[6] = (uuid[6] & 0x0f) | 0x40; /* version 4 */
+    uuid[8] = (uuid[8] & 0x3f) | 0x80; /* RFC 4122 variant */
+    chaos_uuid_format(uuid, uuid_s);
+    step = "writing the guest's XenStore entries";
+    rc = write_identity(ctx, sh, cfg, uuid_s, store_mfn);
+    if (rc)
+        goto fail;
+    rc = add_console(ctx, sh->domid, sh->console_port, console_mfn);
+    if (rc)
+        goto fail_quiet;
+    rc = chaos_vifs_finish(ctx, sh->domid, sh->vif_bridges, sh->nr_vifs,
+                           cfg->vifs, cfg->nr_vifs);
+    if (rc)
+        goto fail_quiet;
+    step = "introducing the guest to xenstored";
+    if (!xs_introduce_domain(ctx->xsh, sh->domid, store_mfn, sh->store_port)) {
+        rc = chaos_neg_errno();
+        goto fail;
+    }
+    step = "giving the guest its UUID (xc_domain_sethandle)";
+    if (xc_domain_sethandle(ctx->xch, sh->domid, uuid)) {
+        rc = chaos_neg_errno();
+        goto fail;
+    }
+    step = "marking it a guest";
+    snprintf(p, sizeof(p), "/local/domain/%u/chaos/state", sh->domid);
+    rc = chaos_xs_printf(ctx, XBT_NULL, p, "%s", "guest");
+    if (rc)
+        goto fail;
+    step = "xc_domain_unpause";
+    if (xc_domain_unpause(ctx->xch, sh->domid)) {
+        rc = chaos_neg_errno();
+        goto fail;
+    }
+    *domid = sh->domid;
+    free(sh);
+    return 0;
+
+fail:
+    chaos_fail(ctx, rc, step, "%s", strerror(-rc));
+fail_quiet:
+    if (sh)
+        chaos_shell_discard(ctx, sh); /* keeps ctx->error */
+    return rc;
+}
+
+int chaos_create_direct(struct chaos_ctx *ctx,
+                        const struct chaos_domain_config *cfg,
+                        unsigned int *domid)
+{
+    struct chaos_shell_spec spec = {
+        .flavour = "direct", .memory_mb = cfg->memory_mb, .vcpus = cfg->vcpus};
+    struct chaos_shell *sh;
+    char err[CHAOS_ERR_MAX];
+    int rc = chaos_config_check(cfg, err, sizeof(err));
+
+    if (rc)
+        return chaos_fail(ctx, rc, "checking the request", "%s", err);
+    /* Refuse a name in use before any domain is made. */
+    rc = chaos_name_in_use(ctx, cfg->name);
+    if (rc)
+        return chaos_fail(ctx, rc > 0 ? -EEXIST : rc, "checking the request",
+                          "a domain named '%s' exists already", cfg->name);
+    rc = chaos_shell_prepare(ctx, &spec, &sh);
+    if (rc)
+        return rc;
+    return chaos_shell_finish(ctx, sh, cfg, domid);
+}

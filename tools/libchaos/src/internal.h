@@ -1,0 +1,66 @@
+/* internal.h: libchaos's private structures and helpers (not installed). */
+#ifndef CHAOS_INTERNAL_H
+#define CHAOS_INTERNAL_H
+
+#include <xenctrl.h>
+#include <xenguest.h>
+#include <xenstore.h>
+
+#include "chaos/chaos.h"
+#include "xendev/xendev.h"
+
+struct chaos_ctx {
+    xc_interface *xch;
+    struct xs_handle *xsh;
+    struct xendev_store *store;    /* libxendev's own XenStore connection */
+    char error[2 * CHAOS_ERR_MAX]; /* "step: reason" */
+};
+
+struct chaos_shell {
+    unsigned int domid;
+    unsigned int memory_mb, vcpus;
+    char flavour[CHAOS_FLAVOUR_MAX];
+    unsigned int store_port, console_port;
+    unsigned int store_domid, console_domid;
+    struct xc_dom_image *dom; /* memory populated, no kernel yet */
+    unsigned int nr_vifs;     /* vifs made ready (bridged, in InitWait) */
+    char vif_bridges[CHAOS_MAX_VIFS][16];
+};
+
+/* Record "STEP: reason" in CTX; returns RC (a -errno). */
+int chaos_fail(struct chaos_ctx *ctx, int rc, const char *step, const char *fmt,
+               ...) __attribute__((format(printf, 4, 5)));
+
+/* -errno from errno after a failed Xen/XenStore call (never 0). */
+int chaos_neg_errno(void);
+
+/* XenStore: write "/local/domain/D/KEY" (printf-style value). */
+int chaos_xs_printf(struct chaos_ctx *ctx, xs_transaction_t t, const char *path,
+                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Read PATH into BUF (NUL-terminated): 0, -ENOENT, -ENOSPC. */
+int chaos_xs_read(struct chaos_ctx *ctx, const char *path, char *buf,
+                  size_t len);
+
+/* Random bytes (from /dev/urandom: never waits for entropy). */
+int chaos_random(void *buf, size_t len);
+/* "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx" from 16 bytes. */
+void chaos_uuid_format(const uint8_t h[16], char out[37]);
+
+/* Make vif DEVID of DOMID (MAC: V's or a random one), wait until netback
+ * has probed it, plug it into its bridge (src/vif.c). */
+int chaos_vif_add(struct chaos_ctx *ctx, unsigned int domid, unsigned int devid,
+                  const struct chaos_vif *v);
+void chaos_vif_remove(struct chaos_ctx *ctx, unsigned int domid,
+                      unsigned int devid);
+/* Turn the NR_READY vifs a shell has (on bridges READY) into the NR_WANT
+ * the request asks for: a ready vif on the wanted bridge is kept and given
+ * the wanted MAC; the others are removed or made. */
+int chaos_vifs_finish(struct chaos_ctx *ctx, unsigned int domid,
+                      const char (*ready)[16], unsigned int nr_ready,
+                      const struct chaos_vif *want, unsigned int nr_want);
+
+/* Remove everything chaos may have written for DOMID (best effort). */
+void chaos_xs_cleanup(struct chaos_ctx *ctx, unsigned int domid,
+                      const char *vm_path);
+
+#endif

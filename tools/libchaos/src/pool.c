@@ -1,0 +1,131 @@
+/* pool.c: flavour matching, pool accounting and the refill rate limit. */
+#include <ctype.h>
+#include <errno.h>
+#include <string.h>
+
+#include "chaos/pool.h"
+
+int chaos_flavour_name_valid(const char *name)
+{
+    size_t i, n = name ? strlen(name) : 0;
+
+    if (n == 0 || n >= CHAOS_FLAVOUR_MAX)
+        return -EINVAL;
+    for (i = 0; i < n; i++)
+        if (!isalnum((unsigned char)name[i]) && name[i] != '_' &&
+            name[i] != '-')
+            return -EINVAL;
+    return 0;
+}
+
+int chaos_flavour_match(const struct chaos_flavour *f, size_t n,
+                        unsigned int memory_mb, unsigned int vcpus)
+{
+    int best = -ENOENT;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (f[i].memory_mb < memory_mb || f[i].vcpus < vcpus)
+            continue;
+        if (best < 0 || f[i].memory_mb < f[best].memory_mb ||
+            (f[i].memory_mb == f[best].memory_mb && f[i].vcpus < f[best].vcpus))
+            best = (int)i;
+    }
+    return best;
+}
+
+unsigned int chaos_pool_deficit(const struct chaos_pool_count *p)
+{
+    unsigned int have = p->ready + p->preparing;
+
+    return p->target > have ? p->target - have : 0;
+}
+
+unsigned int chaos_pool_excess(const struct chaos_pool_count *p)
+{
+    return p->ready > p->target ? p->ready - p->target : 0;
+}
+
+int chaos_pool_begin(struct chaos_pool_count *p)
+{
+    if (!chaos_pool_deficit(p))
+        return -EINVAL;
+    p->preparing++;
+    return 0;
+}
+
+int chaos_pool_end(struct chaos_pool_count *p, bool ok)
+{
+    if (!p->preparing)
+        return -EINVAL;
+    p->preparing--;
+    if (ok) {
+        p->ready++;
+        p->made++;
+    } else
+        p->failed++;
+    return 0;
+}
+
+int chaos_pool_take(struct chaos_pool_count *p)
+{
+    if (!p->ready)
+        return -EINVAL;
+    p->ready--;
+    p->served++;
+    return 0;
+}
+
+int chaos_pool_discard(struct chaos_pool_count *p)
+{
+    if (!p->ready)
+        return -EINVAL;
+    p->ready--;
+    p->discarded++;
+    return 0;
+}
+
+int chaos_rate_init(struct chaos_rate *r, unsigned int rate, unsigned int burst,
+                    uint64_t now_ms)
+{
+    if (!r || !rate || !burst)
+        return -EINVAL;
+    r->rate = rate;
+    r->burst = burst;
+    r->last_ms = now_ms;
+    r->milli_tokens = (uint64_t)burst * 1000;
+    return 0;
+}
+
+/* The bucket's content at NOW_MS (time going backwards adds nothing). */
+static uint64_t tokens_at(const struct chaos_rate *r, uint64_t now_ms)
+{
+    uint64_t cap = (uint64_t)r->burst * 1000, t = r->milli_tokens;
+
+    if (now_ms > r->last_ms) {
+        uint64_t add = (now_ms - r->last_ms) * r->rate;
+
+        t = add >= cap || t + add >= cap ? cap : t + add;
+    }
+    return t;
+}
+
+bool chaos_rate_take(struct chaos_rate *r, uint64_t now_ms)
+{
+    r->milli_tokens = tokens_at(r, now_ms);
+    if (now_ms > r->last_ms)
+        r->last_ms = now_ms;
+    if (r->milli_tokens < 1000)
+        return false;
+    r->milli_tokens -= 1000;
+    return true;
+}
+
+uint64_t chaos_rate_wait_ms(const struct chaos_rate *r, uint64_t now_ms)
+{
+    uint64_t t = tokens_at(r, now_ms);
+
+    if (t >= 1000)
+        return 0;
+    return (1000 - t + r->rate - 1) / r->rate;
+}

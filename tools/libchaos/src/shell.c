@@ -1,0 +1,295 @@
+/* shell.c: prepare a shell (domain, memory, event channels, XenStore
+ * skeleton, tags) and discard one. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* libxl's LIBXL_MAXMEM_CONSTANT: slack above the guest's memory, in KiB. */
+#define MAXMEM_SLACK_KB 1024
+/* Xen's default number of event channels for a guest (libxl: 1023). */
+#define MAX_EVTCHN_PORT 1023
+
+unsigned int chaos_shell_domid(const struct chaos_shell *sh)
+{
+    return sh->domid;
+}
+
+unsigned int chaos_shell_memory_mb(const struct chaos_shell *sh)
+{
+    return sh->memory_mb;
+}
+
+unsigned int chaos_shell_vcpus(const struct chaos_shell *sh)
+{
+    return sh->vcpus;
+}
+
+const char *chaos_shell_flavour(const struct chaos_shell *sh)
+{
+    return sh->flavour;
+}
+
+/* Read a domid another daemon publishes (xenstored, xenconsoled); 0 if
+ * it publishes none. */
+static unsigned int tool_domid(struct chaos_ctx *ctx, const char *path)
+{
+    char buf[16];
+
+    return chaos_xs_read(ctx, path, buf, sizeof(buf)) ? 0
+                                                      : strtoul(buf, NULL, 10);
+}
+
+static int set_perms(struct chaos_ctx *ctx, xs_transaction_t t,
+                     const char *path, unsigned int owner, int reader)
+{
+    struct xs_permissions p[2] = {
+        {.id = owner, .perms = XS_PERM_NONE},
+        {.id = (unsigned int)reader, .perms = XS_PERM_READ}};
+
+    if (!xs_set_permissions(ctx->xsh, t, path, p, reader < 0 ? 1 : 2))
+        return chaos_neg_errno();
+    return 0;
+}
+
+/* The shell's XenStore skeleton, in one transaction. */
+static int write_skeleton(struct chaos_ctx *ctx, xs_transaction_t t,
+                          const struct chaos_shell *sh)
+{
+    static const char *const guest_dirs[] = {
+        "device", "control",          "data", "drivers", "feature", "attr",
+        "error",  "control/shutdown", NULL};
+    char home[64], p[128];
+    unsigned int i, d = sh->domid;
+    int rc;
+
+    snprintf(home, sizeof(home), "/local/domain/%u", d);
+    xs_rm(ctx->xsh, t, home);
+    if ((rc = chaos_xs_printf(ctx, t, home, "%s", "")) ||
+        (rc = set_perms(ctx, t, home, 0, (int)d)))
+        return rc;
+#define PUT(key, ...)                                                          \
+    do {                                                                       \
+        snprintf(p, sizeof(p), "%s/%s", home, key);                            \
+        if ((rc = chaos_xs_printf(ctx, t, p, __VA_ARGS__)))                    \
+            return rc;                                                         \
+    } while (0)
+    PUT("name", "chaos-shell-%u", d);
+    PUT("domid", "%u", d);
+    PUT("memory/static-max", "%u", sh->memory_mb * 1024);
+    PUT("memory/target", "%u", sh->memory_mb * 1024);
+    PUT("store/port", "%u", sh->store_port);
+    for (i = 0; i < sh->vcpus; i++) {
+        char key[32];
+
+        snprintf(key, sizeof(key), "cpu/%u/availability", i);
+        PUT(key, "%s", "online");
+    }
+    PUT("chaos/state", "%s", "shell");
+    PUT("chaos/flavour", "%s", sh->flavour);
+    PUT("chaos/pid", "%d", (int)getpid());
+#undef PUT
+    for (i = 0; guest_dirs[i]; i++) {
+        snprintf(p, sizeof(p), "%s/%s", home, guest_dirs[i]);
+        if ((rc = chaos_xs_printf(ctx, t, p, "%s", "")) ||
+            (rc = set_perms(ctx, t, p, d, -1)))
+            return rc;
+    }
+    return 0;
+}
+
+static int skeleton(struct chaos_ctx *ctx, const struct chaos_shell *sh)
+{
+    int rc, tries;
+
+    for (tries = 0; tries < 16; tries++) {
+        xs_transaction_t t = xs_transaction_start(ctx->xsh);
+
+        if (t == XBT_NULL)
+            return chaos_neg_errno();
+        rc = write_skeleton(ctx, t, sh);
+        if (!xs_transaction_end(ctx->xsh, t, rc != 0)) {
+            if (!rc && errno == EAGAIN)
+                continue;
+            if (!rc)
+                rc = chaos_neg_errno();
+        }
+        return rc;
+    }
+    return -EAGAIN;
+}
+
+/* Populate the memory through libxenguest, as libxl's build does, but
+ * before any kernel is known: the guest type is fixed (CHAOS_GUEST_TYPE),
+ * so the arch hooks and the p2m are ready for xc_dom_build_image later. */
+static int populate(struct chaos_ctx *ctx, struct chaos_shell *sh,
+                    const char **step)
+{
+    struct xc_dom_image *dom;
+
+    *step = "allocating the build image";
+    dom = xc_dom_allocate(ctx->xch, NULL, NULL);
+    if (!dom)
+        return -ENOMEM;
+    sh->dom = dom;
+    dom->container_type = XC_DOM_PV_CONTAINER;
+    dom->guest_type = CHAOS_GUEST_TYPE;
+    dom->flags = 0;
+    dom->console_evtchn = sh->console_port;
+    dom->console_domid = sh->console_domid;
+    dom->xenstore_evtchn = sh->store_port;
+    dom->xenstore_domid = sh->store_domid;
+    dom->claim_enabled = 0;
+    dom->max_vcpus = sh->vcpus;
+    *step = "xc_dom_boot_xen_init";
+    if (xc_dom_boot_xen_init(dom, ctx->xch, sh->domid))
+        return chaos_neg_errno();
+    *step = "xc_dom_mem_init";
+    if (xc_dom_mem_init(dom, sh->memory_mb))
+        return chaos_neg_errno();
+    *step = "populating memory (xc_dom_boot_mem_init)";
+    if (xc_dom_boot_mem_init(dom))
+        return -ENOMEM;
+    return 0;
+}
+
+int chaos_shell_prepare(struct chaos_ctx *ctx,
+                        const struct chaos_shell_spec *spec,
+                        struct chaos_shell **out)
+{
+    struct xen_domctl_createdomain create = {
+        .max_evtchn_port = MAX_EVTCHN_PORT,
+        .max_grant_frames = -1,    /* Xen's default */
+        .max_maptrack_frames = -1, /* Xen's default */
+        .grant_opts = XEN_DOMCTL_GRANT_version(1),
+        .arch = {.emulation_flags = 0}, /* PV */
+    };
+    const char *step = "checking the request";
+    struct chaos_shell *sh = NULL;
+    uint32_t domid = 0;
+    uint32_t pid = (uint32_t)getpid();
+    bool created = false;
+    unsigned int i;
+    int rc;
+
+    if (!ctx || !spec || !out || !spec->memory_mb || !spec->vcpus ||
+        spec->vcpus > 128 || spec->nr_vifs > CHAOS_MAX_VIFS ||
+        (spec->flavour && chaos_flavour_name_valid(spec->flavour))) {
+        rc = -EINVAL;
+        goto fail;
+    }
+    sh = calloc(1, sizeof(*sh));
+    if (!sh) {
+        rc = -ENOMEM;
+        goto fail;
+    }
+    snprintf(sh->flavour, sizeof(sh->flavour), "%s",
+             spec->flavour ? spec->flavour : "direct");
+    sh->memory_mb = spec->memory_mb;
+    sh->vcpus = spec->vcpus;
+
+    /* The Xen tag: magic, our pid, 4 random bytes. */
+    step = "making the shell's handle";
+    memcpy(create.handle, CHAOS_SHELL_MAGIC, CHAOS_SHELL_MAGIC_LEN);
+    memcpy(create.handle + 8, &pid, 4);
+    rc = chaos_random(create.handle + 12, 4);
+    if (rc)
+        goto fail;
+    create.max_vcpus = spec->vcpus;
+    step = "xc_domain_create";
+    if (xc_domain_create(ctx->xch, &domid, &create)) {
+        rc = chaos_neg_errno();
+        goto fail;
+    }
+    created = true;
+    sh->domid = domid;
+    step = "xc_domain_max_vcpus";
+    if (xc_domain_max_vcpus(ctx->xch, domid, spec->vcpus)) {
+        rc = chaos_neg_errno();
+        goto fail;
+    }
+    step = "xc_domain_setmaxmem";
+    if (xc_domain_setmaxmem(ctx->xch, domid,
+                            (uint64_t)spec->memory_mb * 1024 +
+                                MAXMEM_SLACK_KB)) {
+        rc = chaos_neg_errno();
+        goto fail;
+    }
+    step = "xc_domain_set_memmap_limit";
+    if (xc_domain_set_memmap_limit(ctx->xch, domid,
+                                   (unsigned long)spec->memory_mb * 1024 +
+                                       MAXMEM_SLACK_KB)) {
+        rc = chaos_neg_errno();
+        goto fail;
+    }
+    sh->store_domid = tool_domid(ctx, "/tool/xenstored/domid");
+    sh->console_domid = tool_domid(ctx, "/tool/xenconsoled/domid");
+    step = "allocating the XenStore event channel";
+    rc = xc_evtchn_alloc_unbound(ctx->xch, domid, sh->store_domid);
+    if (rc < 0) {
+        rc = chaos_neg_errno();
+        goto fail;
+    }
+    sh->store_port = (unsigned int)rc;
+    step = "allocating the console event channel";
+    rc = xc_evtchn_alloc_unbound(ctx->xch, domid, sh->console_domid);
+    if (rc < 0) {
+        rc = chaos_neg_errno();
+        goto fail;
+    }
+    sh->console_port = (unsigned int)rc;
+    step = "writing the XenStore skeleton";
+    rc = skeleton(ctx, sh);
+    if (rc)
+        goto fail;
+    rc = populate(ctx, sh, &step);
+    if (rc)
+        goto fail;
+    for (i = 0; i < spec->nr_vifs; i++) {
+        struct chaos_vif v = {.mac = ""};
+
+        step = "making a vif ready";
+        snprintf(v.bridge, sizeof(v.bridge), "%s", spec->vif_bridges[i]);
+        rc = chaos_vif_add(ctx, domid, i, &v);
+        if (rc) {
+            /* ctx->error says which vif and why; discard keeps it. */
+            chaos_shell_discard(ctx, sh);
+            return rc;
+        }
+        snprintf(sh->vif_bridges[i], sizeof(sh->vif_bridges[i]), "%s",
+                 v.bridge);
+        sh->nr_vifs++;
+    }
+    *out = sh;
+    return 0;
+
+fail:
+    chaos_fail(ctx, rc, step, "%s (shell of %u MB, %u vCPUs)", strerror(-rc),
+               spec ? spec->memory_mb : 0, spec ? spec->vcpus : 0);
+    if (sh && sh->dom)
+        xc_dom_release(sh->dom);
+    if (created) {
+        xc_domain_destroy(ctx->xch, domid);
+        chaos_xs_cleanup(ctx, domid, NULL);
+    }
+    free(sh);
+    return rc;
+}
+
+void chaos_shell_discard(struct chaos_ctx *ctx, struct chaos_shell *sh)
+{
+    char keep[2 * CHAOS_ERR_MAX];
+
+    if (!sh)
+        return;
+    if (sh->dom)
+        xc_dom_release(sh->dom);
+    sh->dom = NULL;
+    snprintf(keep, sizeof(keep), "%s", ctx->error);
+    chaos_destroy(ctx, sh->domid);
+    snprintf(ctx->error, sizeof(ctx->error), "%s", keep);
+    free(sh);
+}

@@ -1,0 +1,142 @@
+/* test-proto.c: chaosd's JSON requests and replies, both ways
+ * (src/proto.c). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chaos/proto.h"
+#include "tap.h"
+
+static void test_roundtrip(void)
+{
+    struct chaos_request req = {.op = CHAOS_OP_CREATE}, back;
+    char err[CHAOS_ERR_MAX], *line = NULL;
+
+    chaos_config_init(&req.config);
+    strcpy(req.config.name, "web");
+    strcpy(req.config.kernel, "/usr/lib/minios-guest/counter");
+    strcpy(req.config.cmdline, "a=\"b\" \\ c");
+    req.config.memory_mb = 4;
+    req.config.vcpus = 2;
+    req.config.nr_vifs = 2;
+    strcpy(req.config.vifs[0].mac, "00:16:3e:00:00:01");
+    strcpy(req.config.vifs[0].bridge, "xenbr0");
+    strcpy(req.config.vifs[1].bridge, "br1");
+    strcpy(req.config.vifs[1].ip, "198.18.0.9");
+    is_int(chaos_proto_request(&req, &line), 0, "create request builds");
+    ok(line && line[strlen(line) - 1] == '\n', "  one line, newline-ended");
+    is_int(chaos_proto_parse_request(line, &back, err, sizeof(err)), 0,
+           "  and parses back");
+    ok(back.op == CHAOS_OP_CREATE && !strcmp(back.config.name, "web") &&
+           !strcmp(back.config.cmdline, "a=\"b\" \\ c") &&
+           back.config.memory_mb == 4 && back.config.vcpus == 2,
+       "  name, cmdline (quotes, backslash), memory, vcpus intact");
+    ok(back.config.nr_vifs == 2 &&
+           !strcmp(back.config.vifs[0].mac, "00:16:3e:00:00:01") &&
+           !strcmp(back.config.vifs[1].bridge, "br1") &&
+           !strcmp(back.config.vifs[1].ip, "198.18.0.9"),
+       "  vifs intact");
+    free(line);
+
+    req.op = CHAOS_OP_RESIZE;
+    strcpy(req.flavour, "small");
+    req.target = 7;
+    chaos_proto_request(&req, &line);
+    is_int(chaos_proto_parse_request(line, &back, err, sizeof(err)), 0,
+           "resize round trip");
+    ok(back.op == CHAOS_OP_RESIZE && !strcmp(back.flavour, "small") &&
+           back.target == 7,
+       "  flavour and target");
+    free(line);
+    req.op = CHAOS_OP_STATUS;
+    chaos_proto_request(&req, &line);
+    is_str(line, "{\"op\":\"status\"}\n", "status request");
+    free(line);
+}
+
+static void test_bad_requests(void)
+{
+    static const struct {
+        const char *json, *want;
+    } bad[] = {
+        {"not json", "not JSON"},
+        {"[1,2]", "must be a JSON object"},
+        {"{\"op\":\"fly\"}", "unknown op 'fly'"},
+        {"{\"op\":3}", "\"op\" must be a string"},
+        {"{\"op\":\"create\"}", "create needs \"config\""},
+        {"{\"op\":\"create\",\"config\":[]}", "\"config\" must be an object"},
+        {"{\"op\":\"create\",\"config\":{\"name\":\"a\",\"kernel\":\"/k\","
+         "\"memory\":-1,\"vcpus\":1}}",
+         "\"memory\" must be an integer"},
+        {"{\"op\":\"create\",\"config\":{\"name\":\"a b\",\"kernel\":\"/k\","
+         "\"memory\":4,\"vcpus\":1}}",
+         "name 'a b' is not valid"},
+        {"{\"op\":\"create\",\"config\":{\"name\":\"a\",\"memory\":4,"
+         "\"vcpus\":1}}",
+         "no kernel"},
+        {"{\"op\":\"create\",\"config\":{\"name\":\"a\",\"kernel\":\"/k\","
+         "\"memory\":4,\"vcpus\":1,\"vifs\":[{\"mac\":\"bad\"}]}}",
+         "is not a unicast"},
+        {"{\"op\":\"create\",\"config\":{\"name\":\"a\",\"kernel\":\"/k\","
+         "\"memory\":4,\"vcpus\":1,\"vifs\":{}}}",
+         "\"vifs\" must be an array"},
+        {"{\"op\":\"resize\",\"flavour\":\"a.b\",\"target\":1}",
+         "not a flavour name"},
+        {"{\"op\":\"resize\",\"flavour\":\"a\",\"target\":99999}",
+         "\"target\" must be an integer from 0 to 4096"},
+    };
+    struct chaos_request req;
+    char err[CHAOS_ERR_MAX];
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        int rc;
+
+        err[0] = '\0';
+        rc = chaos_proto_parse_request(bad[i].json, &req, err, sizeof(err));
+        ok(rc < 0 && strstr(err, bad[i].want), "refused: %s", bad[i].want);
+        if (rc >= 0 || !strstr(err, bad[i].want))
+            printf("#   rc %d, error '%s'\n", rc, err);
+    }
+}
+
+static void test_replies(void)
+{
+    struct chaos_reply rep = {.ok = true, .domid = 12}, back;
+    char *line = NULL;
+
+    strcpy(rep.name, "web");
+    strcpy(rep.flavour, "small");
+    is_int(chaos_proto_reply(&rep, &line), 0, "ok reply builds");
+    is_int(chaos_proto_parse_reply(line, &back), 0, "  and parses");
+    ok(back.ok && back.domid == 12 && !strcmp(back.name, "web") &&
+           !strcmp(back.flavour, "small"),
+       "  ok, domid, name, flavour");
+    free(line);
+    memset(&rep, 0, sizeof(rep));
+    strcpy(rep.reason, "empty");
+    strcpy(rep.step, "taking a shell");
+    strcpy(rep.error, "pool 'small' has no ready shell");
+    rep.err_no = EAGAIN;
+    chaos_proto_reply(&rep, &line);
+    is_int(chaos_proto_parse_reply(line, &back), 0, "error reply parses");
+    ok(!back.ok && !strcmp(back.reason, "empty") &&
+           !strcmp(back.step, "taking a shell") && back.err_no == EAGAIN &&
+           strstr(back.error, "no ready shell"),
+       "  reason, step, error, errno");
+    free(line);
+    is_int(chaos_proto_parse_reply("{\"ok\":true,\"flavours\":[]}", &back), 0,
+           "a status reply parses as ok");
+    ok(back.ok, "  ok");
+    is_int(chaos_proto_parse_reply("{\"flavours\":[]}", &back), -EINVAL,
+           "no \"ok\": -EINVAL");
+    is_int(chaos_proto_parse_reply("garbage", &back), -EINVAL,
+           "garbage: -EINVAL");
+}
+
+int main(void)
+{
+    test_roundtrip();
+    test_bad_requests();
+    test_replies();
+    return done_testing();
+}

@@ -1,0 +1,114 @@
+#!/bin/sh
+# pool.t: chaosd's pools end to end: filled to target in the background;
+# `chaos create` of counter and hello takes a ready shell (the guest's domid
+# is a shell's), console seen, the pool refilled, destroyed; with the pools
+# emptied, Xen's free memory is exactly what it was before chaosd; an empty pool falls back to a direct create and says
+# so; bad configs leave the pools and Xen untouched; SIGTERM destroys every
+# shell and gives back every page.
+# run-in-dom0: timeout=900
+. /usr/lib/xen-clone/tap.sh
+. /usr/lib/xen-clone/chaos.sh
+
+EX=/etc/xen/examples
+plan 44
+
+cat >"$CHAOSD_CONF" <<CONF
+[chaosd]
+refill-rate=20
+refill-burst=4
+[flavour:small]
+memory=4
+vcpus=1
+shells=2
+[flavour:medium]
+memory=32
+shells=1
+CONF
+
+ok "warm-up: Xen's tables for Dom0 grown" warm_xen_tables
+base=$(free_pages)
+doms=$(nr_domains)
+
+out=$(chaosd -c "$CHAOSD_CONF" 2>&1); st=$?
+is "$st" 0 "chaosd starts (detached) and returns 0"
+[ "$st" = 0 ] || diag "$out"
+ok "  it is running" chaosd_running
+ok "  its socket is there" test -S /var/run/chaosd.sock
+full() { pool_is small 2 && pool_is medium 1; }
+ok "pools fill to target in the background (small 2, medium 1)" wait_for 60 full
+is "$(nr_shells)" 3 "  chaos list shows 3 shells"
+is "$(nr_domains)" $((doms + 3)) "  Xen has 3 more domains"
+s1=$(shells | head -1)
+is "$(chaos list | awk -v d="$s1" '$2 == d {print $3}')" 4 \
+    "  a small shell holds its 4 MB already (memory populated)"
+like "$(xl list | awk -v d="$s1" '$2 == d {print $5}')" p "  and is paused"
+is "$(xenstore-read /local/domain/$s1/chaos/state)" shell "  tagged shell in XenStore"
+full_free=$(free_pages)
+
+# counter from the pool.
+before=$(shells | tr '\n' ' ')
+out=$(chaos create $EX/counter.cfg name=p1 2>&1); st=$?
+is "$st" 0 "chaos create counter: exit 0"
+like "$out" "created 'p1' \(domid [0-9]+\) from a ready 'small' shell" "  from a ready small shell"
+id=$(domid_of p1)
+like " $before" " $id " "  the guest's domid is one of the shells' ($before)"
+ok "  its console shows the counter" wait_console 30 p1 "counter $id: [0-9]+"
+ok "  the pool is refilled" wait_for 30 full
+is "$(pool_col small 8)" 1 "  small: served 1"
+ok "chaos destroy p1" chaos destroy p1
+ok "  the domain is gone" sh -c '! xl list p1'
+diag "free pages with a full pool: $full_free before, $(free_pages) after (other shells alive; exact check below, with no shell)"
+
+# hello from the pool.
+out=$(chaos create $EX/hello.cfg 2>&1); st=$?
+is "$st" 0 "chaos create hello: exit 0"
+like "$out" "from a ready 'small' shell" "  from a ready small shell"
+ok "  its console says hello" wait_console 30 hello "hello"
+ok "  chaos destroy hello" chaos destroy hello
+ok "  the pool is refilled" wait_for 30 full
+diag "free pages with a full pool: $full_free before, $(free_pages) after"
+
+# An empty pool: the CLI falls back to a direct create and says so.
+ok "chaos pool resize small 0" chaos pool resize small 0
+ok "  the small pool empties" wait_for 30 pool_is small 0
+out=$(chaos create $EX/counter.cfg name=e1 2>&1); st=$?
+is "$st" 0 "create with an empty pool: exit 0"
+like "$out" "pool 'small' has no ready shell.*creating 'e1' directly" "  says the pool is empty and it creates directly"
+ok "  its console shows the counter" wait_console 30 e1 "counter [0-9]+: [0-9]+"
+ok "  chaos destroy e1" chaos destroy e1
+ok "chaos pool resize small 2: refilled" sh -c 'chaos pool resize small 2 && . /usr/lib/xen-clone/chaos.sh && . /usr/lib/xen-clone/tap.sh && wait_for 30 pool_is small 2'
+
+# Bad configs: clear error, nothing created, no shell taken.
+nd=$(nr_domains)
+bad() { # NAME REGEX ARGS...
+    _n=$1 _re=$2; shift 2
+    _out=$(chaos create "$@" 2>&1); _st=$?
+    if [ $_st = 1 ] && printf '%s\n' "$_out" | grep -Eq -- "$_re" &&
+        [ "$(nr_domains)" = "$nd" ] && full; then
+        pass "$_n"
+    else
+        fail "$_n" "exit $_st, domains $(nr_domains) (was $nd): $_out"
+    fi
+}
+printf 'name="u"\nkernel="/usr/lib/minios-guest/hello"\non_crash="restart"\n' >/tmp/unk.cfg
+bad "an unknown key: refused, nothing created" "key 'on_crash' is not supported" /tmp/unk.cfg
+bad "memory larger than any shell: refused, nothing created" \
+    "64 MB and 1 vCPU\(s\) fit no shell flavour \(largest: 32 MB\)" $EX/hello.cfg memory=64
+bad "a missing kernel: refused, nothing created" "kernel /nope: No such file" $EX/hello.cfg kernel=/nope
+out=$(chaos pool resize nosuch 3 2>&1); st=$?
+is "$st:$(echo "$out" | grep -c "no flavour 'nosuch'")" "1:1" "resize of an unknown flavour: a clear error"
+
+# Every guest destroyed and the pools emptied: Xen's free memory is exactly
+# what it was before chaosd started (the guests and the shells gave back
+# every page; chaosd keeps nothing in Xen).
+ok "resize both pools to 0" sh -c 'chaos pool resize small 0 && chaos pool resize medium 0'
+ok "  no shell is left" wait_for 30 sh -c '[ "$(chaos list | wc -l)" = 1 ]'
+free_is_back "  Xen's free memory exactly as before chaosd" "$base"
+ok "resize small back to 2" chaos pool resize small 2
+ok "  it refills" wait_for 30 pool_is small 2
+ok "SIGTERM: chaosd exits" stop_chaosd
+is "$(nr_shells)" 0 "  and leaves no shell"
+is "$(xs_orphans | tr '\n' ' ')" "" "  and no XenStore home without a domain"
+ok "  its socket is gone" sh -c '! test -e /var/run/chaosd.sock'
+free_is_back "  Xen's free memory exactly as before chaosd" "$base"
+done_testing
