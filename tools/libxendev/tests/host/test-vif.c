@@ -349,6 +349,27 @@ static void test_clone_destroy(struct xendev_ctx *ctx, struct xendev *dev)
     is_int(count_under(CBE), 0, "nothing left of its backend");
     ok(count_under(BE) > 0, "the parent's backend untouched");
     is_int(xendev_vif_ops.destroy(ctx, &child), 0, "destroy twice: 0");
+
+    /* Network mode "new": the child's own MAC and ip. */
+    struct xendev_vif_clone_opts opts = {.mac = "00:16:3e:cc:00:06",
+                                         .ip = "198.18.0.206"};
+    is_int(xendev_vif_clone(ctx, dev, &child, &opts), 0,
+           "clone with the child's own MAC and ip");
+    is_str(val(CFE "/mac"), "00:16:3e:cc:00:06", "  child frontend mac");
+    is_str(val(CBE "/mac"), "00:16:3e:cc:00:06", "  child backend mac");
+    is_str(val(CBE "/ip"), "198.18.0.206", "  child backend ip");
+    is_str(val(CFE "/rx-ring-ref"), "9", "  rings still the parent's refs");
+    is_str(val(BE "/mac"), "00:16:3e:00:00:05", "  the parent's mac kept");
+    opts.mac = "01:00:5e:00:00:01";
+    is_int(xendev_vif_clone(ctx, dev, &child, &opts), -EINVAL,
+           "a multicast MAC for the child: -EINVAL");
+    m_write(&store, FE "/state", "banana");
+    opts.mac = NULL;
+    is_int(xendev_vif_clone(ctx, dev, &child, &opts), -EINVAL,
+           "a parent frontend state that is no state: -EINVAL");
+    ok(strstr(ctx->error, "is not a state") != NULL, "  says so (%s)",
+       ctx->error);
+    xendev_vif_ops.destroy(ctx, &child);
 }
 
 int main(void)
