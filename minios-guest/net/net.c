@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <minios/clone.h>
+#include <minios/driver.h>
 #include <minios/events.h>
 #include <minios/net.h>
 #include <minios/netfront.h>
@@ -25,6 +27,7 @@
 static struct netfront *nf;
 static struct netif netif;
 static uint64_t rand_state;
+static int using_dhcp;
 
 uint32_t net_rand(void)
 {
@@ -105,6 +108,9 @@ static int frame_pending(void *arg)
 
 void net_wait(uint64_t deadline)
 {
+    /* Cloned from outside (xl clone)? Then re-attach first. */
+    clone_check();
+
     uint64_t until = monotonic_ns() + POLL_MS * NSEC_PER_MSEC;
     u32_t next = sys_timeouts_sleeptime();
 
@@ -209,6 +215,7 @@ int net_init(unsigned long timeout_ms)
         return -EINVAL;
     }
     free(s);
+    using_dhcp = dhcp;
     ip4_addr_set_u32(&ip, a);
     ip4_addr_set_u32(&mask, PP_HTONL(~0UL << (32 - prefix)));
     ip4_addr_set_zero(&gw);
@@ -237,3 +244,48 @@ int net_init(unsigned long timeout_ms)
     etharp_gratuitous(&netif);
     return 0;
 }
+
+/*
+ * In a child of clone()/fork(), after netfront re-attached (level 5):
+ * its own random sequence (ports, ISNs), and in network mode "new" the
+ * MAC and address Dom0 gave it: taken up (lwIP drops the connections of
+ * the old address, listeners on any address stay) and announced with a
+ * gratuitous ARP. In mode "same" nothing changes and nothing is sent: the
+ * family shares one MAC and address behind Dom0's bond.
+ */
+static void net_after_clone(void)
+{
+    uint32_t a = 0;
+    unsigned int prefix = 24;
+    ip4_addr_t ip, mask, gw;
+    const uint8_t *m;
+    char *s, buf[16];
+    int changed;
+
+    rand_state ^= (uint64_t)xen_domid() << 32 ^ monotonic_ns();
+    if (!nf)
+        return;
+    m = netfront_mac(nf);
+    changed = memcmp(netif.hwaddr, m, ETH_HWADDR_LEN) != 0;
+    memcpy(netif.hwaddr, m, ETH_HWADDR_LEN);
+    s = using_dhcp ? NULL : netfront_ip(nf);
+    if (s && parse_ip(s, &a, &prefix) == 0 && a != net_address()) {
+        ip4_addr_set_u32(&ip, a);
+        ip4_addr_set_u32(&mask, PP_HTONL(~0UL << (32 - prefix)));
+        ip4_addr_set_zero(&gw);
+        netif_set_addr(&netif, &ip, &mask, &gw);
+        changed = 1;
+    }
+    free(s);
+    if (!changed)
+        return;
+    if (using_dhcp)
+        printf("net: clone: new mac, but the address came from DHCP: "
+               "keeping it\n");
+    printf("net: clone: %s/%u mac %02x:%02x:%02x:%02x:%02x:%02x\n",
+           net_ntoa(net_address(), buf), prefix, m[0], m[1], m[2], m[3], m[4],
+           m[5]);
+    etharp_gratuitous(&netif);
+}
+
+DRIVER(net_driver, 6) = {.name = "net", .after_clone = net_after_clone};

@@ -12,6 +12,9 @@ struct body {
     uint32_t crc;
 };
 
+/* This domain's id (it changes in a clone), for X-Domid. */
+unsigned int httpd_domid(void);
+
 /* Serve HTTP/1.1 on the listening socket LFD for ever. */
 void serve(int lfd, const struct body *b);
 
