@@ -184,20 +184,24 @@ static int make_family_bond(struct xendev_ctx *ctx, const char *bridge,
     rc = n->bond_create(n, bond);
     if (rc)
         goto fail;
-    step = "take the parent's vif off the bridge";
-    rc = n->bridge_del(n, bridge, parent_if);
-    if (rc)
-        goto undo;
-    step = "enslave the parent's vif";
-    rc = n->bond_add(n, bond, parent_if);
+    /* The bond is up and on the bridge before it gets its first slave:
+     * slaves enslaved to a bond still down ended up as inactive
+     * ("backup") slaves in balance-xor, whose frames the bond drops
+     * (seen with vif-workers.t on 6.1). */
+    step = "bring the bond up";
+    rc = n->set_up(n, bond, true);
     if (rc)
         goto undo;
     step = "attach the bond to the bridge";
     rc = n->bridge_add(n, bridge, bond);
     if (rc)
         goto undo;
-    step = "bring the bond up";
-    rc = n->set_up(n, bond, true);
+    step = "take the parent's vif off the bridge";
+    rc = n->bridge_del(n, bridge, parent_if);
+    if (rc)
+        goto undo;
+    step = "enslave the parent's vif";
+    rc = n->bond_add(n, bond, parent_if);
     rc = rc ?: n->set_up(n, parent_if, true);
     if (rc)
         goto undo;
