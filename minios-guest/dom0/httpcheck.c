@@ -114,6 +114,8 @@ int main(int argc, char **argv)
     for (unsigned long c = 0; c < conns; c++) {
         int fd = socket(AF_INET, SOCK_STREAM, 0);
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+        /* connect() gives up after this too, not after minutes of SYNs. */
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
         if (fd < 0 || connect(fd, (struct sockaddr *)&to, sizeof(to)) < 0) {
             fprintf(stderr, "connection %lu: connect: %s\n", c,
                     strerror(errno));

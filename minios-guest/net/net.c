@@ -28,6 +28,7 @@ static struct netfront *nf;
 static struct netif netif;
 static uint64_t rand_state;
 static int using_dhcp;
+static int tx_muted; /* frames are dropped, not sent (net_after_clone) */
 
 uint32_t net_rand(void)
 {
@@ -58,6 +59,8 @@ static err_t linkoutput(struct netif *n, struct pbuf *p)
 
     if (p->tot_len > sizeof(frame))
         return ERR_BUF;
+    if (tx_muted)
+        return ERR_OK;
     pbuf_copy_partial(p, frame, p->tot_len, 0);
     rc = netfront_xmit(nf, frame, p->tot_len);
     if (rc == -EAGAIN) {
@@ -273,7 +276,12 @@ static void net_after_clone(void)
         ip4_addr_set_u32(&ip, a);
         ip4_addr_set_u32(&mask, PP_HTONL(~0UL << (32 - prefix)));
         ip4_addr_set_zero(&gw);
+        /* lwIP aborts the connections of the old address with a RST:
+         * they are the parent's too (the same 4-tuples), so the RSTs
+         * must not leave, or the parent's peers would drop them. */
+        tx_muted = 1;
         netif_set_addr(&netif, &ip, &mask, &gw);
+        tx_muted = 0;
         changed = 1;
     }
     free(s);
