@@ -184,10 +184,10 @@ static int make_family_bond(struct xendev_ctx *ctx, const char *bridge,
     rc = n->bond_create(n, bond);
     if (rc)
         goto fail;
-    /* The bond is up and on the bridge before it gets its first slave:
-     * slaves enslaved to a bond still down ended up as inactive
-     * ("backup") slaves in balance-xor, whose frames the bond drops
-     * (seen with vif-workers.t on 6.1). */
+    /* The bond is up and on the bridge before it gets its first slave,
+     * as when slaves are enslaved by hand. (Traffic through the bond
+     * still loses connections to some members: see "Open problem" in
+     * docs/network-clones.md.) */
     step = "bring the bond up";
     rc = n->set_up(n, bond, true);
     if (rc)
