@@ -1,5 +1,6 @@
 /* httpcheck.c: Dom0 helper: N sequential HTTP connections to the httpd
- * guest app, each body checked against its length and X-Checksum. */
+ * guest app, each body checked against its length and X-Checksum; with
+ * --domids, how many responses each domain (X-Domid) served. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -14,13 +15,17 @@
 static int usage(void)
 {
     fprintf(stderr,
-            "usage: minios-httpcheck HOST PORT CONNS [REQUESTS]\n"
+            "usage: minios-httpcheck [--domids] HOST PORT CONNS [REQUESTS]\n"
             "  open CONNS (1..1000000) connections one after the other, send\n"
             "  REQUESTS (default 1) GETs on each (keep-alive, the last with\n"
             "  Connection: close), check every body's length and CRC-32;\n"
-            "  exit 0 if there was no error\n");
+            "  exit 0 if there was no error. --domids: also print, per\n"
+            "  X-Domid header value, 'domid D: N responses'\n");
     return 2;
 }
+
+#define MAX_DOMIDS 32768
+static unsigned long per_domid[MAX_DOMIDS], no_domid;
 
 /* Read one response on FD: 0 if its body matches its headers. */
 static int one_response(int fd, char *buf, size_t cap)
@@ -51,6 +56,11 @@ static int one_response(int fd, char *buf, size_t cap)
     if (!h || h > hend)
         return -1;
     want = strtoul(h + 13, NULL, 16);
+    h = strcasestr(buf, "\r\nx-domid:");
+    if (h && h < hend && strtoul(h + 10, NULL, 10) < MAX_DOMIDS)
+        per_domid[strtoul(h + 10, NULL, 10)]++;
+    else
+        no_domid++;
     char *body = malloc(clen + 1);
     if (!body)
         return -1;
@@ -80,7 +90,12 @@ int main(int argc, char **argv)
     struct timeval tv = {.tv_sec = 10};
     unsigned long conns, port, reqs = 1, errors = 0, done = 0;
     char *end;
+    int domids = argc > 1 && !strcmp(argv[1], "--domids");
 
+    if (domids) {
+        argv++;
+        argc--;
+    }
     if ((argc != 4 && argc != 5) ||
         inet_pton(AF_INET, argv[1], &to.sin_addr) != 1)
         return usage();
@@ -99,6 +114,8 @@ int main(int argc, char **argv)
     for (unsigned long c = 0; c < conns; c++) {
         int fd = socket(AF_INET, SOCK_STREAM, 0);
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+        /* connect() gives up after this too, not after minutes of SYNs. */
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
         if (fd < 0 || connect(fd, (struct sockaddr *)&to, sizeof(to)) < 0) {
             fprintf(stderr, "connection %lu: connect: %s\n", c,
                     strerror(errno));
@@ -121,6 +138,11 @@ int main(int argc, char **argv)
         }
         close(fd);
     }
+    for (unsigned int d = 0; domids && d < MAX_DOMIDS; d++)
+        if (per_domid[d])
+            printf("domid %u: %lu responses\n", d, per_domid[d]);
+    if (domids && no_domid)
+        printf("no domid: %lu responses\n", no_domid);
     printf("connections %lu, requests %lu ok, errors %lu\n", conns, done,
            errors);
     return errors ? 1 : 0;

@@ -34,7 +34,9 @@ struct netfront {
     int tx_ref[TX_SIZE], rx_ref[RX_SIZE];
     uint16_t tx_free[TX_SIZE]; /* stack of free TX ids */
     unsigned int nr_tx_free;
-    volatile int kicked; /* set by the event handler */
+    uint8_t tx_inflight[TX_SIZE]; /* 1 from xmit until its response */
+    unsigned int clone_gen;       /* after_clone() calls in this domain */
+    volatile int kicked;          /* set by the event handler */
     struct netfront_stats st;
 };
 
@@ -254,10 +256,17 @@ static void reap_tx(struct netfront *nf)
             netif_tx_response_t *rsp = RING_GET_RESPONSE(&nf->tx, i);
             if (rsp->status == NETIF_RSP_NULL)
                 continue;
+            /* Only an id in flight goes back on the free stack, once: a
+             * clone's backend answers every request past the shared
+             * rsp_prod, those the parent's had taken included. */
+            if (rsp->id >= TX_SIZE || !nf->tx_inflight[rsp->id]) {
+                nf->st.tx_errors++;
+                continue;
+            }
             if (rsp->status != NETIF_RSP_OKAY)
                 nf->st.tx_errors++;
-            if (rsp->id < TX_SIZE && nf->nr_tx_free < TX_SIZE)
-                nf->tx_free[nf->nr_tx_free++] = rsp->id;
+            nf->tx_inflight[rsp->id] = 0;
+            nf->tx_free[nf->nr_tx_free++] = rsp->id;
         }
         nf->tx.rsp_cons = prod;
         RING_FINAL_CHECK_FOR_RESPONSES(&nf->tx, more);
@@ -286,6 +295,7 @@ int netfront_xmit(struct netfront *nf, const void *frame, size_t len)
         return -EAGAIN;
     }
     id = nf->tx_free[--nf->nr_tx_free];
+    nf->tx_inflight[id] = 1;
     memcpy(nf->tx_buf[id], frame, len);
     req = RING_GET_REQUEST(&nf->tx, nf->tx.req_prod_pvt);
     req->gref = nf->tx_ref[id];
@@ -363,15 +373,54 @@ void netfront_close(struct netfront *nf)
     free_nf(nf);
 }
 
-/* A child's rings are private copies, its port has the same number (see
- * ../../shared/brief/devices.md): re-arm both thresholds, poll once. */
+unsigned int netfront_clone_gen(const struct netfront *nf)
+{
+    return nf->clone_gen;
+}
+
+/* How long a child waits for its backend to be Connected (xencloned
+ * completes a child only once it is: this is for clones made otherwise). */
+#define CLONE_CONNECT_MS 5000
+
+/*
+ * In a child (see ../../shared/brief/devices.md): the rings, posted RX
+ * buffers and TX pages are private copies at the same grant references,
+ * the event channel the same port, unbound until the child's netback
+ * binds it. Dom0 made the child's backend (state 1 -> 2 -> 4, not
+ * watched here: only Connected matters) and may have given the child its
+ * own MAC (network mode "new"). Re-read where the backend is and our MAC,
+ * re-arm both rings' event thresholds, kick the backend and poll once.
+ * TX requests the parent's backend had taken but not answered are taken
+ * again by the child's (it attaches at the shared rsp_prod): each gets
+ * one response here, and ids not in flight are ignored (reap_tx).
+ */
 static void netfront_after_clone(void)
 {
-    if (!the_nf)
+    struct netfront *nf = the_nf;
+    char *v = NULL;
+    uint8_t mac[6];
+
+    if (!nf)
         return;
-    the_nf->rx.sring->rsp_event = the_nf->rx.rsp_cons + 1;
-    the_nf->tx.sring->rsp_event = the_nf->tx.rsp_cons + 1;
-    the_nf->kicked = 1;
+    nf->clone_gen++;
+    if (xenbus_front_read(&nf->xf, "backend", &v) == 0 &&
+        strlen(v) < sizeof(nf->xf.backend))
+        strcpy(nf->xf.backend, v);
+    free(v);
+    v = NULL;
+    if (xenbus_front_read(&nf->xf, "mac", &v) == 0 && parse_mac(v, mac) == 0)
+        memcpy(nf->mac, mac, sizeof(mac));
+    free(v);
+    if (xenbus_front_backend_state(&nf->xf) != XenbusStateConnected &&
+        xenbus_front_wait(&nf->xf, XenbusStateConnected, CLONE_CONNECT_MS) < 0)
+        printf("netfront: clone: backend %s is not connected\n",
+               nf->xf.backend);
+    nf->rx.sring->rsp_event = nf->rx.rsp_cons + 1;
+    nf->tx.sring->rsp_event = nf->tx.rsp_cons + 1;
+    wmb();
+    evtchn_notify(nf->xf.port);
+    nf->kicked = 1;
+    reap_tx(nf);
 }
 
 DRIVER(netfront_driver, 5) = {.name = "netfront",

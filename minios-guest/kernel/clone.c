@@ -14,6 +14,8 @@
 
 /* Set in a child made by our own clone(); inherited by its clones. */
 static int forked_child;
+/* Our domid as last seen (boot, our own clone()), for clone_check(). */
+static domid_t known_domid = DOMID_INVALID;
 
 long hyp_clone_op(unsigned int cmd, void *arg)
 {
@@ -40,10 +42,41 @@ int clone(unsigned int n, domid_t *children)
         forked_child = 1;
     local_irq_restore(flags);
     /* The child re-attaches its devices before anything else runs. */
-    if (rc > 0)
+    if (rc > 0) {
+        known_domid = children[rc - 1];
         drivers_after_clone();
+    }
     return rc;
 }
+
+static domid_t self_domid(void)
+{
+    struct xen_clone_info info = {.domid = DOMID_SELF};
+
+    return hyp_clone_op(CLONEOP_get_info, &info) < 0 ? DOMID_INVALID
+                                                     : info.domid;
+}
+
+int clone_check(void)
+{
+    domid_t now = self_domid();
+
+    if (now == DOMID_INVALID || known_domid == DOMID_INVALID ||
+        now == known_domid)
+        return 0;
+    known_domid = now;
+    drivers_after_clone();
+    return 1;
+}
+
+static int clone_boot(void)
+{
+    known_domid = self_domid();
+    return 0;
+}
+
+/* Level 0: our domid is known before any other driver starts. */
+DRIVER(clone_driver, 0) = {.name = "clone", .init = clone_boot};
 
 int clone_is_child(void)
 {

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <minios/app.h>
+#include <minios/clone.h>
+#include <minios/driver.h>
 #include <minios/events.h>
 #include <minios/net.h>
 #include <minios/netfront.h>
@@ -28,6 +30,8 @@ static struct netfront *nf;
 static struct netif netif;
 static uint64_t rand_state;
 static unsigned long poll_ms = POLL_MS;
+static int using_dhcp;
+static int tx_muted; /* frames are dropped, not sent (net_after_clone) */
 
 uint32_t net_rand(void)
 {
@@ -58,6 +62,8 @@ static err_t linkoutput(struct netif *n, struct pbuf *p)
 
     if (p->tot_len > sizeof(frame))
         return ERR_BUF;
+    if (tx_muted)
+        return ERR_OK;
     pbuf_copy_partial(p, frame, p->tot_len, 0);
     rc = netfront_xmit(nf, frame, p->tot_len);
     if (rc == -EAGAIN) {
@@ -134,6 +140,9 @@ static int frame_pending(void *arg)
 
 void net_wait(uint64_t deadline)
 {
+    /* Cloned from outside (xl clone)? Then re-attach first. */
+    clone_check();
+
     uint64_t until = monotonic_ns() + poll_ms * NSEC_PER_MSEC;
     u32_t next = sys_timeouts_sleeptime();
 
@@ -238,6 +247,7 @@ int net_init(unsigned long timeout_ms)
         return -EINVAL;
     }
     free(s);
+    using_dhcp = dhcp;
     ip4_addr_set_u32(&ip, a);
     ip4_addr_set_u32(&mask, PP_HTONL(~0UL << (32 - prefix)));
     ip4_addr_set_zero(&gw);
@@ -266,3 +276,53 @@ int net_init(unsigned long timeout_ms)
     etharp_gratuitous(&netif);
     return 0;
 }
+
+/*
+ * In a child of clone()/fork(), after netfront re-attached (level 5):
+ * its own random sequence (ports, ISNs), and in network mode "new" the
+ * MAC and address Dom0 gave it: taken up (lwIP drops the connections of
+ * the old address, listeners on any address stay) and announced with a
+ * gratuitous ARP. In mode "same" nothing changes and nothing is sent: the
+ * family shares one MAC and address behind Dom0's bond.
+ */
+static void net_after_clone(void)
+{
+    uint32_t a = 0;
+    unsigned int prefix = 24;
+    ip4_addr_t ip, mask, gw;
+    const uint8_t *m;
+    char *s, buf[16];
+    int changed;
+
+    rand_state ^= (uint64_t)xen_domid() << 32 ^ monotonic_ns();
+    if (!nf)
+        return;
+    m = netfront_mac(nf);
+    changed = memcmp(netif.hwaddr, m, ETH_HWADDR_LEN) != 0;
+    memcpy(netif.hwaddr, m, ETH_HWADDR_LEN);
+    s = using_dhcp ? NULL : netfront_ip(nf);
+    if (s && parse_ip(s, &a, &prefix) == 0 && a != net_address()) {
+        ip4_addr_set_u32(&ip, a);
+        ip4_addr_set_u32(&mask, PP_HTONL(~0UL << (32 - prefix)));
+        ip4_addr_set_zero(&gw);
+        /* lwIP aborts the connections of the old address with a RST:
+         * they are the parent's too (the same 4-tuples), so the RSTs
+         * must not leave, or the parent's peers would drop them. */
+        tx_muted = 1;
+        netif_set_addr(&netif, &ip, &mask, &gw);
+        tx_muted = 0;
+        changed = 1;
+    }
+    free(s);
+    if (!changed)
+        return;
+    if (using_dhcp)
+        printf("net: clone: new mac, but the address came from DHCP: "
+               "keeping it\n");
+    printf("net: clone: %s/%u mac %02x:%02x:%02x:%02x:%02x:%02x\n",
+           net_ntoa(net_address(), buf), prefix, m[0], m[1], m[2], m[3], m[4],
+           m[5]);
+    etharp_gratuitous(&netif);
+}
+
+DRIVER(net_driver, 6) = {.name = "net", .after_clone = net_after_clone};

@@ -15,6 +15,9 @@ struct body {
 /* Print the netfront counters after every this many connections (0: never). */
 extern unsigned long httpd_stats_every;
 
+/* This domain's id (it changes in a clone), for X-Domid. */
+unsigned int httpd_domid(void);
+
 /* Serve HTTP/1.1 on the listening socket LFD for ever. */
 void serve(int lfd, const struct body *b);
 

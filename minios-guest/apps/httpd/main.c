@@ -1,25 +1,36 @@
 /* httpd: HTTP/1.1 with keep-alive; every GET gets the same body of B
- * bytes and its CRC-32 in X-Checksum. */
+ * bytes and its CRC-32 in X-Checksum, and the serving domain's id in
+ * X-Domid. With workers=N the domain listens, then forks N-1 workers
+ * (clones: NGINX's master and workers); all of them serve. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <minios/app.h>
 #include <minios/crc32.h>
 #include <minios/net.h>
+#include <unistd.h>
 #include "httpd.h"
 
 #define NET_TIMEOUT_MS 30000
 #define MAX_SIZE       (64UL << 20)
+#define MAX_WORKERS    64
+
+unsigned int httpd_domid(void)
+{
+    return (unsigned int)getpid();
+}
 
 static int usage(const char *bad)
 {
     printf("httpd: bad argument '%s'\n", bad);
-    printf("usage: httpd [port=N] [size=B] [stats=N] " NET_OPTIONS_USAGE
-           "   (TCP port 1..65535, default 80;"
-           " body of B bytes, 0..%lu, default 1024; print the netfront"
-           " counters after every N connections, default 0: never;"
-           " poll_ms: the network's polling fallback, default 20)\n",
-           MAX_SIZE);
+    printf("usage: httpd [port=N] [size=B] [workers=W] [stats=N] "
+           NET_OPTIONS_USAGE "   (TCP port 1..65535, default 80; body of B"
+           " bytes, 0..%lu, default 1024; W serving domains, 1..%u, default"
+           " 1: W-1 forked after listen; print the netfront counters after"
+           " every N connections, default 0: never; poll_ms: the network's"
+           " polling fallback, default 20)\n",
+           MAX_SIZE, MAX_WORKERS);
     return 2;
 }
 
@@ -36,7 +47,7 @@ static void fill(char *p, size_t n)
 
 int main(int argc, char **argv)
 {
-    unsigned long port = 80, size = 1024;
+    unsigned long port = 80, size = 1024, workers = 1, w;
     struct body b;
     const char *v;
     char *data;
@@ -45,6 +56,10 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (arg_value(argv[i], "port", &v)) {
             if (parse_ulong(v, &port) < 0 || port < 1 || port > 65535)
+                return usage(argv[i]);
+        } else if (arg_value(argv[i], "workers", &v)) {
+            if (parse_ulong(v, &workers) < 0 || workers < 1 ||
+                workers > MAX_WORKERS)
                 return usage(argv[i]);
         } else if (arg_value(argv[i], "size", &v)) {
             if (parse_ulong(v, &size) < 0 || size > MAX_SIZE)
@@ -74,9 +89,27 @@ int main(int argc, char **argv)
                strerror(-lfd));
         return 1;
     }
-    /* A later issue forks workers here, after listen. */
     printf("httpd: serving %lu bytes (crc32 %08x) on tcp port %lu\n", size,
            b.crc, port);
+    /* Workers share the listening socket, as forked processes would: in
+     * network mode "same" Dom0 spreads connections over the family. */
+    for (w = 1; w < workers; w++) {
+        pid_t pid = fork();
+
+        if (pid < 0) {
+            printf("httpd: fork of worker %lu failed: %s\n", w,
+                   strerror(errno));
+            break;
+        }
+        if (pid == 0) {
+            printf("httpd: worker %lu (domid %u) serving\n", w,
+                   (unsigned int)getpid());
+            break;
+        }
+    }
+    if (workers > 1 && w >= workers)
+        printf("httpd: %lu workers (domid %u and %lu forked)\n", workers,
+               (unsigned int)getpid(), workers - 1);
     serve(lfd, &b);
     return 0;
 }

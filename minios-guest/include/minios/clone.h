@@ -21,6 +21,16 @@ int clone(unsigned int n, domid_t *children);
 /* Is this domain a child made by clone()/fork() (here or in a parent)? */
 int clone_is_child(void);
 
+/*
+ * A clone made from outside (xl clone: Dom0's clone_op) resumes where its
+ * parent was, with the parent's registers: nothing tells it. This looks
+ * at our domid (one CLONEOP_get_info); if it is no longer the one we had,
+ * we are such a child and every after_clone hook runs now. Returns 1
+ * then, else 0. Code that needs its devices right after an outside clone
+ * (the network: net_wait()) calls it from its wait loop.
+ */
+int clone_check(void);
+
 /* The raw hypercall: clone_op(cmd, arg). */
 long hyp_clone_op(unsigned int cmd, void *arg);
 

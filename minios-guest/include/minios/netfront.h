@@ -31,6 +31,9 @@ int netfront_tx_room(struct netfront *nf);
 int netfront_poll(struct netfront *nf, netfront_rx_t rx, void *arg);
 /* Did the backend signal (or is there work) since the last poll? */
 int netfront_pending(const struct netfront *nf);
+/* How many times this domain's netfront was re-attached after a clone
+ * (0 in an original): a change means the MAC may be new (re-read it). */
+unsigned int netfront_clone_gen(const struct netfront *nf);
 /* The event channel port (for waiting on it). */
 unsigned int netfront_port(const struct netfront *nf);
 /* Counters: frames/bytes each way, drops (bad responses, full ring),

@@ -1,5 +1,6 @@
 /* netif-linux.c: struct xendev_netif with Linux ioctl()s and sysfs. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -144,12 +145,144 @@ static int lx_set_up(struct xendev_netif *n, const char *ifname, bool up)
     return rc;
 }
 
+/* Write VALUE to the sysfs file PATH: 0 or -errno. */
+static int sysfs_write(const char *path, const char *value)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC), rc = 0;
+    size_t len = strlen(value);
+
+    if (fd < 0)
+        return -errno;
+    if (write(fd, value, len) != (ssize_t)len)
+        rc = -errno;
+    close(fd);
+    return rc;
+}
+
+static int lx_master_of(struct xendev_netif *n, const char *ifname, char *buf,
+                        size_t len)
+{
+    char path[64], target[PATH_MAX];
+    const char *base;
+    ssize_t r;
+
+    if (xendev_ifname_valid(ifname) || !len)
+        return -EINVAL;
+    buf[0] = '\0';
+    snprintf(path, sizeof(path), "/sys/class/net/%s/master", ifname);
+    r = readlink(path, target, sizeof(target) - 1);
+    if (r < 0)
+        return errno == ENOENT ? (if_nametoindex(ifname) ? 0 : -ENODEV)
+                               : -errno;
+    target[r] = '\0';
+    base = strrchr(target, '/');
+    base = base ? base + 1 : target;
+    if (strlen(base) >= len)
+        return -ENAMETOOLONG;
+    strcpy(buf, base);
+    return 0;
+}
+
+static int bond_opt(const char *bond, const char *opt, const char *value)
+{
+    char path[96];
+
+    snprintf(path, sizeof(path), "/sys/class/net/%s/bonding/%s", bond, opt);
+    return sysfs_write(path, value);
+}
+
+static int lx_bond_create(struct xendev_netif *n, const char *bond)
+{
+    char cmd[XENDEV_IFNAME_MAX + 1];
+    int rc;
+
+    if (xendev_ifname_valid(bond))
+        return -EINVAL;
+    if (if_nametoindex(bond))
+        return -EEXIST;
+    snprintf(cmd, sizeof(cmd), "+%s", bond);
+    rc = sysfs_write("/sys/class/net/bonding_masters", cmd);
+    if (rc)
+        return rc == -ENOENT ? -EOPNOTSUPP : rc; /* no bonding module */
+    /* Mode and hash while the bond is down and has no slave. */
+    rc = bond_opt(bond, "mode", "balance-xor");
+    rc = rc ?: bond_opt(bond, "xmit_hash_policy", "layer3+4");
+    rc = rc ?: bond_opt(bond, "miimon", "100");
+    if (rc) {
+        snprintf(cmd, sizeof(cmd), "-%s", bond);
+        sysfs_write("/sys/class/net/bonding_masters", cmd);
+    }
+    return rc;
+}
+
+static int lx_bond_delete(struct xendev_netif *n, const char *bond)
+{
+    char cmd[XENDEV_IFNAME_MAX + 1];
+
+    if (xendev_ifname_valid(bond))
+        return -EINVAL;
+    if (!if_nametoindex(bond))
+        return 0;
+    snprintf(cmd, sizeof(cmd), "-%s", bond);
+    return sysfs_write("/sys/class/net/bonding_masters", cmd);
+}
+
+static int lx_bond_add(struct xendev_netif *n, const char *bond,
+                       const char *ifname)
+{
+    char cur[XENDEV_IFNAME_MAX], cmd[XENDEV_IFNAME_MAX + 1];
+    int rc;
+
+    if (xendev_ifname_valid(bond) || xendev_ifname_valid(ifname))
+        return -EINVAL;
+    rc = lx_master_of(n, ifname, cur, sizeof(cur));
+    if (rc)
+        return rc;
+    if (!strcmp(cur, bond))
+        return 0;
+    if (cur[0])
+        return -EBUSY;
+    /* The bonding driver refuses a slave that is up. */
+    rc = lx_set_up(n, ifname, false);
+    if (rc)
+        return rc;
+    snprintf(cmd, sizeof(cmd), "+%s", ifname);
+    return bond_opt(bond, "slaves", cmd);
+}
+
+static int lx_bond_slaves(struct xendev_netif *n, const char *bond)
+{
+    char path[96], buf[4096];
+    int fd, count = 0;
+    ssize_t r;
+
+    if (xendev_ifname_valid(bond))
+        return -EINVAL;
+    snprintf(path, sizeof(path), "/sys/class/net/%s/bonding/slaves", bond);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    r = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (r < 0)
+        return -errno;
+    buf[r] = '\0';
+    for (char *t = strtok(buf, " \n"); t; t = strtok(NULL, " \n"))
+        count++;
+    return count;
+}
+
 static struct xendev_netif linux_netif = {
     .exists = lx_exists,
     .is_bridge = lx_is_bridge,
     .bridge_add = lx_bridge_add,
     .bridge_del = lx_bridge_del,
     .set_up = lx_set_up,
+    .master_of = lx_master_of,
+    .bond_create = lx_bond_create,
+    .bond_delete = lx_bond_delete,
+    .bond_add = lx_bond_add,
+    .bond_slaves = lx_bond_slaves,
 };
 
 struct xendev_netif *xendev_netif_linux(void)

@@ -1,5 +1,6 @@
 /* child.c: complete one new child: XenStore copy, xenstored introduction
- * (xenconsoled follows), CLONEOP_complete, unpause; fail it on any error. */
+ * (xenconsoled follows), its vifs, CLONEOP_complete, unpause; fail it on
+ * any error. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 #include "xencloned/child.h"
 #include "xencloned/log.h"
 #include "xencloned/ninep.h"
+#include "xencloned/vifclone.h"
 #include "xencloned/xsclone.h"
 
 /* The child's UUID as a string (Xen gave it a fresh one). */
@@ -47,7 +49,7 @@ int child_complete(struct cloned_service *s,
     char *pname = NULL, *pvm = NULL, *port_s = NULL, *uuid = NULL;
     char *cname = NULL, *cvm = NULL, *why = NULL;
     const char *step = "reading the parent's name";
-    bool copied = false, introduced = false;
+    bool copied = false, introduced = false, vifs = false;
     gint64 t0 = g_get_monotonic_time();
     unsigned long port;
     int rc;
@@ -97,6 +99,12 @@ int child_complete(struct cloned_service *s,
     }
     introduced = true;
 
+    step = "cloning the vifs";
+    rc = vifclone_child(s, n->parent, n->child);
+    if (rc)
+        goto fail;
+    vifs = true;
+
     step = "CLONEOP_complete";
     if (xc_clone_complete(s->xch, n->child, 0) < 0) {
         rc = -errno;
@@ -120,6 +128,8 @@ int child_complete(struct cloned_service *s,
 fail:
     log_err("child %u of parent %u failed at %s: %s; Xen destroys it", n->child,
             n->parent, step, g_strerror(-rc));
+    if (vifs)
+        vifclone_remove(s, n->child);
     if (introduced)
         xs_release_domain(s->xsh, n->child);
     if (copied)

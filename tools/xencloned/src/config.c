@@ -8,6 +8,7 @@
 #define NAMED_PREFIX   "policy:"
 #define SERVICE_GROUP  "service"
 #define CHILDREN_GROUP "children"
+#define NETWORK_GROUP  "network"
 
 void config_init(struct cloned_config *c)
 {
@@ -19,6 +20,27 @@ void config_init(struct cloned_config *c)
     c->ring_pages = CLONED_DEFAULT_RING_PAGES;
     c->on_exit = ON_EXIT_DESTROY;
     c->deep_copy = false;
+    c->net_mode = NET_MODE_SAME;
+    c->new_ip_first = 0xc6120080; /* 198.18.0.128 */
+    c->new_ip_last = 0xc61200fe;  /* 198.18.0.254 */
+    c->vif_timeout_ms = CLONED_DEFAULT_VIF_TIMEOUT_MS;
+    c->same_bond = true;
+}
+
+int config_net_mode_parse(const char *s, enum cloned_net_mode *mode)
+{
+    if (!strcmp(s, "same"))
+        *mode = NET_MODE_SAME;
+    else if (!strcmp(s, "new"))
+        *mode = NET_MODE_NEW;
+    else
+        return -EINVAL;
+    return 0;
+}
+
+const char *config_net_mode_name(enum cloned_net_mode mode)
+{
+    return mode == NET_MODE_NEW ? "new" : "same";
 }
 
 void config_clear(struct cloned_config *c)
@@ -174,6 +196,86 @@ out:
     return rc;
 }
 
+/* "A.B.C.D" to a host-order address: 0 or -EINVAL. */
+static int parse_ipv4(const char *s, uint32_t *out)
+{
+    uint32_t a = 0;
+
+    for (int i = 0; i < 4; i++) {
+        char *end;
+        guint64 v;
+
+        if (!g_ascii_isdigit(*s))
+            return -EINVAL;
+        v = g_ascii_strtoull(s, &end, 10);
+        if (v > 255 || end - s > 3 || (i < 3 && *end != '.') ||
+            (i == 3 && *end))
+            return -EINVAL;
+        a = a << 8 | (uint32_t)v;
+        s = end + 1;
+    }
+    *out = a;
+    return 0;
+}
+
+/* [network]: mode, new_ips (FIRST-LAST), timeout_ms. */
+static int parse_network(GKeyFile *kf, struct cloned_config *c, char **err)
+{
+    static const char *const keys[] = {"mode", "new_ips", "timeout_ms",
+                                       "same_spread", NULL};
+    gchar *s = NULL, **range = NULL;
+    guint64 t = c->vif_timeout_ms;
+    uint32_t first, last;
+    int rc;
+
+    rc = check_keys(kf, NETWORK_GROUP, keys, err);
+    if (rc)
+        goto out;
+    s = g_key_file_get_value(kf, NETWORK_GROUP, "mode", NULL);
+    if (s && config_net_mode_parse(g_strstrip(s), &c->net_mode)) {
+        *err = g_strdup_printf("[%s] mode: '%s' is not same or new",
+                               NETWORK_GROUP, s);
+        rc = -EINVAL;
+        goto out;
+    }
+    g_free(s);
+    s = g_key_file_get_value(kf, NETWORK_GROUP, "new_ips", NULL);
+    if (s) {
+        range = g_strsplit(g_strstrip(s), "-", 3);
+        if (g_strv_length(range) != 2 ||
+            parse_ipv4(g_strstrip(range[0]), &first) ||
+            parse_ipv4(g_strstrip(range[1]), &last) || first > last ||
+            (first & 0xff) == 0 || (last & 0xff) == 0xff) {
+            *err = g_strdup_printf("[%s] new_ips: '%s' is not a range "
+                                   "FIRST-LAST of IPv4 host addresses",
+                                   NETWORK_GROUP, s);
+            rc = -EINVAL;
+            goto out;
+        }
+        c->new_ip_first = first;
+        c->new_ip_last = last;
+    }
+    rc = get_uint(kf, NETWORK_GROUP, "timeout_ms", 100, 600000, &t, err);
+    if (rc)
+        goto out;
+    c->vif_timeout_ms = t;
+    g_free(s);
+    s = g_key_file_get_value(kf, NETWORK_GROUP, "same_spread", NULL);
+    if (s && !strcmp(g_strstrip(s), "bond")) {
+        c->same_bond = true;
+    } else if (s && !strcmp(s, "none")) {
+        c->same_bond = false;
+    } else if (s) {
+        *err = g_strdup_printf("[%s] same_spread: '%s' is not bond or none",
+                               NETWORK_GROUP, s);
+        rc = -EINVAL;
+    }
+out:
+    g_strfreev(range);
+    g_free(s);
+    return rc;
+}
+
 static int parse_keyfile(GKeyFile *kf, struct cloned_config *c, char **err)
 {
     static const char *const service_keys[] = {"ring_pages", "xenstore_copy",
@@ -200,6 +302,10 @@ static int parse_keyfile(GKeyFile *kf, struct cloned_config *c, char **err)
             if (rc)
                 goto out;
             c->ring_pages = pages;
+        } else if (!strcmp(*g, NETWORK_GROUP)) {
+            rc = parse_network(kf, c, err);
+            if (rc)
+                goto out;
         } else if (!strcmp(*g, CHILDREN_GROUP)) {
             rc = parse_children(kf, c, err);
             if (rc)
@@ -218,7 +324,8 @@ static int parse_keyfile(GKeyFile *kf, struct cloned_config *c, char **err)
                                  g_strdup(*g + strlen(NAMED_PREFIX)), p);
         } else {
             *err = g_strdup_printf("unknown group [%s] (expected [policy], "
-                                   "[policy:NAME], [service] or [children])",
+                                   "[policy:NAME], [service], [children] or "
+                                   "[network])",
                                    *g);
             rc = -EINVAL;
             goto out;

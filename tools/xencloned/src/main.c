@@ -17,6 +17,7 @@
 #include "xencloned/options.h"
 #include "xencloned/policy.h"
 #include "xencloned/reaper.h"
+#include "xencloned/vifclone.h"
 #include "xencloned/service.h"
 
 #define EXIT_START       1
@@ -165,6 +166,7 @@ int main(int argc, char **argv)
     pid_written = opts.pidfile[0] != '\0';
     policy_scan(&d.svc);
     reaper_scan(&d.svc);
+    vifclone_reap(&d.svc);
 
     d.loop = g_main_loop_new(NULL, FALSE);
     g_unix_fd_add(service_virq_fd(&d.svc), G_IO_IN, on_virq, &d);

@@ -6,6 +6,7 @@
 
 #include "xencloned/log.h"
 #include "xencloned/policy.h"
+#include "xencloned/vifclone.h"
 #include "xencloned/reaper.h"
 
 #define SCAN_BATCH 256
@@ -111,5 +112,6 @@ void policy_handle_watches(struct cloned_service *s)
     if (rescan) {
         policy_scan(s);
         reaper_scan(s);
+        vifclone_reap(s);
     }
 }

@@ -5,6 +5,7 @@
 
 #include "xencloned/log.h"
 #include "xencloned/reaper.h"
+#include "xencloned/vifclone.h"
 
 #define SCAN_BATCH 256
 
@@ -59,6 +60,7 @@ static void reap(struct cloned_service *s, const xc_domaininfo_t *info)
                 g_strerror(errno));
         goto out;
     }
+    vifclone_remove(s, domid); /* its vifs' backends first */
     path = g_strdup_printf("/local/domain/%u", domid);
     xs_remove(s->xsh, path);
     g_free(path);

@@ -7,6 +7,7 @@
 #include "xencloned/child.h"
 #include "xencloned/log.h"
 #include "xencloned/service.h"
+#include "xencloned/vifclone.h"
 
 int service_open(struct cloned_service *s, const struct cloned_config *c)
 {
@@ -40,6 +41,7 @@ int service_open(struct cloned_service *s, const struct cloned_config *c)
         log_err("cannot connect to xenstored: %s", g_strerror(errno));
         goto out;
     }
+    rc = vifclone_open(s);
 out:
     return rc;
 }
@@ -171,6 +173,7 @@ void service_close(struct cloned_service *s)
                      "failed)",
                      s->nr_completed, s->nr_failed);
     }
+    vifclone_close(s);
     if (s->xsh)
         xs_close(s->xsh);
     if (s->fmem)

@@ -26,6 +26,44 @@ struct xendev_vif_config {
     const char *ip;     /* optional, space-separated addresses */
 };
 
+/* xendev_vif_clone()'s choices for the child; NULL fields: the parent's. */
+struct xendev_vif_clone_opts {
+    const char *mac; /* the child's own MAC (network mode "new") */
+    const char *ip;  /* the child's own "ip" key (mode "new") */
+};
+
+/*
+ * Give CHILD (a clone of PARENT's domain, same devid) its own copy of
+ * PARENT's vif, in one transaction: the frontend directory with the
+ * parent's keys (rings, event channel, features: the child's are private
+ * copies at the same references and port), "backend" naming the child's
+ * backend, the parent's state; the backend directory afresh in state 1
+ * (frontend, frontend-id, online, script, mac, bridge, handle, type, ip;
+ * no feature keys, no hotplug-status): a stock netback probes it, then
+ * connects to the copied rings once hotplug-status=connected. OPTS may
+ * give the child its own MAC and ip (NULL: the parent's). ops->clone is
+ * this with OPTS NULL.
+ */
+int xendev_vif_clone(struct xendev_ctx *ctx, const struct xendev *parent,
+                     const struct xendev *child,
+                     const struct xendev_vif_clone_opts *opts);
+
+/*
+ * Network mode "same" (the child keeps its parent's MAC and address):
+ * connect CHILD's vif (netback made it) to the bond its family shares, so
+ * that Dom0 spreads flows over the family instead of one bridge seeing
+ * one MAC on several ports. If PARENT's vif is a bond's slave, that bond;
+ * if it is a bridge's port, bond "xcb<parent>.<devid>" is made
+ * (balance-xor, layer3+4 hash), the parent's vif moved into it and the
+ * bond put on the bridge. Then CHILD's vif is enslaved and up, and
+ * hotplug-status=connected written (on failure hotplug-error and
+ * hotplug-status=error). BOND (LEN bytes) gets the bond's name.
+ */
+int xendev_vif_connect_family(struct xendev_ctx *ctx,
+                              const struct xendev *parent,
+                              const struct xendev *child, char *bond,
+                              size_t len);
+
 /* What connect() needs, read from the backend directory. */
 struct xendev_vif_backend {
     char ifname[XENDEV_IFNAME_MAX]; /* vifname, or vif<fe>.<devid> */

@@ -91,6 +91,20 @@ struct xendev_netif {
                       const char *ifname);
     /* Set IFNAME administratively up or down. */
     int (*set_up)(struct xendev_netif *n, const char *ifname, bool up);
+    /* Optional (NULL: no bonds). The bond or bridge IFNAME is enslaved
+     * to, into BUF ("" if none). */
+    int (*master_of)(struct xendev_netif *n, const char *ifname, char *buf,
+                     size_t len);
+    /* Make bond BOND in balance-xor with the layer3+4 hash and link
+     * monitoring (-EEXIST if it exists), or delete it. */
+    int (*bond_create)(struct xendev_netif *n, const char *bond);
+    int (*bond_delete)(struct xendev_netif *n, const char *bond);
+    /* Enslave IFNAME to BOND (it is taken down first; already a slave of
+     * BOND: 0). */
+    int (*bond_add)(struct xendev_netif *n, const char *bond,
+                    const char *ifname);
+    /* How many slaves BOND has (>= 0), or -errno. */
+    int (*bond_slaves)(struct xendev_netif *n, const char *bond);
     void *priv;
 };
 

@@ -182,6 +182,218 @@ static void reset_net(void)
     strcpy(have_if[2], "vif5.0");
 }
 
+/* ---- a fake host network with bonds (xendev_vif_connect_family) ------- */
+struct fif {
+    char name[16], master[16];
+    int up, bridge, bond;
+};
+static struct fif fifs[8];
+static int bond_create_fails;
+
+static struct fif *ff(const char *name)
+{
+    for (int i = 0; i < 8; i++)
+        if (fifs[i].name[0] && !strcmp(fifs[i].name, name))
+            return &fifs[i];
+    return NULL;
+}
+
+static struct fif *fadd(const char *name, int bridge, int bond)
+{
+    for (int i = 0; i < 8; i++)
+        if (!fifs[i].name[0]) {
+            fifs[i] = (struct fif){.bridge = bridge, .bond = bond};
+            snprintf(fifs[i].name, 16, "%s", name);
+            return &fifs[i];
+        }
+    return NULL;
+}
+
+static int g_exists(struct xendev_netif *n, const char *name)
+{
+    return ff(name) ? 0 : -ENODEV;
+}
+
+static int g_is_bridge(struct xendev_netif *n, const char *name)
+{
+    struct fif *f = ff(name);
+
+    return !f ? -ENODEV : f->bridge ? 0 : -ENOTDIR;
+}
+
+static int g_bridge_add(struct xendev_netif *n, const char *br,
+                        const char *ifname)
+{
+    struct fif *f = ff(ifname), *b = ff(br);
+
+    if (!f || !b || !b->bridge)
+        return -ENODEV;
+    if (f->master[0] && strcmp(f->master, br))
+        return -EBUSY;
+    strcpy(f->master, br);
+    return 0;
+}
+
+static int g_bridge_del(struct xendev_netif *n, const char *br,
+                        const char *ifname)
+{
+    struct fif *f = ff(ifname);
+
+    if (f && f->master[0] && ff(f->master)->bridge)
+        f->master[0] = '\0';
+    return 0;
+}
+
+static int g_set_up(struct xendev_netif *n, const char *ifname, bool up)
+{
+    struct fif *f = ff(ifname);
+
+    if (!f)
+        return -ENODEV;
+    f->up = up;
+    return 0;
+}
+
+static int g_master_of(struct xendev_netif *n, const char *ifname, char *buf,
+                       size_t len)
+{
+    struct fif *f = ff(ifname);
+
+    if (!f)
+        return -ENODEV;
+    snprintf(buf, len, "%s", f->master);
+    return 0;
+}
+
+static int g_bond_create(struct xendev_netif *n, const char *bond)
+{
+    if (bond_create_fails)
+        return bond_create_fails;
+    if (ff(bond))
+        return -EEXIST;
+    return fadd(bond, 0, 1) ? 0 : -ENOSPC;
+}
+
+static int g_bond_delete(struct xendev_netif *n, const char *bond)
+{
+    struct fif *b = ff(bond);
+
+    if (!b)
+        return 0;
+    for (int i = 0; i < 8; i++)
+        if (!strcmp(fifs[i].master, bond))
+            fifs[i].master[0] = '\0';
+    memset(b, 0, sizeof(*b));
+    return 0;
+}
+
+static int g_bond_add(struct xendev_netif *n, const char *bond,
+                      const char *ifname)
+{
+    struct fif *f = ff(ifname), *b = ff(bond);
+
+    if (!f || !b || !b->bond)
+        return -ENODEV;
+    if (f->master[0])
+        return strcmp(f->master, bond) ? -EBUSY : 0;
+    f->up = 0; /* the library's Linux hook takes a slave down first */
+    strcpy(f->master, bond);
+    return 0;
+}
+
+static int g_bond_slaves(struct xendev_netif *n, const char *bond)
+{
+    int count = 0;
+
+    for (int i = 0; i < 8; i++)
+        count += fifs[i].name[0] && !strcmp(fifs[i].master, bond);
+    return count;
+}
+
+static struct xendev_netif gnet = {
+    .exists = g_exists,
+    .is_bridge = g_is_bridge,
+    .bridge_add = g_bridge_add,
+    .bridge_del = g_bridge_del,
+    .set_up = g_set_up,
+    .master_of = g_master_of,
+    .bond_create = g_bond_create,
+    .bond_delete = g_bond_delete,
+    .bond_add = g_bond_add,
+    .bond_slaves = g_bond_slaves,
+};
+
+static const char *master(const char *ifname)
+{
+    struct fif *f = ff(ifname);
+
+    return f ? f->master : "(gone)";
+}
+
+static void test_family(void)
+{
+    struct xendev_ctx ctx = {.store = &store, .netif = &gnet};
+    struct xendev_vif_config cfg = {.mac = "00:16:3e:00:00:05"};
+    struct xendev p, c1, c2;
+    char bond[16];
+
+    reset_store();
+    memset(fifs, 0, sizeof(fifs));
+    bond_create_fails = 0;
+    fadd("xenbr0", 1, 0)->up = 1;
+    strcpy(fadd("vif5.0", 0, 0)->master, "xenbr0");
+    ff("vif5.0")->up = 1;
+    fadd("vif6.0", 0, 0);
+    fadd("vif7.0", 0, 0);
+    xendev_init(&p, &xendev_vif_ops, 0, 5, 0);
+    xendev_init(&c1, &xendev_vif_ops, 0, 6, 0);
+    xendev_init(&c2, &xendev_vif_ops, 0, 7, 0);
+    xendev_vif_ops.create(&ctx, &p, &cfg);
+    xendev_vif_ops.create(&ctx, &c1, &cfg);
+    xendev_vif_ops.create(&ctx, &c2, &cfg);
+
+    is_int(xendev_vif_connect_family(&ctx, &p, &c1, bond, sizeof(bond)), 0,
+           "family: the first child connects");
+    is_str(bond, "xcb5.0", "  into bond xcb5.0");
+    ok(ff("xcb5.0") && ff("xcb5.0")->up, "  the bond exists and is up");
+    is_str(master("xcb5.0"), "xenbr0", "  it is a port of xenbr0");
+    is_str(master("vif5.0"), "xcb5.0",
+           "  the parent's vif left the bridge "
+           "for the bond");
+    ok(ff("vif5.0")->up, "  and is up again");
+    is_str(master("vif6.0"), "xcb5.0", "  the child's vif is a slave");
+    ok(ff("vif6.0")->up, "  and is up");
+    is_str(val("/local/domain/0/backend/vif/6/0/hotplug-status"), "connected",
+           "  hotplug-status=connected");
+    is_int(xendev_vif_connect_family(&ctx, &c1, &c2, bond, sizeof(bond)), 0,
+           "a grandchild (clone of the child) connects");
+    is_str(bond, "xcb5.0", "  into the same bond");
+    is_int(g_bond_slaves(&gnet, "xcb5.0"), 3, "  which has 3 slaves");
+
+    /* No bonding in the kernel: the parent's vif goes back. */
+    memset(fifs, 0, sizeof(fifs));
+    fadd("xenbr0", 1, 0);
+    strcpy(fadd("vif5.0", 0, 0)->master, "xenbr0");
+    fadd("vif6.0", 0, 0);
+    bond_create_fails = -EOPNOTSUPP;
+    is_int(xendev_vif_connect_family(&ctx, &p, &c1, bond, sizeof(bond)),
+           -EOPNOTSUPP, "no bonding: -EOPNOTSUPP");
+    ok(strstr(ctx.error, "cannot create the bond xcb5.0") != NULL,
+       "  says so (%s)", ctx.error);
+    is_str(master("vif5.0"), "xenbr0", "  the parent's vif stays on xenbr0");
+    is_str(val("/local/domain/0/backend/vif/6/0/hotplug-status"), "error",
+           "  the child's hotplug-status=error");
+
+    /* The parent's vif on no bridge. */
+    bond_create_fails = 0;
+    ff("vif5.0")->master[0] = '\0';
+    is_int(xendev_vif_connect_family(&ctx, &p, &c1, bond, sizeof(bond)),
+           -ENOTCONN, "the parent's vif on no bridge: -ENOTCONN");
+    struct xendev_ctx nobond = {.store = &store, .netif = &netif};
+    is_int(xendev_vif_connect_family(&nobond, &p, &c1, bond, sizeof(bond)),
+           -EOPNOTSUPP, "netif without bond hooks: -EOPNOTSUPP");
+}
+
 #define BE "/local/domain/0/backend/vif/5/0"
 #define FE "/local/domain/5/device/vif/0"
 
@@ -349,6 +561,27 @@ static void test_clone_destroy(struct xendev_ctx *ctx, struct xendev *dev)
     is_int(count_under(CBE), 0, "nothing left of its backend");
     ok(count_under(BE) > 0, "the parent's backend untouched");
     is_int(xendev_vif_ops.destroy(ctx, &child), 0, "destroy twice: 0");
+
+    /* Network mode "new": the child's own MAC and ip. */
+    struct xendev_vif_clone_opts opts = {.mac = "00:16:3e:cc:00:06",
+                                         .ip = "198.18.0.206"};
+    is_int(xendev_vif_clone(ctx, dev, &child, &opts), 0,
+           "clone with the child's own MAC and ip");
+    is_str(val(CFE "/mac"), "00:16:3e:cc:00:06", "  child frontend mac");
+    is_str(val(CBE "/mac"), "00:16:3e:cc:00:06", "  child backend mac");
+    is_str(val(CBE "/ip"), "198.18.0.206", "  child backend ip");
+    is_str(val(CFE "/rx-ring-ref"), "9", "  rings still the parent's refs");
+    is_str(val(BE "/mac"), "00:16:3e:00:00:05", "  the parent's mac kept");
+    opts.mac = "01:00:5e:00:00:01";
+    is_int(xendev_vif_clone(ctx, dev, &child, &opts), -EINVAL,
+           "a multicast MAC for the child: -EINVAL");
+    m_write(&store, FE "/state", "banana");
+    opts.mac = NULL;
+    is_int(xendev_vif_clone(ctx, dev, &child, &opts), -EINVAL,
+           "a parent frontend state that is no state: -EINVAL");
+    ok(strstr(ctx->error, "is not a state") != NULL, "  says so (%s)",
+       ctx->error);
+    xendev_vif_ops.destroy(ctx, &child);
 }
 
 int main(void)
@@ -361,5 +594,6 @@ int main(void)
     test_create(&ctx, &dev);
     test_connect(&ctx, &dev);
     test_clone_destroy(&ctx, &dev);
+    test_family();
     return done_testing();
 }

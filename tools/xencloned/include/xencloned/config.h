@@ -28,16 +28,35 @@ enum cloned_on_exit {
     ON_EXIT_PRESERVE, /* leave it shut down, for xl list / xl destroy */
 };
 
-struct cloned_config {
-    struct clone_policy policy;  /* for every new domain */
-    GHashTable *by_name;         /* domain name -> struct clone_policy * */
-    unsigned int ring_pages;     /* notification ring size, 1..8 pages */
-    bool deep_copy;              /* copy XenStore node by node, no XS_CLONE */
-    enum cloned_on_exit on_exit; /* for clones that shut down */
+/* What a clone's vifs get ([network] mode, or the parent's
+ * data/clone/net-mode key). */
+enum cloned_net_mode {
+    NET_MODE_SAME, /* the parent's MAC and IP (fork()'s default) */
+    NET_MODE_NEW,  /* the child's own MAC and IP, from [network] new_ips */
 };
 
+#define CLONED_DEFAULT_NEW_IPS        "198.18.0.128-198.18.0.254"
+#define CLONED_DEFAULT_VIF_TIMEOUT_MS 30000
+
+struct cloned_config {
+    struct clone_policy policy;    /* for every new domain */
+    GHashTable *by_name;           /* domain name -> struct clone_policy * */
+    unsigned int ring_pages;       /* notification ring size, 1..8 pages */
+    bool deep_copy;                /* copy XenStore node by node, no XS_CLONE */
+    enum cloned_on_exit on_exit;   /* for clones that shut down */
+    enum cloned_net_mode net_mode; /* default for a parent without a key */
+    uint32_t new_ip_first, new_ip_last; /* mode new's pool, host order */
+    unsigned int vif_timeout_ms;        /* netback's probe/connect, per step */
+    bool same_bond; /* mode same: the family's vifs in one bond */
+};
+
+/* "same" or "new" to a mode: 0 or -EINVAL. */
+int config_net_mode_parse(const char *s, enum cloned_net_mode *mode);
+const char *config_net_mode_name(enum cloned_net_mode mode);
+
 /* Fill C with the defaults: enabled, max_clones 64, max_family 256,
- * max_depth 16, a one-page ring, ended clones destroyed. */
+ * max_depth 16, a one-page ring, ended clones destroyed, network mode
+ * same, mode new's addresses from 198.18.0.128 to .254, 30 s per vif step. */
 void config_init(struct cloned_config *c);
 
 /*

@@ -8,6 +8,8 @@
 #include <xenforeignmemory.h>
 #include <xenstore.h>
 
+struct xendev_store;
+
 #include "config.h"
 #include "ring.h"
 
@@ -24,6 +26,9 @@ struct cloned_service {
     struct cloned_ring ring;
     evtchn_port_t virq_port; /* local port bound to VIRQ_CLONED */
     bool virq_bound;
+
+    struct xendev_store *dev_store; /* libxendev's, for cloning vifs */
+    struct xs_handle *xsw;          /* watches while a child's vif connects */
 
     GHashTable *policy_seen; /* "domid:uuid" of domains given a policy */
     unsigned long nr_completed, nr_failed, nr_reaped;

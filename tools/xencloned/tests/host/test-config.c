@@ -36,7 +36,7 @@ int main(void)
     char *err = NULL, path[] = "/tmp/xencloned-test-XXXXXX";
     int fd;
 
-    plan(60);
+    plan(60 + 4 + 5 + 14 + 5);
 
     is_int(parse("", &c, &err), 0, "an empty file is fine");
     ok(c.policy.enabled, "default: enabled");
@@ -46,7 +46,38 @@ int main(void)
     is_int(c.ring_pages, 1, "default: one ring page");
     is_int(c.on_exit, ON_EXIT_DESTROY, "default: ended clones are destroyed");
     ok(!c.deep_copy, "default: XenStore is copied with XS_CLONE");
+    is_int(c.net_mode, NET_MODE_SAME, "default: network mode same");
+    is_int(c.new_ip_first, 0xc6120080, "default: new_ips from 198.18.0.128");
+    is_int(c.new_ip_last, 0xc61200fe, "  to 198.18.0.254");
+    is_int(c.vif_timeout_ms, 30000, "default: vif timeout 30 s");
+    ok(c.same_bond, "default: mode same spreads flows with a bond");
     config_clear(&c);
+    is_int(parse("[network]\nsame_spread=none\n", &c, &err), 0,
+           "[network] same_spread=none");
+    ok(!c.same_bond, "  is read");
+    config_clear(&c);
+    bad("[network]\nsame_spread=ovs\n", "is not bond or none",
+        "same_spread=ovs");
+
+    is_int(parse("[network]\nmode=new\nnew_ips=10.0.0.5 - 10.0.1.7\n"
+                 "timeout_ms=500\n",
+                 &c, &err),
+           0, "[network] mode, new_ips, timeout_ms");
+    is_int(c.net_mode, NET_MODE_NEW, "  mode new");
+    is_int(c.new_ip_first, 0x0a000005, "  first 10.0.0.5");
+    is_int(c.new_ip_last, 0x0a000107, "  last 10.0.1.7");
+    is_int(c.vif_timeout_ms, 500, "  timeout 500 ms");
+    config_clear(&c);
+    bad("[network]\nmode=other\n", "is not same or new", "mode=other");
+    bad("[network]\nnew_ips=10.0.0.9-10.0.0.5\n", "new_ips",
+        "a range backwards");
+    bad("[network]\nnew_ips=10.0.0.0-10.0.0.5\n", "new_ips",
+        "a network address");
+    bad("[network]\nnew_ips=10.0.0.300-10.0.0.5\n", "new_ips",
+        "an octet over 255");
+    bad("[network]\nnew_ips=10.0.0.1\n", "new_ips", "no range");
+    bad("[network]\ntimeout_ms=5\n", "timeout_ms", "timeout_ms=5");
+    bad("[network]\nbond=yes\n", "unknown key 'bond'", "unknown key");
 
     is_int(parse("[children]\non_exit=preserve\n", &c, &err), 0,
            "[children] on_exit=preserve");

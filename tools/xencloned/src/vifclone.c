@@ -1,0 +1,406 @@
+/* vifclone.c: clone every vif of a parent for a child through libxendev
+ * (frontend, backend in state 1, netback's probe, in-process hotplug,
+ * Connected); remove them backend first when the child is gone. */
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xendev/vif.h>
+#include <xendev/xendev.h>
+
+#include "xencloned/log.h"
+#include "xencloned/vifaddr.h"
+#include "xencloned/vifclone.h"
+
+#define MAX_USED_IPS 4096
+
+int vifclone_open(struct cloned_service *s)
+{
+    int rc = xendev_store_xs_open(&s->dev_store);
+
+    if (rc) {
+        log_err("cannot open libxendev's XenStore connection: %s",
+                g_strerror(-rc));
+        goto out;
+    }
+    s->xsw = xs_open(0);
+    if (!s->xsw) {
+        rc = -errno;
+        log_err("cannot open a XenStore connection for vif waits: %s",
+                g_strerror(errno));
+    }
+out:
+    return rc;
+}
+
+void vifclone_close(struct cloned_service *s)
+{
+    if (s->xsw)
+        xs_close(s->xsw);
+    s->xsw = NULL;
+    xendev_store_xs_close(s->dev_store);
+    s->dev_store = NULL;
+}
+
+static char *xs_getf(struct xs_handle *xsh, const char *fmt, ...)
+    G_GNUC_PRINTF(2, 3);
+
+static char *xs_getf(struct xs_handle *xsh, const char *fmt, ...)
+{
+    va_list ap;
+    char *path, *v;
+
+    va_start(ap, fmt);
+    path = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    v = xs_read(xsh, XBT_NULL, path, NULL);
+    g_free(path);
+    return v;
+}
+
+/* The parent's network mode: its data/clone/net-mode key, else the
+ * configuration's. */
+static enum cloned_net_mode mode_of(struct cloned_service *s,
+                                    unsigned int parent)
+{
+    char *v = xs_getf(s->xsh, "/local/domain/%u/" VIFCLONE_MODE_KEY, parent);
+    enum cloned_net_mode mode = s->config->net_mode;
+
+    if (v && config_net_mode_parse(v, &mode))
+        log_warn("domain %u: %s '%s' is not same or new; using %s", parent,
+                 VIFCLONE_MODE_KEY, v, config_net_mode_name(mode));
+    free(v);
+    return mode;
+}
+
+/* Every address in an "ip" key of a vif backend of Dom0: taken. */
+static size_t used_ips(struct cloned_service *s, uint32_t *used, size_t max)
+{
+    const char *root = "/local/domain/0/backend/vif";
+    unsigned int nd = 0, nv = 0;
+    char **doms = xs_directory(s->xsh, XBT_NULL, root, &nd);
+    size_t n = 0;
+
+    for (unsigned int i = 0; doms && i < nd; i++) {
+        char *dpath = g_strdup_printf("%s/%s", root, doms[i]);
+        char **devs = xs_directory(s->xsh, XBT_NULL, dpath, &nv);
+        for (unsigned int j = 0; devs && j < nv; j++) {
+            char *ip = xs_getf(s->xsh, "%s/%s/ip", dpath, devs[j]);
+            uint32_t a;
+            char sfx[4];
+
+            if (ip && n < max && !vifaddr_parse(ip, &a, sfx))
+                used[n++] = a;
+            free(ip);
+        }
+        free(devs);
+        g_free(dpath);
+    }
+    free(doms);
+    return n;
+}
+
+/* DEV's backend state (0 if unreadable). */
+static unsigned int be_state(struct cloned_service *s, const struct xendev *dev)
+{
+    char *v = xs_getf(s->xsh, "%s/state", dev->backend);
+    unsigned int st = v ? (unsigned int)strtoul(v, NULL, 10) : 0;
+
+    free(v);
+    return st;
+}
+
+/* Why netback gave up on DEV, from its error node (g_free it). */
+static char *be_error(struct cloned_service *s, const struct xendev *dev)
+{
+    char *v = xs_getf(s->xsh, "/local/domain/%u/error/backend/vif/%u/%u/error",
+                      dev->be_domid, dev->fe_domid, dev->devid);
+    char *r = g_strdup(v ? v : "no error node");
+
+    free(v);
+    return r;
+}
+
+/*
+ * Wait until DEV's backend reaches state WANT (or beyond, short of
+ * Closing) and, with IFNAME, that interface exists (netback makes it just
+ * after InitWait; that is no XenStore event, so it is polled every 10 ms).
+ * -ETIMEDOUT after DEADLINE (monotonic us), -ENODEV if netback closes it.
+ */
+static int wait_backend(struct cloned_service *s, const struct xendev *dev,
+                        unsigned int want, const char *ifname, gint64 deadline)
+{
+    struct xendev_netif *nif = xendev_netif_linux();
+    char *path = g_strdup_printf("%s/state", dev->backend);
+    int rc;
+
+    if (!xs_watch(s->xsw, path, "vif")) {
+        rc = -errno;
+        goto out;
+    }
+    for (;;) {
+        unsigned int st = be_state(s, dev);
+        gint64 left = deadline - g_get_monotonic_time();
+        struct pollfd p = {.fd = xs_fileno(s->xsw), .events = POLLIN};
+        char **w;
+
+        if (st >= XENDEV_STATE_CLOSING) {
+            rc = -ENODEV;
+            break;
+        }
+        if (st >= want && (!ifname || nif->exists(nif, ifname) == 0)) {
+            rc = 0;
+            break;
+        }
+        if (left <= 0) {
+            rc = -ETIMEDOUT;
+            break;
+        }
+        poll(&p, 1, st >= want ? 10 : (int)MIN(left / 1000 + 1, 1000));
+        while ((w = xs_check_watch(s->xsw)) != NULL)
+            free(w);
+    }
+    xs_unwatch(s->xsw, path, "vif");
+out:
+    g_free(path);
+    return rc;
+}
+
+/* Clone the parent's vif DEVID for the child, connected. */
+static int clone_one(struct cloned_service *s, unsigned int parent,
+                     unsigned int child, unsigned int devid,
+                     enum cloned_net_mode mode)
+{
+    struct xendev_ctx ctx = {.store = s->dev_store,
+                             .netif = xendev_netif_linux()};
+    struct xendev_vif_clone_opts opts = {0};
+    struct xendev pdev, cdev;
+    uint32_t *used = NULL, addr;
+    char mac[18], ip[20], sfx[4] = "", ifname[XENDEV_IFNAME_MAX];
+    char bond[XENDEV_IFNAME_MAX] = "";
+    char *be_id = NULL, *pip = NULL, *fe_state = NULL, *why = NULL;
+    char *mark = NULL, *pid = NULL;
+    const char *step = "reading the parent's frontend";
+    gint64 t0 = g_get_monotonic_time(), deadline;
+    unsigned int be = 0;
+    bool wait_connected;
+    size_t n;
+    int rc;
+
+    deadline = t0 + (gint64)s->config->vif_timeout_ms * 1000;
+    be_id = xs_getf(s->xsh, "/local/domain/%u/device/vif/%u/backend-id", parent,
+                    devid);
+    fe_state =
+        xs_getf(s->xsh, "/local/domain/%u/device/vif/%u/state", parent, devid);
+    if (!be_id || xendev_parse_uint(be_id, XENDEV_DOMID_MAX, &be)) {
+        rc = -EINVAL;
+        goto fail;
+    }
+    step = "checking the backend domain";
+    if (be != 0) {
+        rc = -EOPNOTSUPP; /* the hotplug is done here, in Dom0 */
+        goto fail;
+    }
+    wait_connected = fe_state && !strcmp(fe_state, "4");
+    rc = xendev_init(&pdev, &xendev_vif_ops, be, parent, devid);
+    rc = rc ?: xendev_init(&cdev, &xendev_vif_ops, be, child, devid);
+    rc = rc ?: xendev_vif_ifname(ifname, sizeof(ifname), child, devid);
+    if (rc)
+        goto fail;
+    if (mode == NET_MODE_NEW) {
+        step = "choosing the child's address (mode new)";
+        used = g_new(uint32_t, MAX_USED_IPS);
+        n = used_ips(s, used, MAX_USED_IPS);
+        rc = vifaddr_pick(s->config->new_ip_first, s->config->new_ip_last, used,
+                          n, &addr);
+        if (rc)
+            goto fail;
+        /* The parent's prefix length goes with the child's address. */
+        pip = xs_getf(s->xsh, "%s/ip", pdev.backend);
+        if (pip && vifaddr_parse(pip, &(uint32_t){0}, sfx))
+            sfx[0] = '\0';
+        vifaddr_format(addr, sfx, ip);
+        vifaddr_mac(child, mac);
+        opts.mac = mac;
+        opts.ip = ip;
+    }
+    step = "writing the child's frontend and backend";
+    rc = xendev_vif_clone(&ctx, &pdev, &cdev, &opts);
+    if (rc)
+        goto fail;
+    mark = g_strdup_printf("%s/" VIFCLONE_MARK_KEY, cdev.backend);
+    pid = g_strdup_printf("%u", parent);
+    if (!xs_write(s->xsh, XBT_NULL, mark, pid, strlen(pid))) {
+        rc = -errno;
+        goto fail;
+    }
+    step = "waiting for netback to probe the backend (InitWait, vif)";
+    rc = wait_backend(s, &cdev, XENDEV_STATE_INITWAIT, ifname, deadline);
+    if (rc)
+        goto fail;
+    if (mode == NET_MODE_SAME && s->config->same_bond) {
+        step = "hotplug into the family's bond (bond, up, hotplug-status)";
+        rc = xendev_vif_connect_family(&ctx, &pdev, &cdev, bond, sizeof(bond));
+    } else {
+        step = "hotplug (bridge, up, hotplug-status)";
+        rc = xendev_vif_ops.connect(&ctx, &cdev);
+    }
+    if (rc)
+        goto fail;
+    if (wait_connected) {
+        step = "waiting for netback to connect to the copied rings";
+        rc = wait_backend(s, &cdev, XENDEV_STATE_CONNECTED, NULL, deadline);
+        if (rc)
+            goto fail;
+    }
+    log_info("child %u: %s (vif %u of %u) %s, mode %s%s%s%s%s%s%s in %" PRId64
+             " us",
+             child, ifname, devid, parent,
+             wait_connected ? "connected"
+                            : "plugged (the parent's frontend "
+                              "was not connected)",
+             config_net_mode_name(mode), opts.mac ? ", mac " : "",
+             opts.mac ? opts.mac : "", opts.ip ? ", ip " : "",
+             opts.ip ? opts.ip : "", bond[0] ? ", bond " : "", bond,
+             g_get_monotonic_time() - t0);
+    rc = 0;
+    goto out;
+
+fail:
+    if (rc == -ENODEV)
+        why = be_error(s, &cdev);
+    log_err("child %u: vif %u of %u failed at %s: %s%s%s%s", child, devid,
+            parent, step, g_strerror(-rc), ctx.error[0] ? " (" : "", ctx.error,
+            ctx.error[0] ? ")" : "");
+    if (why)
+        log_err("child %u: netback closed vif %u: %s", child, devid, why);
+out:
+    g_free(mark);
+    g_free(pid);
+    g_free(why);
+    free(be_id);
+    free(fe_state);
+    free(pip);
+    g_free(used);
+    return rc;
+}
+
+int vifclone_child(struct cloned_service *s, unsigned int parent,
+                   unsigned int child)
+{
+    char *path = g_strdup_printf("/local/domain/%u/device/vif", parent);
+    unsigned int n = 0, devid;
+    char **ids = xs_directory(s->xsh, XBT_NULL, path, &n);
+    enum cloned_net_mode mode;
+    int rc = 0;
+
+    if (!ids || !n)
+        goto out; /* no vif: nothing to do */
+    if (!s->dev_store) {
+        log_err("child %u: vif cloning is not available", child);
+        rc = -ENOTCONN;
+        goto fail;
+    }
+    mode = mode_of(s, parent);
+    for (unsigned int i = 0; i < n; i++) {
+        if (xendev_parse_uint(ids[i], 0xffff, &devid)) {
+            log_err("child %u: %s/%s is not a device number", child, path,
+                    ids[i]);
+            rc = -EINVAL;
+            goto fail;
+        }
+        rc = clone_one(s, parent, child, devid, mode);
+        if (rc)
+            goto fail;
+    }
+    goto out;
+
+fail:
+    vifclone_remove(s, child);
+out:
+    free(ids);
+    g_free(path);
+    return rc;
+}
+
+void vifclone_remove(struct cloned_service *s, unsigned int child)
+{
+    char *be = g_strdup_printf("/local/domain/0/backend/vif/%u", child);
+    char *fe = g_strdup_printf("/local/domain/%u/device/vif", child);
+
+    /* Backend first: netback unregisters the vif (and so leaves the
+     * bridge), unmaps the rings and unbinds; then the guest's side. */
+    if (!xs_rm(s->xsh, XBT_NULL, be) && errno != ENOENT)
+        log_warn("removing %s failed: %s", be, g_strerror(errno));
+    if (!xs_rm(s->xsh, XBT_NULL, fe) && errno != ENOENT)
+        log_warn("removing %s failed: %s", fe, g_strerror(errno));
+    g_free(be);
+    g_free(fe);
+}
+
+/* Is DOMID gone, or dying? */
+static bool domain_ended(struct cloned_service *s, unsigned int domid)
+{
+    xc_domaininfo_t info;
+
+    if (xc_domain_getinfolist(s->xch, domid, 1, &info) != 1 ||
+        info.domain != domid)
+        return true;
+    return (info.flags & XEN_DOMINF_dying) != 0;
+}
+
+/* Delete the family bonds (xcb*) whose members are all gone. */
+static void reap_bonds(void)
+{
+    struct xendev_netif *nif = xendev_netif_linux();
+    GDir *dir = g_dir_open("/sys/class/net", 0, NULL);
+    const char *name;
+
+    while (dir && (name = g_dir_read_name(dir)) != NULL) {
+        int rc;
+
+        if (!g_str_has_prefix(name, "xcb") || nif->bond_slaves(nif, name))
+            continue;
+        rc = nif->bond_delete(nif, name);
+        if (rc)
+            log_warn("deleting the empty bond %s failed: %s", name,
+                     g_strerror(-rc));
+        else
+            log_info("the family of bond %s has no vif left: deleted", name);
+    }
+    if (dir)
+        g_dir_close(dir);
+}
+
+void vifclone_reap(struct cloned_service *s)
+{
+    const char *root = "/local/domain/0/backend/vif";
+    unsigned int nd = 0, domid;
+    char **doms = xs_directory(s->xsh, XBT_NULL, root, &nd);
+
+    for (unsigned int i = 0; doms && i < nd; i++) {
+        unsigned int nv = 0;
+        char *dpath = g_strdup_printf("%s/%s", root, doms[i]);
+        char **devs = xs_directory(s->xsh, XBT_NULL, dpath, &nv);
+        bool ours = false;
+
+        for (unsigned int j = 0; devs && j < nv && !ours; j++) {
+            char *m =
+                xs_getf(s->xsh, "%s/%s/" VIFCLONE_MARK_KEY, dpath, devs[j]);
+            ours = m != NULL;
+            free(m);
+        }
+        if (ours && !xendev_parse_uint(doms[i], XENDEV_DOMID_MAX, &domid) &&
+            domain_ended(s, domid)) {
+            log_info("child %u has ended: removing its vifs", domid);
+            vifclone_remove(s, domid);
+        }
+        free(devs);
+        g_free(dpath);
+    }
+    free(doms);
+    reap_bonds();
+}
