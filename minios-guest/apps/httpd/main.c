@@ -24,8 +24,9 @@ unsigned int httpd_domid(void)
 static int usage(const char *bad)
 {
     printf("httpd: bad argument '%s'\n", bad);
-    printf("usage: httpd [port=N] [size=B] [workers=W] [stats=N] "
-           NET_OPTIONS_USAGE "   (TCP port 1..65535, default 80; body of B"
+    printf("usage: httpd [port=N] [size=B] [workers=W] "
+           "[stats=N] " NET_OPTIONS_USAGE
+           "   (TCP port 1..65535, default 80; body of B"
            " bytes, 0..%lu, default 1024; W serving domains, 1..%u, default"
            " 1: W-1 forked after listen; print the netfront counters after"
            " every N connections, default 0: never; poll_ms: the network's"
