@@ -26,6 +26,10 @@ clonefuzz   calls=0
 netecho     poll_ms=0
 httpd       size=lots
 netclient   mode=tcp
+files       mb=lots
+kvsnap      keys=lots
+p9bad       volume=11
+tcpfork     peer=nowhere
 '
 apps=$(ls "$IMAGES")
 [ -n "$apps" ] || bail_out "no guest images in $IMAGES"
