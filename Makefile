@@ -17,7 +17,7 @@ COMPONENT_MAKEFILES := $(wildcard $(addsuffix /Makefile,$(COMPONENTS)))
 COMPONENT_DIRS := $(patsubst %/Makefile,%,$(COMPONENT_MAKEFILES))
 
 .DEFAULT_GOAL := help
-.PHONY: help deps xen kernel components dom0 test test-host test-nested \
+.PHONY: help deps xen kernel components dom0 test test-host test-nested test-long \
         demo shell bench fuzz style format clean distclean
 
 help:
@@ -29,6 +29,7 @@ help:
 ##   make kernel  fetch Debian's Dom0 kernel into build/kernel
 ##   make dom0    build the Dom0 initramfs (toolstack, daemons, guests)
 ##   make test    host unit tests + every nested scenario, through prove
+##   make test-long  the long nested scenarios (*/tests/long/, not in CI)
 ##   make demo    boot Xen in QEMU and show the system at work
 ##   make shell   interactive Dom0 shell on the serial console
 ##   make bench   benchmarks: JSON and plots under build/bench
@@ -63,6 +64,9 @@ test: dom0
 
 test-host: components
 	@scripts/run-tests.sh --host-only
+
+test-long: dom0
+	@scripts/run-tests.sh --long
 
 test-nested: dom0
 	@scripts/run-tests.sh --nested-only

@@ -2,17 +2,21 @@
 # run-tests.sh: run host unit tests and nested scenarios through prove (TAP).
 #   Host tests:   every executable */tests/host/*.t and build/host-tests/*/*.t
 #   Nested tests: every */tests/nested/*.t, each booted by run-in-dom0
-# Options: --host-only, --nested-only, or scenario paths to run just those.
+#   Long tests:   */tests/long/*.t (nested too), only with --long: scenarios
+#                 that take tens of minutes under TCG (CI stays under an hour)
+# Options: --host-only, --nested-only, --long, or scenario paths to run
+# just those.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$TOP"
 
-host=1 nested=1
+host=1 nested=1 long=0
 args=()
 for a in "$@"; do
     case $a in
     --host-only) nested=0 ;;
     --nested-only) host=0 ;;
+    --long) host=0 nested=0 long=1 ;;
     -*) die "unknown option $a" ;;
     *) args+=("$a") ;;
     esac
@@ -33,6 +37,10 @@ else
     fi
     if [ $nested = 1 ]; then
         mapfile -t n < <(find_tests '*/tests/nested/*')
+        list+=("${n[@]}")
+    fi
+    if [ $long = 1 ]; then
+        mapfile -t n < <(find_tests '*/tests/long/*')
         list+=("${n[@]}")
     fi
 fi
