@@ -7,11 +7,14 @@ set -euo pipefail
 
 # Patch queues, applied in this order. Each has a `series` file.
 QUEUES=(xen/patches tools/xenstored-clone/patches)
-# Overlays: "repo-dir:tree-dir". Files are copied over the tree as they are.
-OVERLAYS=(xen:xen xen/tools:tools)
-# Paths inside an overlay dir that are ours only and never reach the tree.
-OVERLAY_EXCLUDES=(--exclude=/patches --exclude=/tests --exclude=/README.md
-                  --exclude=/xen.kconfig --exclude=/tools --exclude='*.orig' --exclude='*~')
+# Overlays: "repo-dir:tree-dir". Files are copied over the tree as they are:
+# new files of the Xen tree live there, in folders that mirror the tree.
+OVERLAYS=(xen:xen xen/tools:tools tools/xenstored-clone/xen-tree:.)
+# Paths inside the xen/ overlay that are ours only and never reach the tree
+# (xen/tools is an overlay of its own), and backup files in any overlay.
+XEN_OVERLAY_EXCLUDES=(--exclude=/patches --exclude=/tests --exclude=/README.md
+                      --exclude=/xen.kconfig --exclude=/tools)
+OVERLAY_EXCLUDES=(--exclude='*.orig' --exclude='*~')
 
 [ -e "$XEN_PRISTINE/.unpacked-$XEN_DEB_VERSION" ] ||
     die "no pristine Xen tree; run 'make xen' (it fetches the source first)"
@@ -37,7 +40,9 @@ done
 
 for o in "${OVERLAYS[@]}"; do
     src=$TOP/${o%%:*} dst=$STAGE/${o##*:}
-    rsync -rlp "${OVERLAY_EXCLUDES[@]}" "$src/" "$dst/"
+    excl=("${OVERLAY_EXCLUDES[@]}")
+    [ "${o%%:*}" != xen ] || excl+=("${XEN_OVERLAY_EXCLUDES[@]}")
+    rsync -rlp "${excl[@]}" "$src/" "$dst/"
 done
 
 # Sync into the build tree only what changed in the staged tree since the

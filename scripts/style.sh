@@ -1,12 +1,13 @@
 #!/bin/bash
 # style.sh: check (--check) or apply (--fix) .clang-format to our C code.
-# The hypervisor overlay (xen/) follows Xen's CODING_STYLE and is excluded.
+# The hypervisor overlay (xen/) and our other files of the Xen tree
+# (*/xen-tree/) follow Xen's CODING_STYLE and are excluded.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$TOP"
 mode=${1:---check}
 mapfile -t files < <(git ls-files -co --exclude-standard -- '*.c' '*.h' |
-    grep -v -E '^(xen/|build/)' || true)
+    grep -v -E '^(xen/|build/)|/xen-tree/' || true)
 [ ${#files[@]} -gt 0 ] || { msg "no C files to check"; exit 0; }
 case $mode in
 --fix) clang-format -i "${files[@]}"; msg "formatted ${#files[@]} files" ;;
