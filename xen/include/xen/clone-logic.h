@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* clone-logic.h: pure decisions of clone_op, shared with the host tests. */
 /*
  * Everything here is arithmetic on plain integers, so that

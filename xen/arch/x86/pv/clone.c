@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* clone.c: x86 PV half of clone_op: copy a 64-bit PV domain, COW faults. */
 /*
  * A child gets private copies of the parent's page tables, P2M tree,
