@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* clone.c: the clone_op hypercall: policy, families, clone service, ring. */
 /*
  * Arch-independent half of domain cloning (see public/clone.h and
@@ -44,7 +45,13 @@ static struct {
     uint32_t next_id;
 } service;
 
-static domid_t clone_domid_rover;
+/*
+ * The ring of a service whose domain died: freed once nobody maps it any
+ * more (its domain's page tables are gone by clone_domain_destroy()).
+ */
+static struct xen_clone_ring *orphan_ring;
+static unsigned int orphan_order;
+
 static uint64_t clone_family_ids;  /* the last family id given, clone_lock */
 
 /*
@@ -151,11 +158,79 @@ static int ring_free(struct xen_clone_ring *ring, unsigned int order)
     return 0;
 }
 
+/* Free a dead service's ring if nobody maps it now. clone_lock held. */
+static void orphan_ring_reap(void)
+{
+    ASSERT(spin_is_locked(&clone_lock));
+
+    if ( orphan_ring && !ring_free(orphan_ring, orphan_order) )
+        orphan_ring = NULL;
+}
+
+/* Post a notification (a copy of *note with a fresh id). clone_lock held. */
+static void ring_post(const struct xen_clone_notification *note)
+{
+    struct xen_clone_ring *ring = service.ring;
+    struct xen_clone_notification *n;
+
+    ASSERT(spin_is_locked(&clone_lock));
+
+    n = &ring->ent[clone_ring_slot(ring->prod, service.nr_ents)];
+    *n = *note;
+    n->id = ++service.next_id ?: ++service.next_id;
+    smp_wmb();
+    ring->prod++;
+}
+
+/*
+ * A new service took over from one that died: announce again every child
+ * announced before and still pending, while the (empty) new ring has
+ * room; mark the others lost. Returns how many were lost. clone_lock held.
+ */
+static unsigned int clone_replay_pending(void)
+{
+    struct domain *d;
+    unsigned int posted = 0, lost = 0;
+
+    ASSERT(spin_is_locked(&clone_lock));
+
+    rcu_read_lock(&domlist_read_lock);
+    for_each_domain ( d )
+    {
+        struct clone_domain *cd = d->clone;
+
+        if ( !cd || !cd->pending || !cd->announced || d->is_dying )
+            continue;
+        if ( posted < service.nr_ents )
+        {
+            cd->note.flags |= XEN_CLONE_NOTIFY_REPLAY;
+            ring_post(&cd->note);
+            posted++;
+        }
+        else
+        {
+            cd->lost = true;
+            lost++;
+        }
+    }
+    rcu_read_unlock(&domlist_read_lock);
+
+    if ( posted )
+        printk(XENLOG_INFO "clone: d%d's clone service took over %u pending "
+               "children\n", current->domain->domain_id, posted);
+
+    return lost;
+}
+
+static void clone_fail_pending(int status, bool lost_only);
+
+/* Caller holds the domctl lock (lost children are destroyed). */
 static long clone_register(XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct xen_clone_register reg;
     struct xen_clone_ring *ring;
-    unsigned int i, order;
+    unsigned int i, order, nr_lost;
+    bool takeover;
     long rc;
 
     if ( copy_from_guest(&reg, arg, 1) )
@@ -184,20 +259,33 @@ static long clone_register(XEN_GUEST_HANDLE_PARAM(void) arg)
     }
 
     spin_lock(&clone_lock);
-    if ( service.owner )
+    orphan_ring_reap();
+    /*
+     * A service that died (nobody maps its ring) is taken over, unless a
+     * clone is still posting to it.
+     */
+    if ( service.reserved ||
+         (service.owner &&
+          (service_alive() || ring_free(service.ring, service.order))) )
     {
         /* Nobody was told of these frames: nobody maps them. */
         ring_free(ring, order);
         spin_unlock(&clone_lock);
         return -EBUSY;
     }
+    takeover = service.owner;
     service.owner = current->domain;
     service.ring = ring;
     service.order = order;
     service.nr_frames = reg.nr_frames;
     service.nr_ents = ring->nr_ents;
-    service.reserved = 0;
+    nr_lost = clone_replay_pending();
     spin_unlock(&clone_lock);
+
+    if ( takeover )
+        send_global_virq(VIRQ_CLONED);
+    if ( nr_lost )
+        clone_fail_pending(-ENOSPC, true);
 
     rc = 0;
     if ( __copy_to_guest(arg, &reg, 1) )
@@ -254,10 +342,11 @@ static void clone_child_done(struct clone_domain *ccd, int status)
 }
 
 /*
- * Fail every child awaiting completion and take them down. Called with the
- * domctl lock held (domain_kill() needs it), clone_lock not held.
+ * Fail every child awaiting completion (only those lost by a takeover, if
+ * lost_only) and take them down. Called with the domctl lock held
+ * (domain_kill() needs it), clone_lock not held.
  */
-static void clone_fail_pending(int status)
+static void clone_fail_pending(int status, bool lost_only)
 {
     struct domain *d;
     bool again = true;
@@ -272,7 +361,8 @@ static void clone_fail_pending(int status)
         {
             struct clone_domain *cd = d->clone;
 
-            if ( cd && cd->pending && !d->is_dying && get_domain(d) )
+            if ( cd && cd->pending && (cd->lost || !lost_only) &&
+                 !d->is_dying && get_domain(d) )
             {
                 victim = d;
                 break;
@@ -309,6 +399,7 @@ static long clone_unregister(void)
         spin_unlock(&clone_lock);
         return -EBUSY;
     }
+    orphan_ring_reap();
     ring = service.ring;
     order = service.order;
     rc = ring_free(ring, order);
@@ -320,7 +411,7 @@ static long clone_unregister(void)
     spin_unlock(&clone_lock);
 
     if ( !rc )
-        clone_fail_pending(-ENOTCONN);
+        clone_fail_pending(-ENOTCONN, false);
 
     return rc;
 }
@@ -533,27 +624,6 @@ static long clone_reset(XEN_GUEST_HANDLE_PARAM(void) arg)
     return rc;
 }
 
-static domid_t clone_alloc_domid(void)
-{
-    unsigned int tries;
-
-    for ( tries = 0; tries < DOMID_FIRST_RESERVED; tries++ )
-    {
-        struct domain *d;
-
-        if ( ++clone_domid_rover >= DOMID_FIRST_RESERVED ||
-             clone_domid_rover == 0 )
-            clone_domid_rover = 1;
-
-        d = rcu_lock_domain_by_id(clone_domid_rover);
-        if ( !d )
-            return clone_domid_rover;
-        rcu_unlock_domain(d);
-    }
-
-    return DOMID_INVALID;
-}
-
 /* Create an empty, paused child with the parent's configuration. */
 static struct domain *clone_create_child(struct domain *parent)
 {
@@ -586,7 +656,7 @@ static struct domain *clone_create_child(struct domain *parent)
     config.handle[6] = (config.handle[6] & 0x0f) | 0x40;
     config.handle[8] = (config.handle[8] & 0x3f) | 0x80;
 
-    domid = clone_alloc_domid();
+    domid = domid_alloc();
     if ( domid == DOMID_INVALID )
         return ERR_PTR(-ENOSPC);
 
@@ -712,28 +782,6 @@ static void clone_link(struct clone_domain *pcd, struct clone_domain *ccd,
     ccd->forked = fork_child;
     list_add_tail(&ccd->sibling, &pcd->children);
     pcd->nr_children++;
-}
-
-static void ring_post(struct domain *parent, struct domain *child,
-                      uint16_t flags, unsigned int k,
-                      const struct clone_result *res)
-{
-    struct xen_clone_ring *ring = service.ring;
-    struct xen_clone_notification *n;
-
-    ASSERT(spin_is_locked(&clone_lock));
-
-    n = &ring->ent[clone_ring_slot(ring->prod, service.nr_ents)];
-    n->id = ++service.next_id ?: ++service.next_id;
-    n->parent = parent->domain_id;
-    n->child = child->domain_id;
-    n->flags = flags;
-    n->index = k;
-    n->pad = 0;
-    n->child_store_mfn = res->store_mfn;
-    n->child_console_mfn = res->console_mfn;
-    smp_wmb();
-    ring->prod++;
 }
 
 /*
@@ -919,11 +967,21 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, bool *wait)
     spin_lock(&clone_lock);
     for ( i = 0; i < op.nr_children; i++ )
     {
-        clone_link(pcd, children[i]->clone, self);
+        struct clone_domain *ccd = children[i]->clone;
+
+        clone_link(pcd, ccd, self);
+        ccd->note = (struct xen_clone_notification){
+            .parent = parent->domain_id,
+            .child = children[i]->domain_id,
+            .flags = op.flags | (self ? XEN_CLONE_NOTIFY_SELF : 0),
+            .index = i,
+            .child_store_mfn = res[i].store_mfn,
+            .child_console_mfn = res[i].console_mfn,
+        };
+        /* A service that dies before it can read this tells its successor. */
+        ccd->announced = reserved;
         if ( reserved && service.ring )
-            ring_post(parent, children[i],
-                      op.flags | (self ? XEN_CLONE_NOTIFY_SELF : 0), i,
-                      &res[i]);
+            ring_post(&ccd->note);
     }
     if ( reserved )
         service.reserved -= op.nr_children;
@@ -1094,9 +1152,6 @@ long do_clone_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     switch ( cmd )
     {
     case CLONEOP_register:
-        rc = xsm_clone_op(XSM_OTHER, NULL, cmd);
-        return rc ?: clone_register(arg);
-
     case CLONEOP_unregister:
         rc = xsm_clone_op(XSM_OTHER, NULL, cmd);
         if ( rc )
@@ -1135,6 +1190,8 @@ long do_clone_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         rc = clone_reset(arg);
     else if ( cmd == CLONEOP_unregister )
         rc = clone_unregister();
+    else if ( cmd == CLONEOP_register )
+        rc = clone_register(arg);
     else
     {
         rc = clone_clone(arg, &wait);
@@ -1215,13 +1272,22 @@ void clone_domain_kill(struct domain *d)
     if ( release_service )
     {
         /*
-         * The service's domain dies: its mappings of the ring are gone
-         * once it is dead. Forget the ring (leaked, as the trace buffers
-         * are) rather than free pages that may still be mapped.
+         * The service's domain dies: its mappings of the ring go with its
+         * page tables, later. Keep the ring as an orphan until then; its
+         * pending children wait for a successor, which replays them.
          */
         spin_lock(&clone_lock);
         if ( service.owner == d )
-            service.owner = NULL, service.ring = NULL;
+        {
+            orphan_ring_reap();
+            if ( orphan_ring )
+                printk(XENLOG_WARNING "clone: an earlier service's ring is "
+                       "still mapped; it is leaked\n");
+            orphan_ring = service.ring;
+            orphan_order = service.order;
+            service.owner = NULL;
+            service.ring = NULL;
+        }
         spin_unlock(&clone_lock);
     }
 }
@@ -1229,6 +1295,11 @@ void clone_domain_kill(struct domain *d)
 void clone_domain_destroy(struct domain *d)
 {
     struct clone_domain *cd = d->clone;
+
+    /* A dead service's domain unmapped its ring with its page tables. */
+    spin_lock(&clone_lock);
+    orphan_ring_reap();
+    spin_unlock(&clone_lock);
 
     if ( !cd )
         return;

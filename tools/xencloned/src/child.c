@@ -54,6 +54,18 @@ int child_complete(struct cloned_service *s,
     unsigned long port;
     int rc;
 
+    if (n->flags & XEN_CLONE_NOTIFY_REPLAY) {
+        /*
+         * A service before us died while this child was pending: undo
+         * what it may have done (the XenStore copy below starts by
+         * removing the child's paths), then set the child up afresh.
+         */
+        log_info("child %u of %u: announced again (its service died); "
+                 "setting it up afresh",
+                 n->child, n->parent);
+        vifclone_remove(s, n->child);
+        xs_release_domain(s->xsh, n->child);
+    }
     pname = xs_get(s->xsh, n->parent, "name");
     if (!pname) {
         rc = errno ? -errno : -ENOENT;
@@ -98,6 +110,8 @@ int child_complete(struct cloned_service *s,
         goto fail;
     }
     introduced = true;
+    if (s->config->debug_delay_ms)
+        g_usleep((gulong)s->config->debug_delay_ms * 1000);
 
     step = "cloning the vifs";
     rc = vifclone_child(s, n->parent, n->child);

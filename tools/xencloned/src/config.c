@@ -279,9 +279,9 @@ out:
 static int parse_keyfile(GKeyFile *kf, struct cloned_config *c, char **err)
 {
     static const char *const service_keys[] = {"ring_pages", "xenstore_copy",
-                                               NULL};
+                                               "debug_delay_ms", NULL};
     gchar **groups = g_key_file_get_groups(kf, NULL);
-    guint64 pages = c->ring_pages;
+    guint64 pages = c->ring_pages, delay = c->debug_delay_ms;
     int rc = 0;
 
     /* The default policy first: named policies start from it. */
@@ -299,9 +299,12 @@ static int parse_keyfile(GKeyFile *kf, struct cloned_config *c, char **err)
                 rc = get_uint(kf, *g, "ring_pages", 1, 8, &pages, err);
             if (!rc)
                 rc = get_copy_method(kf, *g, &c->deep_copy, err);
+            if (!rc)
+                rc = get_uint(kf, *g, "debug_delay_ms", 0, 60000, &delay, err);
             if (rc)
                 goto out;
             c->ring_pages = pages;
+            c->debug_delay_ms = delay;
         } else if (!strcmp(*g, NETWORK_GROUP)) {
             rc = parse_network(kf, c, err);
             if (rc)

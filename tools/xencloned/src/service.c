@@ -53,18 +53,17 @@ int service_register(struct cloned_service *s)
     unsigned int n = s->config->ring_pages;
     int rc, port;
 
-    rc = xc_clone_register(s->xch, n, mfns) < 0 ? -errno : 0;
-    if (rc == -EBUSY) {
-        /*
-         * A registration is left over. If its daemon died (its ring is no
-         * longer mapped), Xen lets us remove it, failing the children it
-         * left pending; while another daemon maps the ring, it refuses.
-         */
-        if (xc_clone_unregister(s->xch) == 0) {
-            log_warn("removed the registration of a clone service that "
-                     "is gone; its pending children were failed");
-            rc = xc_clone_register(s->xch, n, mfns) < 0 ? -errno : 0;
-        }
+    /*
+     * Xen hands over the registration of a service that died (its ring is
+     * no longer mapped) and announces its pending children again, on our
+     * ring, with XEN_CLONE_NOTIFY_REPLAY. -EBUSY: another daemon maps its
+     * ring, or (briefly) a clone is posting: try a few times.
+     */
+    for (int tries = 0;; tries++) {
+        rc = xc_clone_register(s->xch, n, mfns) < 0 ? -errno : 0;
+        if (rc != -EBUSY || tries == 4)
+            break;
+        g_usleep(200 * 1000);
     }
     if (rc) {
         if (rc == -EBUSY)

@@ -58,8 +58,14 @@
  * itself. Only one service at a time: -EBUSY if one is registered.
  * The ring starts empty (prod == cons == 0). A service counts as live
  * only while its ring is mapped: one that died (its mappings are gone)
- * is treated as absent by CLONEOP_clone and CLONEOP_get_info, and may be
- * removed with CLONEOP_unregister by its successor.
+ * is treated as absent by CLONEOP_clone and CLONEOP_get_info.
+ *
+ * A new registration takes over from a service that died: its ring is
+ * freed, and every child announced to it and still awaiting completion
+ * is announced again on the new ring, with XEN_CLONE_NOTIFY_REPLAY (its
+ * forking parent goes on waiting meanwhile). Children that do not fit
+ * in the new ring are destroyed, their parent's fork returning -ENOSPC.
+ * -EBUSY while the old ring is still mapped, or while a clone is posting.
  */
 #define CLONEOP_register    0
 struct xen_clone_register {
@@ -306,6 +312,12 @@ typedef struct xen_clone_wait xen_clone_wait_t;
  * clone fail with -EBUSY, cleanly.
  */
 #define XEN_CLONE_NOTIFY_SELF   (1U << 8) /* guest-initiated (fork) */
+/*
+ * Announced before to a service that died: the child may carry part of
+ * that service's work (XenStore nodes, an introduction, devices), which
+ * the new service must clean up or redo.
+ */
+#define XEN_CLONE_NOTIFY_REPLAY (1U << 9)
 struct xen_clone_notification {
     uint32_t id;                /* sequence number, from 1 */
     domid_t parent;

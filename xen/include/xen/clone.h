@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* clone.h: hypervisor-internal interface of the clone_op implementation. */
 #ifndef __XEN_CLONE_H__
 #define __XEN_CLONE_H__
@@ -5,6 +6,7 @@
 #include <xen/list.h>
 #include <xen/mm-frame.h>
 #include <xen/types.h>
+#include <public/clone.h>
 
 struct domain;
 struct page_info;
@@ -44,6 +46,14 @@ struct clone_domain {
     unsigned int nr_children;       /* live direct children */
     bool pending;                   /* awaiting CLONEOP_complete */
     bool fork_child;                /* its parent's fork waits for it */
+
+    /*
+     * A pending child announced to the clone service: what it was told,
+     * to tell a successor again if that service dies (the id aside).
+     */
+    bool announced;
+    bool lost;                      /* no room in a successor's ring */
+    struct xen_clone_notification note;
 
     /* A self-cloning parent: its fork waits for fork_waiting children. */
     enum { FORK_IDLE, FORK_WAIT, FORK_DONE } fork_state;

@@ -299,18 +299,19 @@ static void test_register(void)
     ok(good, "ring pages shared with privileged guests: owner dom_xen, "
              "allocation reference only");
 
-    ok(op(d0, CLONEOP_register,
-          &(struct xen_clone_register){.version = XEN_CLONE_INTERFACE_VERSION,
-                                       .nr_frames = 1}) == -EBUSY &&
-           harness_xenheap_used() == heap + 4,
-       "second service: -EBUSY, its ring freed");
-
     get_info(d0, DOMID_SELF, &info);
     ok(!(info.flags & XEN_CLONE_INFO_SERVICE),
        "get_info: a ring nobody maps is no service");
     map_frame(1);
     get_info(d0, DOMID_SELF, &info);
     ok(info.flags & XEN_CLONE_INFO_SERVICE, "get_info: mapped ring: service");
+
+    ok(op(d0, CLONEOP_register,
+          &(struct xen_clone_register){.version = XEN_CLONE_INTERFACE_VERSION,
+                                       .nr_frames = 1}) == -EBUSY &&
+           harness_xenheap_used() == heap + 4,
+       "second service while the first maps its ring: -EBUSY, its ring "
+       "freed");
 
     ok(op(d0, CLONEOP_unregister, NULL) == -EBUSY,
        "unregister while frame 1 is mapped: -EBUSY");
@@ -459,7 +460,8 @@ static void test_control_clone(void)
     ok(rc == 0 && ids_new(list, 3, before, nb),
        "clone of 3: child_list holds 3 new domids");
     ok(rc == 0 && list[0] == 1 && list[1] == 2 && list[2] == 4,
-       "domids from the rover skip d%u, which exists", SVC_ID);
+       "domids from Xen's allocator (domid_alloc) skip d%u, which exists",
+       SVC_ID);
     good = rc == 0;
     for (i = 0; good && i < 3; i++) {
         struct domain *c = dom(list[i]);
@@ -781,6 +783,118 @@ static void test_fork(void)
     ok(do_register(d0, 1) == 0, "a new service registers");
     map_frame(0);
     clean("fork");
+}
+
+/* The notification on the ring for child, or NULL. */
+static const struct xen_clone_notification *note_of(domid_t child)
+{
+    uint32_t i;
+
+    for (i = ring()->cons; i != ring()->prod; i++) {
+        const struct xen_clone_notification *n =
+            &ring()->ent[i & (ring()->nr_ents - 1)];
+
+        if (n->child == child)
+            return n;
+    }
+    return NULL;
+}
+
+/* Same notification but for the replay flag and the id. */
+static bool replayed(const struct xen_clone_notification *now,
+                     const struct xen_clone_notification *before)
+{
+    return now && now->parent == before->parent &&
+           now->child == before->child && now->index == before->index &&
+           now->flags == (before->flags | XEN_CLONE_NOTIFY_REPLAY) &&
+           now->child_store_mfn == before->child_store_mfn &&
+           now->child_console_mfn == before->child_console_mfn &&
+           now->id != before->id && !now->pad;
+}
+
+/* The service dies while children wait; its successor is told of them. */
+static void test_takeover(void)
+{
+    struct domain *g = dom(G_ID), *d;
+    struct vcpu *gv = g->vcpu[0];
+    struct xen_clone_notification was[3];
+    domid_t list[64], list2[2], extra[1];
+    unsigned int heap = harness_xenheap_used(), virq, i, alive;
+    long allocs;
+
+    ring_consume();
+    ok(do_clone(g, DOMID_SELF, 2, 0, list) == CONT,
+       "takeover: a fork of 2 waits for completion");
+    ok(do_clone(d0, O_ID, 1, XEN_CLONE_FLAG_PAUSED, list2) == 0,
+       "  and an xl clone of d%u waits too", O_ID);
+    for (i = 0; i < 3; i++)
+        was[i] = ring()->ent[(ring()->prod - 3 + i) % 64];
+    ok(complete(list[0], 0) == 0, "  the service completes the first child");
+    ring_consume();
+    unmap_frame(0);
+
+    virq = harness.virq_sent[VIRQ_CLONED];
+    ok(do_register(d0, 2) == 0, "the service died: a new one registers");
+    ok(harness_xenheap_used() == heap - 1 + 2,
+       "  the dead one's ring freed, a 2-page ring allocated");
+    ok(ring()->prod == 2 && ring()->cons == 0 &&
+           harness.virq_sent[VIRQ_CLONED] == virq + 1,
+       "  2 notifications on the new ring, VIRQ_CLONED raised");
+    ok(replayed(note_of(list[1]), &was[1]) &&
+           replayed(note_of(list2[0]), &was[2]) && !note_of(list[0]),
+       "  the 2 pending children, as first announced, with "
+       "XEN_CLONE_NOTIFY_REPLAY");
+    ok(gv->pause_count == 1 && g->clone->fork_state == FORK_WAIT &&
+           cd_of(list[1])->pending,
+       "  the forking parent still waits");
+    map_frame(0);
+    ok(complete(list[1], 0) == 0 && complete(list2[0], 0) == 0 &&
+           gv->pause_count == 0 && do_clone(g, DOMID_SELF, 2, 0, list) == 0,
+       "the new service completes them: the fork returns 0");
+    ring_consume();
+    ok(op(d0, CLONEOP_register,
+          &(struct xen_clone_register){.version = XEN_CLONE_INTERFACE_VERSION,
+                                       .nr_frames = 1}) == -EBUSY,
+       "a third service while it maps: -EBUSY");
+
+    /* More pending children than the new ring holds. */
+    harness_domain_new(P_ID, false);
+    set_policy(P_ID, 1, 100);
+    ok(do_clone(d0, P_ID, 64, XEN_CLONE_FLAG_PAUSED, list) == 0 &&
+           (ring_consume(), do_clone(d0, P_ID, 1, XEN_CLONE_FLAG_PAUSED,
+                                     extra)) == 0,
+       "65 children pending");
+    unmap_frame(0);
+    ok(do_register(d0, 1) == 0 && ring()->prod == 64,
+       "a successor with a 64-entry ring: 64 announced again");
+    alive = 0;
+    for (i = 0; i < 64; i++)
+        alive += !!dom(list[i]);
+    alive += !!dom(extra[0]);
+    ok(alive == 64 && cd_of(P_ID)->nr_children == 64,
+       "  the one that did not fit is destroyed");
+    map_frame(0);
+    for (i = 0; i < 64; i++)
+        if (dom(list[i]))
+            complete(list[i], 0);
+    if (dom(extra[0]))
+        complete(extra[0], 0);
+    ring_consume();
+    allocs = harness.allocs_live;
+    for (i = 0; i < 64; i++)
+        if (dom(list[i]))
+            destroy(list[i]);
+    if (dom(extra[0]))
+        destroy(extra[0]);
+    destroy(P_ID);
+    ok(harness.allocs_live < allocs && !dom(P_ID), "  the family destroyed");
+    alive = 0;
+    for_each_domain(d)
+    {
+        alive += d->clone && d->clone->pending;
+    }
+    ok(alive == 0, "no child left pending");
+    clean("takeover");
 }
 
 /* Fork many, complete them, let the parent return. */
@@ -1171,6 +1285,8 @@ static void test_teardown(void)
 {
     domid_t list[4], x, y, z, k[2];
     struct xen_clone_info info;
+    struct page_info *old_frame;
+    unsigned int heap;
     long allocs;
 
     /* Parent destroyed first, with a grandchild under one child. */
@@ -1245,16 +1361,26 @@ static void test_teardown(void)
     ok(harness.allocs_live == allocs - 4,
        "parent destroyed with 2 uncollected ends: all freed, and its family");
 
-    /* The service's domain dies: the ring is forgotten. */
+    /* The service's domain dies: its ring is freed once unmapped. */
     unmap_frame(0);
     ok(op(d0, CLONEOP_unregister, NULL) == 0, "d0's service unregisters");
+    heap = harness_xenheap_used();
     ok(do_register(dom(SVC_ID), 1) == 0, "d%u registers a service", SVC_ID);
+    old_frame = harness_mfn_to_page(reg.frames[0]);
     map_frame(0);
     destroy(SVC_ID);
     ok(get_info(d0, DOMID_SELF, &info) == 0 &&
            !(info.flags & XEN_CLONE_INFO_SERVICE) && do_register(d0, 1) == 0,
        "service's domain destroyed: no service, a new one registers");
     map_frame(0);
+    ok(harness_xenheap_used() == heap + 2,
+       "  the dead service's ring is kept while still mapped");
+    put_page(old_frame);
+    harness_domain_new(SVC_ID, true);
+    destroy(SVC_ID);
+    ok(harness_xenheap_used() == heap + 1,
+       "  and freed once unmapped (at the next domain destruction)");
+    harness_domain_new(SVC_ID, true);
     clean("teardown");
 }
 
@@ -1342,9 +1468,16 @@ static void test_leaks(void)
     clean("teardown of everything");
 }
 
+static long race_rc;
+
+/* Another vCPU of d0 unregisters while the register holds the domctl lock. */
 static void race_unregister(void)
 {
-    op(d0, CLONEOP_unregister, NULL);
+    XEN_GUEST_HANDLE_PARAM(void) h = {NULL};
+
+    harness.domctl_busy = 1;
+    race_rc = do_clone_op(CLONEOP_unregister, h);
+    harness.domctl_busy = 0;
 }
 
 /* CLONEOP_unregister racing register (once a bug: sharing came last). */
@@ -1357,8 +1490,9 @@ static void test_register_race(void)
     v = harness.violations;
     harness.on_share = race_unregister;
     do_register(d0, 1);
-    ok(harness.violations == v,
-       "register racing unregister never shares a freed page");
+    ok(harness.violations == v && race_rc == CONT,
+       "register racing unregister: the unregister waits (a continuation), "
+       "no freed page is shared");
     violations_seen = harness.violations;
 }
 
@@ -1380,6 +1514,7 @@ int main(void)
     test_notify();
     test_unwind();
     test_fork();
+    test_takeover();
     test_exit_wait();
     test_family();
     test_shells();

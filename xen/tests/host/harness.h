@@ -324,6 +324,7 @@ static inline void rcu_read_unlock(rcu_read_lock_t *l)
 }
 
 struct domain *rcu_lock_domain_by_id(domid_t dom);
+domid_t domid_alloc(void);
 struct domain *rcu_lock_domain_by_any_id(domid_t dom);
 struct domain *rcu_lock_current_domain(void);
 void rcu_unlock_domain(struct domain *d);
@@ -621,6 +622,26 @@ struct domain *harness_domain_new(domid_t id, bool privileged)
     if (id < DOMID_FIRST_RESERVED)
         harness_link(d);
     return d;
+}
+
+/* Upstream's allocator (patch 0009: common/domctl.c), on the fake list. */
+domid_t domid_alloc(void)
+{
+    static domid_t rover;
+    domid_t dom;
+
+    if (!harness.domctl_held)
+        harness_violation("domid_alloc() without the domctl lock");
+    for (dom = rover + 1; dom != rover; dom++) {
+        if (dom == DOMID_FIRST_RESERVED)
+            dom = 1;
+        if (!harness_find(dom))
+            break;
+    }
+    if (dom == rover)
+        return DOMID_INVALID;
+    rover = dom;
+    return dom;
 }
 
 struct domain *rcu_lock_domain_by_id(domid_t dom)

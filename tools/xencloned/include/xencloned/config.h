@@ -47,7 +47,8 @@ struct cloned_config {
     enum cloned_net_mode net_mode; /* default for a parent without a key */
     uint32_t new_ip_first, new_ip_last; /* mode new's pool, host order */
     unsigned int vif_timeout_ms;        /* netback's probe/connect, per step */
-    bool same_bond; /* mode same: the family's vifs in one bond */
+    bool same_bond;              /* mode same: the family's vifs in one bond */
+    unsigned int debug_delay_ms; /* tests: a pause in each child's setup */
 };
 
 /* "same" or "new" to a mode: 0 or -EINVAL. */
