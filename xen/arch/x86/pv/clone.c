@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* clone.c: x86 PV half of clone_op: copy a 64-bit PV domain, COW faults. */
+/* clone.c: x86 PV half of clone_op: copy a 64-bit PV domain, COW faults
+ * (CLONEOP_reset is in clone-reset.c). */
 /*
  * A child gets private copies of the parent's page tables, P2M tree,
  * granted pages and of every page that is not mapped exactly once; every
@@ -30,25 +31,7 @@
 #include <xen/clone-logic.h>
 
 #include "mm.h"
-
-/* Per-PFN state of a clone in progress. */
-#define PS_TABLE    0x01    /* a page table of the parent */
-#define PS_COPY     0x02    /* must be private in the child */
-#define PS_SEEN     0x04    /* mapped by an L1 entry */
-#define PS_MULTI    0x08    /* mapped by more than one L1 entry */
-#define PS_SHARE    0x10    /* to be shared with the child */
-#define PS_P2M      0x20    /* a frame of the guest's P2M tree */
-
-struct clone_ctx {
-    struct domain *p, *c;
-    struct clone_domain *pcd, *ccd;
-    unsigned long nr_pfns;
-    uint8_t *st;            /* PS_* per PFN */
-    mfn_t *cmfn;            /* the child's private frame per PFN */
-    mfn_t fll;              /* the parent's P2M frame list list */
-    unsigned long si_pfn;   /* the parent's start_info, or ~0UL */
-    bool flush;             /* parent PTEs were made read-only */
-};
+#include "clone-internal.h"
 
 void arch_clone_domain_config(const struct domain *parent,
                               struct xen_arch_domainconfig *config)
@@ -141,7 +124,7 @@ bool arch_clone_shell_ok(const struct domain *parent, struct domain *shell)
  * a guest writes (its P2M tree, its grant entries): the M2P covers valid
  * frames only, so anything else has no PFN.
  */
-static unsigned long ctx_pfn(const struct clone_ctx *x, mfn_t mfn)
+unsigned long clone_ctx_pfn(const struct clone_ctx *x, mfn_t mfn)
 {
     unsigned long pfn;
 
@@ -163,7 +146,7 @@ static unsigned long child_ring_pfn(const struct clone_ctx *x, uint64_t *mfn)
 
     if ( *mfn && mfn_valid(_mfn(*mfn)) &&
          page_get_owner(mfn_to_page(_mfn(*mfn))) == x->c )
-        pfn = ctx_pfn(x, _mfn(*mfn));
+        pfn = clone_ctx_pfn(x, _mfn(*mfn));
     if ( pfn == ~0UL || !mfn_eq(x->cmfn[pfn], _mfn(*mfn)) )
     {
         *mfn = 0;
@@ -195,11 +178,11 @@ static void unmap_owned(void *va, struct page_info *pg)
  * frame(x, mfn) is called for every frame of the tree, entry(x, pfn, mfn)
  * for every PFN below nr_pfns. Stops at the first error.
  */
-static int p2m_walk(struct domain *d, mfn_t fll, unsigned long nr_pfns,
-                    int (*frame)(struct clone_ctx *x, mfn_t mfn),
-                    int (*entry)(struct clone_ctx *x, unsigned long pfn,
-                                 mfn_t mfn),
-                    struct clone_ctx *x)
+int clone_p2m_walk(struct domain *d, mfn_t fll, unsigned long nr_pfns,
+                   int (*frame)(struct clone_ctx *x, mfn_t mfn),
+                   int (*entry)(struct clone_ctx *x, unsigned long pfn,
+                                mfn_t mfn),
+                   struct clone_ctx *x)
 {
     struct page_info *pg3, *pg2, *pg1;
     const unsigned long *l3, *l2, *l1;
@@ -256,7 +239,7 @@ static int p2m_walk(struct domain *d, mfn_t fll, unsigned long nr_pfns,
 }
 
 /* Set d's guest P2M entry pfn to mfn, through its frame-list tree. */
-static int p2m_set(struct domain *d, unsigned long pfn, mfn_t mfn)
+int clone_p2m_set(struct domain *d, unsigned long pfn, mfn_t mfn)
 {
     struct page_info *pg;
     unsigned int idx[3];
@@ -297,7 +280,7 @@ static int p2m_set(struct domain *d, unsigned long pfn, mfn_t mfn)
 
 static int cf_check mark_p2m_frame(struct clone_ctx *x, mfn_t mfn)
 {
-    unsigned long pfn = ctx_pfn(x, mfn);
+    unsigned long pfn = clone_ctx_pfn(x, mfn);
 
     if ( pfn == ~0UL )
         return -EOPNOTSUPP;
@@ -313,7 +296,7 @@ static void cf_check mark_granted(void *ctx, mfn_t mfn)
 
     if ( !mfn_valid(mfn) || page_get_owner(mfn_to_page(mfn)) != x->p )
         return;
-    pfn = ctx_pfn(x, mfn);
+    pfn = clone_ctx_pfn(x, mfn);
     if ( pfn != ~0UL )
         x->st[pfn] |= PS_COPY;
 }
@@ -325,16 +308,11 @@ static mfn_t cf_check xlat_granted(void *ctx, mfn_t mfn)
 
     if ( !mfn_valid(mfn) || page_get_owner(mfn_to_page(mfn)) != x->p )
         return mfn;
-    pfn = ctx_pfn(x, mfn);
+    pfn = clone_ctx_pfn(x, mfn);
 
     return (pfn != ~0UL && !mfn_eq(x->cmfn[pfn], INVALID_MFN))
            ? x->cmfn[pfn] : mfn;
 }
-
-static const unsigned long lvl_type[5] = {
-    0, PGT_l1_page_table, PGT_l2_page_table, PGT_l3_page_table,
-    PGT_l4_page_table,
-};
 
 /* Pass 1 over one table: classify it and what its entries map. */
 static int classify_table(struct clone_ctx *x, mfn_t mfn, unsigned int lvl)
@@ -348,7 +326,7 @@ static int classify_table(struct clone_ctx *x, mfn_t mfn, unsigned int lvl)
     if ( !mfn_valid(mfn) )
         return -EOPNOTSUPP;
     pg = mfn_to_page(mfn);
-    pfn = ctx_pfn(x, mfn);
+    pfn = clone_ctx_pfn(x, mfn);
     /* Shared, aliased or linear tables; a table in the P2M tree. */
     if ( page_get_owner(pg) != x->p || pfn == ~0UL ||
          (pg->u.inuse.type_info & PGT_type_mask) != lvl_type[lvl] ||
@@ -376,7 +354,7 @@ static int classify_table(struct clone_ctx *x, mfn_t mfn, unsigned int lvl)
         pg = mfn_to_page(tm);
         if ( page_get_owner(pg) != x->p && page_get_owner(pg) != dom_cow )
             continue;
-        pfn = ctx_pfn(x, tm);
+        pfn = clone_ctx_pfn(x, tm);
         if ( pfn == ~0UL )
             continue;
         x->st[pfn] |= (x->st[pfn] & PS_SEEN) ? PS_MULTI : PS_SEEN;
@@ -439,7 +417,7 @@ static void mark_stack(struct clone_ctx *x, mfn_t l4, unsigned long rsp)
         if ( mfn_eq(mfn, INVALID_MFN) || !mfn_valid(mfn) ||
              page_get_owner(mfn_to_page(mfn)) != x->p )
             continue;
-        pfn = ctx_pfn(x, mfn);
+        pfn = clone_ctx_pfn(x, mfn);
         if ( pfn != ~0UL )
             x->st[pfn] |= PS_COPY;
     }
@@ -465,7 +443,7 @@ static void mark_start_info(struct clone_ctx *x, mfn_t l4)
     if ( mfn_eq(mfn, INVALID_MFN) || !mfn_valid(mfn) ||
          page_get_owner(mfn_to_page(mfn)) != x->p )
         return;
-    pfn = ctx_pfn(x, mfn);
+    pfn = clone_ctx_pfn(x, mfn);
     if ( pfn == ~0UL )
         return;
 
@@ -501,7 +479,7 @@ static void fix_child_start_info(struct clone_ctx *x,
  * Free a page of d that holds only its allocation reference (dropping that
  * reference must never be the last put: take one of our own first).
  */
-static void free_new_page(struct page_info *pg, struct domain *d)
+void clone_free_new_page(struct page_info *pg, struct domain *d)
 {
     if ( !get_page(pg, d) )
         return;
@@ -670,7 +648,7 @@ static bool share_page(struct clone_ctx *x, mfn_t l1mfn, l1_pgentry_t *pl1e,
 /* Pass 2 over one parent table: fill the child's copy of it. */
 static int build_table(struct clone_ctx *x, mfn_t mfn, unsigned int lvl)
 {
-    unsigned long pfn = ctx_pfn(x, mfn);
+    unsigned long pfn = clone_ctx_pfn(x, mfn);
     intpte_t *t, *ct;
     unsigned int i;
     int rc = 0;
@@ -723,7 +701,7 @@ static int build_table(struct clone_ctx *x, mfn_t mfn, unsigned int lvl)
         {
             rc = build_table(x, tm, lvl - 1);
             if ( !rc )
-                ct[i] = (mfn_x(x->cmfn[ctx_pfn(x, tm)]) << PAGE_SHIFT) |
+                ct[i] = (mfn_x(x->cmfn[clone_ctx_pfn(x, tm)]) << PAGE_SHIFT) |
                         flags;
             continue;
         }
@@ -736,7 +714,7 @@ static int build_table(struct clone_ctx *x, mfn_t mfn, unsigned int lvl)
 
         pg = mfn_to_page(tm);
         owner = page_get_owner(pg);
-        tpfn = ctx_pfn(x, tm);
+        tpfn = clone_ctx_pfn(x, tm);
 
         if ( mfn_eq(tm, virt_to_mfn(x->p->shared_info)) )
             ct[i] = (mfn_x(virt_to_mfn(x->c->shared_info)) << PAGE_SHIFT) |
@@ -788,7 +766,7 @@ static int build_table(struct clone_ctx *x, mfn_t mfn, unsigned int lvl)
 /* Point the child's copy of the P2M tree at the child's frames. */
 static int fix_child_p2m(struct clone_ctx *x)
 {
-    unsigned long pfn = ctx_pfn(x, x->fll), base = 0;
+    unsigned long pfn = clone_ctx_pfn(x, x->fll), base = 0;
     unsigned long *l3, *l2, *l1;
     unsigned int i3, i2, i1;
 
@@ -800,7 +778,7 @@ static int fix_child_p2m(struct clone_ctx *x)
     l3 = map_domain_page(x->cmfn[pfn]);
     for ( i3 = 0; !rc && base < x->nr_pfns && i3 < P2M_FL_ENTRIES; i3++ )
     {
-        unsigned long p2 = ctx_pfn(x, _mfn(l3[i3]));
+        unsigned long p2 = clone_ctx_pfn(x, _mfn(l3[i3]));
 
         if ( !CHILD_COPY(p2) )
         {
@@ -811,7 +789,7 @@ static int fix_child_p2m(struct clone_ctx *x)
         l2 = map_domain_page(x->cmfn[p2]);
         for ( i2 = 0; base < x->nr_pfns && i2 < P2M_FL_ENTRIES; i2++ )
         {
-            unsigned long p1 = ctx_pfn(x, _mfn(l2[i2]));
+            unsigned long p1 = clone_ctx_pfn(x, _mfn(l2[i2]));
 
             if ( !CHILD_COPY(p1) )
             {
@@ -841,7 +819,7 @@ static int fix_child_p2m(struct clone_ctx *x)
 static int pin_tables(struct clone_ctx *x, mfn_t mfn, unsigned int lvl)
 {
     struct page_info *pg = mfn_to_page(mfn), *cpg;
-    unsigned long pfn = ctx_pfn(x, mfn);
+    unsigned long pfn = clone_ctx_pfn(x, mfn);
     intpte_t *t;
     unsigned int i;
     int rc = 0;
@@ -924,7 +902,7 @@ static int clone_vcpu(struct clone_ctx *x, const struct clone_args *args,
         goto out;
     for ( i = 0; i < DIV_ROUND_UP(ctxt->gdt_ents, 512); i++ )
     {
-        unsigned long pfn = ctx_pfn(x, _mfn(ctxt->gdt_frames[i]));
+        unsigned long pfn = clone_ctx_pfn(x, _mfn(ctxt->gdt_frames[i]));
 
         if ( pfn == ~0UL || mfn_eq(x->cmfn[pfn], INVALID_MFN) )
             goto out;
@@ -998,7 +976,7 @@ int arch_clone_child(struct domain *parent, struct domain *child,
     child->time_offset = parent->time_offset;
 
     /* What must be private: the P2M tree, granted pages, page tables. */
-    rc = p2m_walk(parent, x.fll, x.nr_pfns, mark_p2m_frame, NULL, &x);
+    rc = clone_p2m_walk(parent, x.fll, x.nr_pfns, mark_p2m_frame, NULL, &x);
     if ( rc )
         goto out;
     gnttab_clone_for_each_granted(parent, mark_granted, &x);
@@ -1011,7 +989,7 @@ int arch_clone_child(struct domain *parent, struct domain *child,
         goto out;
 
     /* Copy what must be private; mark what may be shared. */
-    rc = p2m_walk(parent, x.fll, x.nr_pfns, NULL, decide_pfn, &x);
+    rc = clone_p2m_walk(parent, x.fll, x.nr_pfns, NULL, decide_pfn, &x);
     if ( rc )
         goto out;
     /* Every table and every must-copy page got its copy (is in the P2M). */
@@ -1024,7 +1002,7 @@ int arch_clone_child(struct domain *parent, struct domain *child,
             rc = -EOPNOTSUPP;
             goto out;
         }
-    l4pfn = ctx_pfn(&x, l4);
+    l4pfn = clone_ctx_pfn(&x, l4);
 
     /* Xen-heap pages, event channels. */
     memcpy(child->shared_info, parent->shared_info, PAGE_SIZE);
@@ -1070,60 +1048,6 @@ int arch_clone_child(struct domain *parent, struct domain *child,
 }
 
 /*
- * CLONEOP_reset: make a child's memory the parent's current memory again
- * and its vCPU what it was at birth. The child's page tables must still
- * have the shape of the parent's (same tables at the same places, every
- * entry mapping the same PFN): pass 1 checks that without changing
- * anything (-EBUSY otherwise), pass 2 changes the child's L1 entries:
- *  - a child's private copy of a page the parent still shares is dropped
- *    and the child maps the shared frame read-only again (memory goes
- *    back to Xen);
- *  - a child page whose parent frame is the parent's own gets the
- *    parent's content (copied into the child's page, or into a new one
- *    if the child still mapped a shared frame);
- *  - the child's page tables, its P2M tree, its xenstore and console
- *    rings and its start_info keep the child's contents.
- * Both domains are paused by the caller.
- */
-#define RS_KEEP 0x01    /* a child page whose content stays the child's */
-
-struct reset_ctx {
-    struct domain *p, *c;
-    struct clone_domain *ccd;
-    struct clone_ctx x;     /* for p2m_walk() and ctx_pfn() on the child */
-    bool apply;             /* pass 2 */
-    unsigned long nr_reshared, nr_copied;
-};
-
-static int cf_check reset_mark_p2m(struct clone_ctx *x, mfn_t mfn)
-{
-    unsigned long pfn = ctx_pfn(x, mfn);
-
-    if ( pfn == ~0UL )
-        return -EBUSY;
-    x->st[pfn] |= RS_KEEP;
-
-    return 0;
-}
-
-/* Swap *pl1e from ol1e to nl1e in the child's L1 table l1pg. */
-static bool reset_swap(struct page_info *l1pg, l1_pgentry_t *pl1e,
-                       l1_pgentry_t ol1e, l1_pgentry_t nl1e)
-{
-    bool done = false;
-
-    if ( page_lock(l1pg) )
-    {
-        if ( (l1pg->u.inuse.type_info & PGT_type_mask) == PGT_l1_page_table )
-            done = cmpxchg(&l1e_get_intpte(*pl1e), l1e_get_intpte(ol1e),
-                           l1e_get_intpte(nl1e)) == l1e_get_intpte(ol1e);
-        page_unlock(l1pg);
-    }
-
-    return done;
-}
-
-/*
  * Take the references a new entry nl1e of d's L1 tables needs exactly as
  * validation does: get_page_from_l1e() checks ownership and the family
  * rule of shared frames, takes the writable type for a writable entry and
@@ -1131,7 +1055,7 @@ static bool reset_swap(struct page_info *l1pg, l1_pgentry_t *pl1e,
  * that a later change of its type flushes caches (XSA-402). A hand-taken
  * writable type reference would skip the last.
  */
-static bool get_new_l1e(l1_pgentry_t nl1e, struct domain *d)
+bool clone_get_new_l1e(l1_pgentry_t nl1e, struct domain *d)
 {
     int rc = get_page_from_l1e(nl1e, d, d);
 
@@ -1143,275 +1067,6 @@ static bool get_new_l1e(l1_pgentry_t nl1e, struct domain *d)
     }
 
     return !rc;
-}
-
-/* One L1 entry pair: the child's ce (in l1 table cl1) and the parent's pe. */
-static int reset_l1e(struct reset_ctx *r, mfn_t cl1, l1_pgentry_t *pce,
-                     l1_pgentry_t ce, l1_pgentry_t pe)
-{
-    mfn_t cm = l1e_get_mfn(ce), pm = l1e_get_mfn(pe);
-    struct page_info *cpg, *ppg, *npg, *l1pg = mfn_to_page(cl1);
-    struct domain *cown, *pown;
-    unsigned long pfn;
-    l1_pgentry_t nl1e;
-    bool rw;
-
-    if ( mfn_eq(cm, pm) )
-        return 0;                       /* still the same shared frame */
-    if ( (l1e_get_flags(ce) & _PAGE_GNTTAB) || !mfn_valid(cm) ||
-         !mfn_valid(pm) )
-        return -EBUSY;
-
-    cpg = mfn_to_page(cm);
-    ppg = mfn_to_page(pm);
-    cown = page_get_owner(cpg);
-    pown = page_get_owner(ppg);
-
-    /* shared_info and grant frames: each has its own. */
-    if ( is_xen_heap_page(cpg) || is_xen_heap_page(ppg) )
-        return cown == r->c && pown == r->p ? 0 : -EBUSY;
-
-    pfn = ctx_pfn(&r->x, cm);
-    if ( pfn == ~0UL || pfn != ctx_pfn(&r->x, pm) )
-        return -EBUSY;                  /* the child remapped it */
-    if ( cown != r->c && cown != dom_cow )
-        return -EBUSY;
-    if ( pown != r->p && pown != dom_cow )
-        return -EBUSY;
-
-    /* The child's views of its own tables, P2M, rings: keep them. */
-    if ( cown == r->c &&
-         ((cpg->u.inuse.type_info & PGT_type_mask) != PGT_writable_page &&
-          (cpg->u.inuse.type_info & PGT_type_mask) != PGT_none) )
-        return 0;
-    if ( (r->x.st[pfn] & RS_KEEP) || pfn == r->ccd->own_pfn[0] ||
-         pfn == r->ccd->own_pfn[1] || pfn == r->ccd->own_pfn[2] )
-        return 0;
-
-    if ( !r->apply )
-        return 0;
-
-    rw = (l1e_get_flags(ce) & _PAGE_RW) ||
-         (pfn < r->ccd->nr_pfns && test_bit(pfn, r->ccd->was_rw));
-
-    /*
-     * A private page of the child, held by its allocation and this one
-     * mapping only; the parent still shares its frame.
-     */
-    if ( cown == r->c && pown == dom_cow &&
-         (cpg->count_info & (PGC_allocated | PGC_count_mask)) ==
-         (PGC_allocated | 2) &&
-         (cpg->u.inuse.type_info & PGT_count_mask) ==
-         ((l1e_get_flags(ce) & _PAGE_RW) ? 1 : 0) &&
-         get_new_l1e(nl1e = l1e_from_mfn(pm, l1e_get_flags(ce) & ~_PAGE_RW),
-                     r->c) )
-    {
-        if ( !get_page(cpg, r->c) )
-        {
-            put_page_from_l1e(nl1e, r->c);
-            return -EBUSY;
-        }
-        if ( !reset_swap(l1pg, pce, ce, nl1e) )
-        {
-            put_page(cpg);
-            put_page_from_l1e(nl1e, r->c);
-            return -EBUSY;
-        }
-        if ( rw )
-            __set_bit(pfn, r->ccd->was_rw);
-        p2m_set(r->c, pfn, pm);
-        put_page_from_l1e(ce, r->c);
-        /* Our reference keeps it until the allocation one is gone. */
-        set_gpfn_from_mfn(mfn_x(cm), INVALID_M2P_ENTRY);
-        put_page_alloc_ref(cpg);
-        put_page(cpg);
-        r->nr_reshared++;
-        return 0;
-    }
-
-    /* A private page of the child: give it the parent's content. */
-    if ( cown == r->c )
-    {
-        copy_domain_page(cm, pm);
-        r->nr_copied++;
-        return 0;
-    }
-
-    /* The child still maps a shared frame, the parent has its own copy. */
-    if ( pown == dom_cow )
-    {
-        /* Another shared frame (the parent is a clone too): map that one. */
-        nl1e = l1e_from_mfn(pm, l1e_get_flags(ce) & ~_PAGE_RW);
-        if ( !get_new_l1e(nl1e, r->c) )
-            return -EBUSY;
-        if ( !reset_swap(l1pg, pce, ce, nl1e) )
-        {
-            put_page_from_l1e(nl1e, r->c);
-            return -EBUSY;
-        }
-        p2m_set(r->c, pfn, pm);
-        put_page(cpg);
-        r->nr_reshared++;
-        return 0;
-    }
-
-    npg = alloc_domheap_page(r->c, 0);
-    if ( !npg )
-        return -ENOMEM;
-    copy_domain_page(page_to_mfn(npg), pm);
-    nl1e = l1e_from_mfn(page_to_mfn(npg),
-                        l1e_get_flags(ce) | (rw ? _PAGE_RW : 0));
-    if ( !get_new_l1e(nl1e, r->c) )
-    {
-        free_new_page(npg, r->c);
-        return -ENOMEM;
-    }
-    if ( !reset_swap(l1pg, pce, ce, nl1e) )
-    {
-        put_page_from_l1e(nl1e, r->c);
-        free_new_page(npg, r->c);
-        return -EBUSY;
-    }
-    set_gpfn_from_mfn(mfn_x(page_to_mfn(npg)), pfn);
-    p2m_set(r->c, pfn, page_to_mfn(npg));
-    put_page(cpg);
-    r->nr_copied++;
-
-    return 0;
-}
-
-/* The child's table cm against the parent's table pm, at level lvl. */
-static int reset_table(struct reset_ctx *r, mfn_t cm, mfn_t pm,
-                       unsigned int lvl)
-{
-    intpte_t *ct, *pt;
-    unsigned int i;
-    int rc = 0;
-
-    if ( !mfn_valid(cm) || !mfn_valid(pm) ||
-         page_get_owner(mfn_to_page(cm)) != r->c ||
-         page_get_owner(mfn_to_page(pm)) != r->p ||
-         (mfn_to_page(cm)->u.inuse.type_info & PGT_type_mask) !=
-         lvl_type[lvl] ||
-         ctx_pfn(&r->x, cm) == ~0UL ||
-         ctx_pfn(&r->x, cm) != ctx_pfn(&r->x, pm) )
-        return -EBUSY;
-
-    ct = map_domain_page(cm);
-    pt = map_domain_page(pm);
-    for ( i = 0; !rc && i < L1_PAGETABLE_ENTRIES; i++ )
-    {
-        intpte_t ce = ACCESS_ONCE(ct[i]), pe = ACCESS_ONCE(pt[i]);
-
-        if ( lvl == 4 && !is_guest_l4_slot(r->c, i) )
-            continue;
-        if ( (ce ^ pe) & _PAGE_PRESENT )
-            rc = -EBUSY;
-        else if ( !(ce & _PAGE_PRESENT) )
-            continue;
-        else if ( lvl > 1 )
-            rc = reset_table(r, _mfn((ce & PADDR_MASK & PAGE_MASK) >>
-                                     PAGE_SHIFT),
-                             _mfn((pe & PADDR_MASK & PAGE_MASK) >>
-                                  PAGE_SHIFT), lvl - 1);
-        else
-            rc = reset_l1e(r, cm, (l1_pgentry_t *)&ct[i], l1e_from_intpte(ce),
-                           l1e_from_intpte(pe));
-    }
-    unmap_domain_page(pt);
-    unmap_domain_page(ct);
-
-    return rc;
-}
-
-/*
- * Is the child's vCPU still on the tables, GDT and LDT it was born with?
- * Otherwise its birth context cannot be loaded back: -EBUSY, not a crash.
- */
-static bool reset_vcpu_same_shape(const struct vcpu *cv,
-                                  const struct vcpu_guest_context *b)
-{
-    unsigned int i;
-
-    /* What arch_set_info_guest() compares on an initialised vCPU. */
-    if ( xen_pfn_to_cr3(pagetable_get_pfn(cv->arch.guest_table)) !=
-         b->ctrlreg[3] ||
-         cv->arch.pv.ldt_ents != b->ldt_ents ||
-         (cv->arch.pv.ldt_ents && cv->arch.pv.ldt_base != b->ldt_base) ||
-         cv->arch.pv.gdt_ents != b->gdt_ents )
-        return false;
-    for ( i = 0; i < DIV_ROUND_UP(b->gdt_ents, 512); i++ )
-        if ( cv->arch.pv.gdt_frames[i] != b->gdt_frames[i] )
-            return false;
-
-    return true;
-}
-
-int arch_clone_reset(struct domain *parent, struct domain *child)
-{
-    struct reset_ctx r = {
-        .p = parent, .c = child, .ccd = child->clone,
-        .x = { .p = child, .c = child, .nr_pfns = arch_get_max_pfn(child) },
-    };
-    struct vcpu *cv = child->vcpu ? child->vcpu[0] : NULL;
-    mfn_t cl4, pl4;
-    int rc;
-
-    if ( !r.ccd || !r.ccd->birth_ctxt || !r.ccd->was_rw || !cv ||
-         !parent->vcpu || !parent->vcpu[0] ||
-         r.x.nr_pfns != arch_get_max_pfn(parent) ||
-         !r.x.nr_pfns || r.x.nr_pfns > CLONE_MAX_PFNS ||
-         r.x.nr_pfns > r.ccd->nr_pfns )
-        return -EOPNOTSUPP;
-    if ( arch_clone_check(child) || arch_clone_check(parent) )
-        return -EOPNOTSUPP;
-    if ( !reset_vcpu_same_shape(cv, r.ccd->birth_ctxt) )
-        return -EBUSY;
-
-    cl4 = pagetable_get_mfn(cv->arch.guest_table);
-    pl4 = pagetable_get_mfn(parent->vcpu[0]->arch.guest_table);
-
-    r.x.st = vzalloc(r.x.nr_pfns);
-    if ( !r.x.st )
-        return -ENOMEM;
-
-    /* The child's P2M tree keeps the child's MFNs. */
-    rc = p2m_walk(child, _mfn(arch_get_pfn_to_mfn_frame_list_list(child)),
-                  r.x.nr_pfns, reset_mark_p2m, NULL, &r.x);
-    if ( rc )
-    {
-        rc = -EBUSY;
-        goto out;
-    }
-
-    /* Pass 1: is the child's address space still the parent's shape? */
-    rc = reset_table(&r, cl4, pl4, 4);
-    if ( rc )
-        goto out;
-
-    /* Pass 2: from here on, an error leaves the child half reset. */
-    r.apply = true;
-    rc = reset_table(&r, cl4, pl4, 4);
-    flush_tlb_mask(child->dirty_cpumask);
-    if ( !rc )
-        rc = arch_set_info_guest(cv, (vcpu_guest_context_u){
-                                         .nat = r.ccd->birth_ctxt });
-    if ( rc )
-    {
-        gprintk(XENLOG_WARNING, "clone: reset of d%d failed half way (%d): "
-                "crashing it\n", child->domain_id, rc);
-        domain_crash(child);
-        goto out;
-    }
-    r.ccd->nr_resets++;
-    /* Like a new child: look at the timers (it may be blocked in Xen). */
-    send_timer_event(cv);
-    gdprintk(XENLOG_INFO, "clone: d%d reset: %lu pages shared again, %lu "
-             "copied\n", child->domain_id, r.nr_reshared, r.nr_copied);
-
- out:
-    vfree(r.x.st);
-    return rc;
 }
 
 /*
@@ -1460,9 +1115,9 @@ int arch_clone_cow_fault(unsigned long addr, struct cpu_user_regs *regs)
     }
     copy_domain_page(page_to_mfn(npg), omfn);
     nl1e = l1e_from_mfn(page_to_mfn(npg), l1e_get_flags(ol1e) | _PAGE_RW);
-    if ( !get_new_l1e(nl1e, d) )
+    if ( !clone_get_new_l1e(nl1e, d) )
     {
-        free_new_page(npg, d);
+        clone_free_new_page(npg, d);
         goto not_ours;
     }
 
@@ -1480,7 +1135,7 @@ int arch_clone_cow_fault(unsigned long addr, struct cpu_user_regs *regs)
     {
         /* The entry changed under our feet: undo, let the access retry. */
         put_page_from_l1e(nl1e, d);
-        free_new_page(npg, d);
+        clone_free_new_page(npg, d);
         return EXCRET_fault_fixed;
     }
 
@@ -1488,7 +1143,7 @@ int arch_clone_cow_fault(unsigned long addr, struct cpu_user_regs *regs)
     put_page(opg);
 
     set_gpfn_from_mfn(mfn_x(page_to_mfn(npg)), pfn);
-    p2m_set(d, pfn, page_to_mfn(npg));
+    clone_p2m_set(d, pfn, page_to_mfn(npg));
     cd->nr_cow_faults++;
 
     flush_tlb_one_mask(d->dirty_cpumask, addr);
