@@ -57,14 +57,16 @@ int child_complete(struct cloned_service *s,
     if (n->flags & XEN_CLONE_NOTIFY_REPLAY) {
         /*
          * A service before us died while this child was pending: undo
-         * what it may have done (the XenStore copy below starts by
-         * removing the child's paths), then set the child up afresh.
+         * what it may have done, then set the child up afresh. The
+         * XenStore copy below starts by removing the child's paths, and
+         * xenstored takes a second introduction of a domain it knows
+         * (it binds the event channel again); an XS_RELEASE of such a
+         * child was seen to hang xenstored's answer, so none is sent.
          */
         log_info("child %u of %u: announced again (its service died); "
                  "setting it up afresh",
                  n->child, n->parent);
         vifclone_remove(s, n->child);
-        xs_release_domain(s->xsh, n->child);
     }
     pname = xs_get(s->xsh, n->parent, "name");
     if (!pname) {
@@ -73,6 +75,7 @@ int child_complete(struct cloned_service *s,
     }
     pvm = xs_get(s->xsh, n->parent, "vm");
     step = "reading the child's UUID";
+    log_debug("child %u: %s", n->child, step);
     rc = child_uuid(s->xch, n->child, &uuid);
     if (rc)
         goto fail;
@@ -84,6 +87,7 @@ int child_complete(struct cloned_service *s,
     rw.child_vm = pvm ? cvm : NULL;
 
     step = "copying XenStore";
+    log_debug("child %u: %s", n->child, step);
     copied = true;
     rc = xsclone_domain(s->xsh, &rw,
                         s->config->deep_copy ? XSCLONE_DEEP : XSCLONE_XS_CLONE);
@@ -91,6 +95,7 @@ int child_complete(struct cloned_service *s,
         goto fail;
 
     step = "cloning 9pfs devices (xen9pfsd)";
+    log_debug("child %u: %s", n->child, step);
     rc = ninep_clone(NINEP_SOCKET, n->parent, n->child, &why);
     if (rc) {
         log_err("xen9pfsd: %s", why ? why : g_strerror(-rc));
@@ -98,6 +103,7 @@ int child_complete(struct cloned_service *s,
     }
 
     step = "reading the child's store/port";
+    log_debug("child %u: %s", n->child, step);
     port_s = xs_get(s->xsh, n->child, "store/port");
     if (!port_s) {
         rc = errno ? -errno : -ENOENT;
@@ -105,6 +111,7 @@ int child_complete(struct cloned_service *s,
     }
     port = strtoul(port_s, NULL, 10);
     step = "introducing the child to xenstored";
+    log_debug("child %u: %s", n->child, step);
     if (!xs_introduce_domain(s->xsh, n->child, n->child_store_mfn, port)) {
         rc = errno ? -errno : -EIO;
         goto fail;
@@ -114,12 +121,14 @@ int child_complete(struct cloned_service *s,
         g_usleep((gulong)s->config->debug_delay_ms * 1000);
 
     step = "cloning the vifs";
+    log_debug("child %u: %s", n->child, step);
     rc = vifclone_child(s, n->parent, n->child);
     if (rc)
         goto fail;
     vifs = true;
 
     step = "CLONEOP_complete";
+    log_debug("child %u: %s", n->child, step);
     if (xc_clone_complete(s->xch, n->child, 0) < 0) {
         rc = -errno;
         goto fail;

@@ -12,6 +12,7 @@
 
 void config_init(struct cloned_config *c)
 {
+    *c = (struct cloned_config){0};
     c->policy.enabled = true;
     c->policy.max_clones = CLONED_DEFAULT_MAX_CLONES;
     c->policy.max_family = CLONED_DEFAULT_MAX_FAMILY;

@@ -1,6 +1,7 @@
 /* test-config.c: host tests of xencloned.conf parsing. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "xencloned/config.h"
@@ -36,9 +37,11 @@ int main(void)
     char *err = NULL, path[] = "/tmp/xencloned-test-XXXXXX";
     int fd;
 
-    plan(60 + 4 + 5 + 14 + 5);
+    plan(60 + 4 + 5 + 14 + 5 + 6);
 
+    memset(&c, 0xa5, sizeof(c)); /* defaults must not depend on the stack */
     is_int(parse("", &c, &err), 0, "an empty file is fine");
+    is_int(c.debug_delay_ms, 0, "default: no debug delay");
     ok(c.policy.enabled, "default: enabled");
     is_int(c.policy.max_clones, 64, "default: max_clones 64");
     is_int(c.policy.max_family, 256, "default: max_family 256");
@@ -97,6 +100,7 @@ int main(void)
     ok(!c.policy.enabled, "[policy] enabled=false");
     is_int(c.policy.max_clones, 5, "[policy] max_clones=5");
     is_int(c.ring_pages, 4, "[service] ring_pages=4");
+    is_int(c.debug_delay_ms, 0, "  debug_delay_ms still 0");
     p = config_policy_for(&c, "counter");
     ok(p->enabled, "[policy:counter] enabled");
     is_int(p->max_clones, 5, "[policy:counter] inherits max_clones 5");
@@ -128,6 +132,12 @@ int main(void)
     bad("[policy]\nmax_depth=1025\n", "max_depth", "max_depth too large");
     bad("[policy]\nmax_depth=x\n", "max_depth", "max_depth not a number");
     bad("[service]\nring_pages=9\n", "ring_pages", "too many ring pages");
+    is_int(parse("[service]\ndebug_delay_ms=400\n", &c, &err), 0,
+           "[service] debug_delay_ms=400");
+    is_int(c.debug_delay_ms, 400, "  is read");
+    config_clear(&c);
+    bad("[service]\ndebug_delay_ms=60001\n", "debug_delay_ms",
+        "debug_delay_ms too large");
     bad("[children]\non_exit=keep\n", "on_exit", "a bad on_exit");
     bad("[service]\nxenstore_copy=fast\n", "xenstore_copy",
         "a bad xenstore_copy");
