@@ -60,8 +60,7 @@ int child_complete(struct cloned_service *s,
          * what it may have done, then set the child up afresh. The
          * XenStore copy below starts by removing the child's paths, and
          * xenstored takes a second introduction of a domain it knows
-         * (it binds the event channel again); an XS_RELEASE of such a
-         * child was seen to hang xenstored's answer, so none is sent.
+         * (it binds the event channel again), so no XS_RELEASE is needed.
          */
         log_info("child %u of %u: announced again (its service died); "
                  "setting it up afresh",
