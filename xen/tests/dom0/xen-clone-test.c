@@ -86,6 +86,7 @@ static int cmd_args(xc_interface *xch)
     xen_clone_wait_t wt;
     xen_clone_exit_t ex;
     uint64_t frames[XEN_CLONE_RING_MAX_FRAMES];
+    uint64_t frames2[XEN_CLONE_RING_MAX_FRAMES];
     uint32_t kids[2];
     struct xen_clone_ring *ring;
     int rc;
@@ -118,8 +119,6 @@ static int cmd_args(xc_interface *xch)
               EINVAL, "register too many frames: EINVAL");
     rc = xc_clone_register(xch, 2, frames);
     check(rc == 0 && frames[0] && frames[1], "register 2 frames works");
-    check_err(xc_clone_register(xch, 1, frames), EBUSY,
-              "a second register: EBUSY");
     rc = xc_clone_get_info(xch, DOMID_SELF, &info);
     check(rc == 0 && !(info.flags & XEN_CLONE_INFO_SERVICE),
           "registered, ring not mapped: get_info shows no live service");
@@ -130,6 +129,8 @@ static int cmd_args(xc_interface *xch)
     rc = xc_clone_get_info(xch, DOMID_SELF, &info);
     check(rc == 0 && (info.flags & XEN_CLONE_INFO_SERVICE),
           "ring mapped: get_info shows a live service");
+    check_err(xc_clone_register(xch, 1, frames2), EBUSY,
+              "a second register while the ring is mapped: EBUSY");
     check_err(xc_clone_unregister(xch), EBUSY,
               "unregister while the ring is mapped: EBUSY");
     if (ring)
@@ -137,6 +138,10 @@ static int cmd_args(xc_interface *xch)
     rc = xc_clone_get_info(xch, DOMID_SELF, &info);
     check(rc == 0 && !(info.flags & XEN_CLONE_INFO_SERVICE),
           "ring unmapped (the service died): no live service any more");
+    rc = xc_clone_register(xch, 1, frames2);
+    check(rc == 0 && frames2[0] && frames2[0] != frames[0] &&
+              frames2[0] != frames[1],
+          "a register over the dead service takes it over: a new ring");
     check(xc_clone_unregister(xch) == 0, "unregister after unmapping works");
     check_err(xc_clone_unregister(xch), ENOENT,
               "unregister without a service: ENOENT");
