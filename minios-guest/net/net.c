@@ -18,9 +18,9 @@
 #include "lwip/pbuf.h"
 #include "lwip/prot/iana.h"
 #include "lwip/prot/etharp.h"
-#include "lwip/prot/ip4.h"
 #include "lwip/timeouts.h"
 #include "netif/ethernet.h"
+#include "learn.h"
 
 /* Polling fallback: look at the rings at least this often (ms), in case
  * an event was lost; events wake us at once. Apps take poll_ms=N. */
@@ -99,25 +99,17 @@ static err_t netif_setup(struct netif *n)
  * get an ARP reply and could answer nobody (docs/network-clones.md,
  * "Mode same and ARP"). The entry goes through lwIP's own ARP input, so
  * it ages, is refreshed by every frame and flushes a queued packet.
+ * Which frames qualify: net_frame_sender() (learn.c).
  */
 static void learn_sender(const uint8_t *frame, size_t len)
 {
-    const struct eth_hdr *eh = (const struct eth_hdr *)frame;
-    const ip4_addr_t *me = netif_ip4_addr(&netif);
-    ip4_addr_t src, dst;
     struct etharp_hdr *ah;
+    uint32_t src;
     struct pbuf *p;
 
-    if (len < SIZEOF_ETH_HDR + IP_HLEN || eh->type != PP_HTONS(ETHTYPE_IP) ||
-        (eh->src.addr[0] & 1) ||
-        memcmp(eh->dest.addr, netif.hwaddr, ETH_HWADDR_LEN) ||
-        ip4_addr_isany_val(*me))
-        return;
-    memcpy(&src, frame + SIZEOF_ETH_HDR + 12, sizeof(src));
-    memcpy(&dst, frame + SIZEOF_ETH_HDR + 16, sizeof(dst));
-    if (!ip4_addr_cmp(&dst, me) || ip4_addr_cmp(&src, me) ||
-        !ip4_addr_netcmp(&src, me, netif_ip4_netmask(&netif)) ||
-        ip4_addr_isbroadcast(&src, &netif))
+    if (!net_frame_sender(frame, len, netif.hwaddr,
+                          ip4_addr_get_u32(netif_ip4_addr(&netif)),
+                          ip4_addr_get_u32(netif_ip4_netmask(&netif)), &src))
         return;
     p = pbuf_alloc(PBUF_RAW, SIZEOF_ETHARP_HDR, PBUF_RAM);
     if (!p)
@@ -128,10 +120,10 @@ static void learn_sender(const uint8_t *frame, size_t len)
     ah->hwlen = ETH_HWADDR_LEN;
     ah->protolen = sizeof(ip4_addr_t);
     ah->opcode = PP_HTONS(ARP_REPLY);
-    memcpy(&ah->shwaddr, &eh->src, ETH_HWADDR_LEN);
+    memcpy(&ah->shwaddr, frame + ETH_HWADDR_LEN, ETH_HWADDR_LEN);
     memcpy(&ah->sipaddr, &src, sizeof(src));
     memcpy(&ah->dhwaddr, netif.hwaddr, ETH_HWADDR_LEN);
-    memcpy(&ah->dipaddr, me, sizeof(dst));
+    memcpy(&ah->dipaddr, netif_ip4_addr(&netif), sizeof(ip4_addr_t));
     etharp_input(p, &netif); /* frees p */
 }
 
