@@ -16,8 +16,11 @@
 #include "lwip/init.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
+#include "lwip/prot/iana.h"
+#include "lwip/prot/etharp.h"
 #include "lwip/timeouts.h"
 #include "netif/ethernet.h"
+#include "learn.h"
 
 /* Polling fallback: look at the rings at least this often (ms), in case
  * an event was lost; events wake us at once. Apps take poll_ms=N. */
@@ -88,12 +91,49 @@ static err_t netif_setup(struct netif *n)
     return ERR_OK;
 }
 
+/*
+ * Learn a neighbour's MAC from an IPv4 frame it sent to us from our own
+ * subnet, as if it had answered an ARP request (what lwIP 1.x's
+ * ETHARP_TRUST_IP_MAC did). In network mode "same" Dom0's bond hashes
+ * every non-IP frame (ARP) to one member of the family: the others never
+ * get an ARP reply and could answer nobody (docs/network-clones.md,
+ * "Mode same and ARP"). The entry goes through lwIP's own ARP input, so
+ * it ages, is refreshed by every frame and flushes a queued packet.
+ * Which frames qualify: net_frame_sender() (learn.c).
+ */
+static void learn_sender(const uint8_t *frame, size_t len)
+{
+    struct etharp_hdr *ah;
+    uint32_t src;
+    struct pbuf *p;
+
+    if (!net_frame_sender(frame, len, netif.hwaddr,
+                          ip4_addr_get_u32(netif_ip4_addr(&netif)),
+                          ip4_addr_get_u32(netif_ip4_netmask(&netif)), &src))
+        return;
+    p = pbuf_alloc(PBUF_RAW, SIZEOF_ETHARP_HDR, PBUF_RAM);
+    if (!p)
+        return;
+    ah = (struct etharp_hdr *)p->payload;
+    ah->hwtype = PP_HTONS(LWIP_IANA_HWTYPE_ETHERNET);
+    ah->proto = PP_HTONS(ETHTYPE_IP);
+    ah->hwlen = ETH_HWADDR_LEN;
+    ah->protolen = sizeof(ip4_addr_t);
+    ah->opcode = PP_HTONS(ARP_REPLY);
+    memcpy(&ah->shwaddr, frame + ETH_HWADDR_LEN, ETH_HWADDR_LEN);
+    memcpy(&ah->sipaddr, &src, sizeof(src));
+    memcpy(&ah->dhwaddr, netif.hwaddr, ETH_HWADDR_LEN);
+    memcpy(&ah->dipaddr, netif_ip4_addr(&netif), sizeof(ip4_addr_t));
+    etharp_input(p, &netif); /* frees p */
+}
+
 static void rx_frame(void *arg, const void *frame, size_t len)
 {
     struct pbuf *p = pbuf_alloc(PBUF_RAW, len, PBUF_RAM);
 
     if (!p)
         return;
+    learn_sender(frame, len);
     pbuf_take(p, frame, len);
     if (netif.input(p, &netif) != ERR_OK)
         pbuf_free(p);

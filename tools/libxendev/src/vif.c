@@ -185,8 +185,8 @@ static int make_family_bond(struct xendev_ctx *ctx, const char *bridge,
     if (rc)
         goto fail;
     /* The bond is up and on the bridge before it gets its first slave,
-     * as when slaves are enslaved by hand. (Traffic through the bond
-     * still loses connections to some members: see "Open problem" in
+     * as when slaves are enslaved by hand. (It hashes ARP to one member:
+     * the guests learn MACs from IPv4, see "Mode same and ARP" in
      * docs/network-clones.md.) */
     step = "bring the bond up";
     rc = n->set_up(n, bond, true);

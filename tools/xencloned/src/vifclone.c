@@ -185,6 +185,7 @@ static int clone_one(struct cloned_service *s, unsigned int parent,
     char *mark = NULL, *pid = NULL;
     const char *step = "reading the parent's frontend";
     gint64 t0 = g_get_monotonic_time(), deadline;
+    gint64 t_write = t0, t_probe = t0, t_hotplug = t0, t_end;
     unsigned int be = 0;
     bool wait_connected;
     size_t n;
@@ -237,10 +238,12 @@ static int clone_one(struct cloned_service *s, unsigned int parent,
         rc = -errno;
         goto fail;
     }
+    t_write = g_get_monotonic_time();
     step = "waiting for netback to probe the backend (InitWait, vif)";
     rc = wait_backend(s, &cdev, XENDEV_STATE_INITWAIT, ifname, deadline);
     if (rc)
         goto fail;
+    t_probe = g_get_monotonic_time();
     if (mode == NET_MODE_SAME && s->config->same_bond) {
         step = "hotplug into the family's bond (bond, up, hotplug-status)";
         rc = xendev_vif_connect_family(&ctx, &pdev, &cdev, bond, sizeof(bond));
@@ -250,22 +253,26 @@ static int clone_one(struct cloned_service *s, unsigned int parent,
     }
     if (rc)
         goto fail;
+    t_hotplug = g_get_monotonic_time();
     if (wait_connected) {
         step = "waiting for netback to connect to the copied rings";
         rc = wait_backend(s, &cdev, XENDEV_STATE_CONNECTED, NULL, deadline);
         if (rc)
             goto fail;
     }
+    t_end = g_get_monotonic_time();
     log_info("child %u: %s (vif %u of %u) %s, mode %s%s%s%s%s%s%s in %" PRId64
-             " us",
+             " us (nodes %" PRId64 ", probe %" PRId64 ", hotplug %" PRId64
+             ", connect %" PRId64 " us)",
              child, ifname, devid, parent,
              wait_connected ? "connected"
                             : "plugged (the parent's frontend "
                               "was not connected)",
              config_net_mode_name(mode), opts.mac ? ", mac " : "",
              opts.mac ? opts.mac : "", opts.ip ? ", ip " : "",
-             opts.ip ? opts.ip : "", bond[0] ? ", bond " : "", bond,
-             g_get_monotonic_time() - t0);
+             opts.ip ? opts.ip : "", bond[0] ? ", bond " : "", bond, t_end - t0,
+             t_write - t0, t_probe - t_write, t_hotplug - t_probe,
+             t_end - t_hotplug);
     rc = 0;
     goto out;
 
