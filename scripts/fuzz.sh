@@ -9,8 +9,11 @@
 #   FUZZ_PARTS="guest dom0 soak"  which parts run (default: all three)
 #   FUZZ_SEEDS="1 2 3 4" FUZZ_CALLS=100000          guest fuzzer
 #   FUZZ_DOM0_SEEDS="1" FUZZ_DOM0_CALLS=100000      Dom0 fuzzer
-#   FUZZ_SOAK_SEED=1 FUZZ_TREES=1000 FUZZ_SOAK_TIMEOUT=28800   soak (s)
-# A soak cut short by its timeout reports the trees it finished.
+#   FUZZ_SOAK_SEED=1 FUZZ_TREES=1000 FUZZ_SOAK_TIME=0   soak; TIME: start
+#       no tree after that many seconds (0: no limit; the results say how
+#       many trees ran)
+#   FUZZ_GUEST_TIMEOUT=7500 FUZZ_DOM0_TIMEOUT=14400 FUZZ_SOAK_TIMEOUT=28800
+#       whole-run timeouts (s): a run cut short counts as not finished
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 PARTS=${FUZZ_PARTS:-"guest dom0 soak"}
@@ -20,13 +23,17 @@ DOM0_SEEDS=${FUZZ_DOM0_SEEDS:-1}
 DOM0_CALLS=${FUZZ_DOM0_CALLS:-100000}
 SOAK_SEED=${FUZZ_SOAK_SEED:-1}
 TREES=${FUZZ_TREES:-1000}
+SOAK_TIME=${FUZZ_SOAK_TIME:-0}
 SOAK_TIMEOUT=${FUZZ_SOAK_TIMEOUT:-28800}
+GUEST_TIMEOUT=${FUZZ_GUEST_TIMEOUT:-7500}
+DOM0_TIMEOUT=${FUZZ_DOM0_TIMEOUT:-14400}
 OUT=$BUILD/fuzz
 mkdir -p "$OUT"
 for p in $PARTS; do
     case $p in guest | dom0 | soak) ;; *) die "unknown part '$p' in FUZZ_PARTS" ;; esac
 done
-for n in $CALLS $DOM0_CALLS $TREES $SOAK_TIMEOUT $SOAK_SEED $SEEDS $DOM0_SEEDS; do
+for n in $CALLS $DOM0_CALLS $TREES $SOAK_TIMEOUT $SOAK_SEED $SEEDS $DOM0_SEEDS \
+    $SOAK_TIME $GUEST_TIMEOUT $DOM0_TIMEOUT; do
     case $n in '' | *[!0-9]*) die "'$n' is not a number" ;; esac
 done
 
@@ -51,7 +58,7 @@ kill_all() {
     done
     wait_for 60 only_dom0
 }
-warm_xen_tables
+warm_xen_tables 24
 guest_create warm counter >/dev/null 2>&1
 wait_console 60 warm "counter [0-9]+: 1$"
 xl clone warm >/dev/null 2>&1
@@ -67,13 +74,13 @@ case " $PARTS " in *" guest "*)
 #!/bin/sh
 $WARM
 guest_create fuzz clonefuzz 'cmdline="seed=$s calls=$CALLS"' >/dev/null 2>&1
-wait_console 7200 fuzz '^exit [0-9]+\$'
+wait_console $((GUEST_TIMEOUT - 300)) fuzz '^exit [0-9]+\$'
 grep -a '^clonefuzz:' \$CONSOLE_DIR/guest-fuzz.log | grep -v ' calls\$'
 kill_all
 wait_free_pages 30 "\$before"
 echo "leaked-pages \$((before - \$(free_pages)))"
 SCRIPT
-        run "guest-$s" 7500
+        run "guest-$s" "$GUEST_TIMEOUT"
     done
     ;;
 esac
@@ -84,6 +91,13 @@ case " $PARTS " in *" dom0 "*)
         cat >"$dir/script" <<SCRIPT
 #!/bin/sh
 $WARM
+# Xen keeps a page or two after the first fuzzing run of a boot (tables
+# and pools grown on first use): 3,000 calls of another seed first.
+guest_create fzw counter >/dev/null 2>&1
+wait_console 60 fzw 'counter [0-9]+: 1\$'
+/usr/lib/xen-clone/bin/xen-clone-fuzz -s $((s + 1000)) -n 3000 \$(domid_of fzw) >/dev/null
+kill_all
+before=\$(free_pages)
 guest_create fzp counter >/dev/null 2>&1
 wait_console 60 fzp 'counter [0-9]+: 1\$'
 /usr/lib/xen-clone/bin/xen-clone-fuzz -s $s -n $DOM0_CALLS \$(domid_of fzp)
@@ -92,7 +106,7 @@ kill_all
 wait_free_pages 30 "\$before"
 echo "leaked-pages \$((before - \$(free_pages)))"
 SCRIPT
-        run "dom0-$s" 14400
+        run "dom0-$s" "$DOM0_TIMEOUT"
     done
     ;;
 esac
@@ -102,7 +116,7 @@ case " $PARTS " in *" soak "*)
     cat >"$dir/script" <<SCRIPT
 #!/bin/sh
 $WARM
-/usr/lib/xen-clone/bin/xen-clone-soak -s $SOAK_SEED -n $TREES
+/usr/lib/xen-clone/bin/xen-clone-soak -s $SOAK_SEED -n $TREES -t $SOAK_TIME
 echo "soak-exit \$?"
 kill_all
 wait_free_pages 30 "\$before"
@@ -132,8 +146,12 @@ def counts(s):  # " ok=N EINVAL=N" (clonefuzz's names may have blanks)
     return {k.strip(): int(v) for k, v in re.findall(r"\s*([^=]+?)=(\d+)", s)}
 
 def died(log, done):
+    # run-in-dom0: 124 timeout (cut short, not a crash), 125 Xen/Dom0 died.
     code = num(r"^exit (\d+)", log)
-    return bool(CRASH.search(log)) or not done or code not in (0, 1)
+    return bool(CRASH.search(log)) or code == 125 or (not done and code != 124)
+
+def cut(log):
+    return num(r"^exit (\d+)", log) == 124
 
 res = {"guest": [], "dom0": [], "soak": None}
 if "guest" in parts:
@@ -145,7 +163,7 @@ if "guest" in parts:
             "seed": int(s), "calls": calls if done else None,
             "results": counts(r.group(1)) if r else {},
             "forks": num(r"^clonefuzz: (\d+) forks", log),
-            "xen_or_dom0_died": died(log, done),
+            "xen_or_dom0_died": died(log, done), "timed_out": cut(log),
             "pages_leaked": num(r"^leaked-pages (-?\d+)", log)})
 if "dom0" in parts:
     for s in dseeds.split():
@@ -159,7 +177,7 @@ if "dom0" in parts:
             "clones": num(r"calls made, (\d+) clones made", log),
             "results": counts(r.group(1)) if r else {}, "by_subop": by_op,
             "clean_exit": num(r"^fuzzer-exit (\d+)", log) == 0,
-            "xen_or_dom0_died": died(log, done),
+            "xen_or_dom0_died": died(log, done), "timed_out": cut(log),
             "pages_leaked": num(r"^leaked-pages (-?\d+)", log)})
 if "soak" in parts:
     log = read("soak")
@@ -172,7 +190,8 @@ if "soak" in parts:
         "pages_leaked_in_trees": sum(int(x) for x in tl),
         "trees_with_domains_left": len(re.findall(r"^xen-clone-soak: tree \d+: domains left", log, re.M)),
         "summary": summ.group(1) if summ else None,
-        "finished": done, "xen_or_dom0_died": bool(CRASH.search(log)),
+        "finished": done, "timed_out": cut(log),
+        "xen_or_dom0_died": bool(CRASH.search(log)) or num(r"^exit (\d+)", log) == 125,
         "pages_leaked_at_end": num(r"^leaked-pages (-?\d+)", log)}
 json.dump(res, open(f"{out}/results.json", "w"), indent=1)
 
@@ -183,7 +202,7 @@ with open(f"{out}/results.md", "w") as f:
     if res["guest"]:
         f.write("Guest fuzzer (clonefuzz)\n\n| seed | calls | forks | Xen/Dom0 died | pages leaked | results by errno |\n|---|---|---|---|---|---|\n")
         for r in res["guest"]:
-            f.write(f"| {r['seed']} | {r['calls']} | {r['forks']} | {yn(r['xen_or_dom0_died'])} | {r['pages_leaked']} | {errs(r['results'])} |\n")
+            f.write(f"| {r['seed']} | {r['calls'] or ('cut by timeout' if r['timed_out'] else 'not finished')} | {r['forks']} | {yn(r['xen_or_dom0_died'])} | {r['pages_leaked']} | {errs(r['results'])} |\n")
         f.write("\n")
     if res["dom0"]:
         f.write("Dom0 fuzzer (xen-clone-fuzz)\n\n| seed | calls | clones | clean exit | Xen/Dom0 died | pages leaked | results by errno |\n|---|---|---|---|---|---|---|\n")

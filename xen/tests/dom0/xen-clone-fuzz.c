@@ -43,6 +43,13 @@
 #define MAX_OWN    512 /* domains of ours we track */
 #define LIVE_MAX   8   /* clones alive at once before we retire some */
 #define SIZE_SLACK 64
+/*
+ * Every policy it sets keeps the family at FAMILY_MAX live members (or is
+ * invalid): the number of domains alive at once stays bounded, and with
+ * it the tables Xen grows for Dom0 (event-channel buckets), so that free
+ * memory can be compared to the page after a run.
+ */
+#define FAMILY_MAX 16
 
 enum {
     OP_REGISTER,
@@ -211,6 +218,12 @@ static uint32_t pick_domid(void)
             d = parent;
         return d;
     }
+}
+
+/* A max_family that Xen refuses, or one of at most FAMILY_MAX. */
+static uint32_t family_cap(uint32_t v)
+{
+    return v > XEN_CLONE_MAX_FAMILY ? v : v % (FAMILY_MAX + 1);
 }
 
 static void add_own(uint32_t d)
@@ -406,10 +419,10 @@ static void one_xc_call(void)
 
         if (d == 0)
             d = parent; /* Dom0's policy is not ours to change */
-        rc = xc_clone_set_policy(xch, d, below(5) != 0,
-                                 below(8) ? below(6) : (uint32_t)rnd(),
-                                 below(8) ? 1 + below(24) : (uint32_t)rnd(),
-                                 below(8) ? below(5) : (uint16_t)rnd());
+        rc = xc_clone_set_policy(
+            xch, d, below(5) != 0, below(8) ? below(6) : (uint32_t)rnd(),
+            family_cap(below(8) ? 1 + below(24) : (uint32_t)rnd()),
+            below(8) ? below(5) : (uint16_t)rnd());
         record(OP_SET_POLICY, rc, errno);
         return;
     }
@@ -487,6 +500,7 @@ static void one_xc_call(void)
             u.pol.domid = pick_domid();
             if (u.pol.domid == 0)
                 u.pol.domid = parent;
+            u.pol.max_family = family_cap(u.pol.max_family);
             kind = OP_SET_POLICY;
             break;
         case CLONEOP_get_info:
@@ -572,6 +586,8 @@ static void one_raw_call(void)
             break;
         case CLONEOP_set_policy:
             ((xen_clone_policy_t *)rw_buf)->domid = pick_domid() ?: parent;
+            ((xen_clone_policy_t *)rw_buf)->max_family =
+                family_cap(((xen_clone_policy_t *)rw_buf)->max_family);
             break;
         default:
             break;
@@ -834,7 +850,7 @@ int main(int argc, char **argv)
                 parent, strerror(errno));
         return 2;
     }
-    xc_clone_set_policy(xch, parent, 1, 4, 24, 4);
+    xc_clone_set_policy(xch, parent, 1, 4, FAMILY_MAX, 4);
     while (calls < n) {
         if (below(4))
             one_xc_call();

@@ -28,7 +28,7 @@ warm_clone() {
     done
     wait_for 60 only_dom0
 }
-ok "warm-up: Xen's tables for Dom0 grown" warm_xen_tables
+ok "warm-up: Xen's tables for Dom0 grown (24 guests at once)" warm_xen_tables 24
 ok "warm-up: a guest is cloned once, and destroyed" warm_clone
 like "$($S -n x 2>&1 >/dev/null)" "^xen-clone-soak: bad seed or tree count" \
     "a bad tree count is refused"
