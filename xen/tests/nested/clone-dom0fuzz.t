@@ -14,7 +14,7 @@
 F=/usr/lib/xen-clone/bin/xen-clone-fuzz
 [ -x "$F" ] || bail_out "no xen-clone-fuzz in /usr/lib/xen-clone/bin"
 [ -f "$IMAGES/counter" ] || bail_out "no counter image in $IMAGES"
-plan 17
+plan 16
 
 # xs_homes: the domains XenStore has homes for, and /libxl's and /vm's
 # entries, on one line.
@@ -54,7 +54,6 @@ homes=$(xs_homes)
 guest_create fzp counter >/dev/null 2>&1
 ok "a counter guest runs" wait_console 60 fzp 'counter [0-9]+: 1$'
 p=$(domid_of fzp)
-running=$(free_pages)
 
 is "$($F -s 1 -n 0 "$p" 2>&1 >/dev/null | head -1)" \
     "xen-clone-fuzz: bad call count '0'" "a bad call count is refused"
@@ -71,8 +70,6 @@ like "$(grep -m1 '^xen-clone-fuzz: raw-pointer:' /tmp/dom0fuzz.out)" \
 only_parent() { [ "$(nr_domains)" = 2 ]; }
 ok "only the parent is left: every clone and shell is gone" \
     wait_for 60 only_parent
-free_is_back "Xen's free memory is back exactly after the fuzzing (the parent runs)" \
-    "$running"
 ok "Xen answers (xl info)" sh -c 'xl info >/dev/null'
 is "$(/usr/lib/xen-clone/bin/xen-clone-test info 0 | awk '$1 == "flags" {print $2}')" \
     0x4 "the clone service is still registered and live"
@@ -91,9 +88,11 @@ done
 ok "no domain but Dom0 is left" wait_for 60 only_dom0
 is "$(xs_homes)" "$homes" "no XenStore home is left (/local/domain, /libxl, /vm)"
 # Open (see docs/clone-design.md, "What the tests show"): with the xl
-# clone above after the fuzzing, 1 page was missing at the end in 2 of 2
+# clone above after the fuzzing, 1 page was missing at the end in 2 of 3
 # boots, while the fuzzing alone gave back every page (13 runs in one
-# boot: after the boot's first run, which kept 1, 0 each). Not
+# boot: after the boot's first run, which kept 1, 0 each). (While the
+# parent lives it keeps the state its first clone gave it: 2 pages here,
+# so memory is compared once it is gone.) Not
 # understood yet: a TAP TODO, visible in every run, not failing the suite.
 _tap_n=$((_tap_n + 1))
 if wait_free_pages 30 "$before"; then
