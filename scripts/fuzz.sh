@@ -6,7 +6,8 @@
 # writes build/fuzz/results.md and results.json: calls, results by errno,
 # clones and forks, Xen crashes (a run whose Xen or Dom0 died or that did
 # not finish) and pages leaked.
-#   FUZZ_PARTS="guest dom0 soak"  which parts run (default: all three)
+#   FUZZ_PARTS="guest dom0 soak"  which parts run, in that order (default:
+#       all three)
 #   FUZZ_SEEDS="1 2 3 4" FUZZ_CALLS=100000          guest fuzzer
 #   FUZZ_DOM0_SEEDS="1" FUZZ_DOM0_CALLS=100000      Dom0 fuzzer
 #   FUZZ_SOAK_SEED=1 FUZZ_TREES=1000 FUZZ_SOAK_TIME=0   soak; TIME: start
@@ -78,7 +79,7 @@ kill_all
 before=$(free_pages)'
 
 rm -f "$OUT"/guest-*.log "$OUT"/dom0-*.log "$OUT"/soak.log "$OUT"/seed-*.log
-case " $PARTS " in *" guest "*)
+part_guest() {
     for s in $SEEDS; do
         msg "clonefuzz seed $s, $CALLS calls (log: build/fuzz/guest-$s.log)"
         dir=$(mktemp -d)
@@ -94,9 +95,8 @@ echo "leaked-pages \$((before - \$(free_pages)))"
 SCRIPT
         run "guest-$s" "$GUEST_TIMEOUT"
     done
-    ;;
-esac
-case " $PARTS " in *" dom0 "*)
+}
+part_dom0() {
     for s in $DOM0_SEEDS; do
         msg "xen-clone-fuzz seed $s, $DOM0_CALLS calls (log: build/fuzz/dom0-$s.log)"
         dir=$(mktemp -d)
@@ -120,9 +120,8 @@ echo "leaked-pages \$((before - \$(free_pages)))"
 SCRIPT
         run "dom0-$s" "$DOM0_TIMEOUT"
     done
-    ;;
-esac
-case " $PARTS " in *" soak "*)
+}
+part_soak() {
     msg "xen-clone-soak seed $SOAK_SEED, $TREES trees (log: build/fuzz/soak.log)"
     dir=$(mktemp -d)
     cat >"$dir/script" <<SCRIPT
@@ -135,8 +134,11 @@ wait_free_pages 30 "\$before"
 echo "leaked-pages \$((before - \$(free_pages)))"
 SCRIPT
     run soak "$SOAK_TIMEOUT"
-    ;;
-esac
+}
+# The parts run in FUZZ_PARTS's order.
+for p in $PARTS; do
+    "part_$p"
+done
 
 python3 - "$OUT" "$PARTS" "$SEEDS" "$CALLS" "$DOM0_SEEDS" "$DOM0_CALLS" \
     "$SOAK_SEED" "$TREES" <<'PY'
