@@ -160,12 +160,13 @@ def counts(s):  # " ok=N EINVAL=N" (clonefuzz's names may have blanks)
     return {k.strip(): int(v) for k, v in re.findall(r"\s*([^=]+?)=(\d+)", s)}
 
 def died(log, done):
-    # run-in-dom0: 124 timeout (cut short, not a crash), 125 Xen/Dom0 died.
+    # run-in-dom0: 124 timeout (cut short, not a crash), 125 Xen/Dom0 died;
+    # 143: the run was stopped (SIGTERM).
     code = num(r"^exit (\d+)", log)
-    return bool(CRASH.search(log)) or code == 125 or (not done and code != 124)
+    return bool(CRASH.search(log)) or code == 125 or (not done and code not in (124, 143))
 
 def cut(log):
-    return num(r"^exit (\d+)", log) == 124
+    return num(r"^exit (\d+)", log) in (124, 143)
 
 res = {"guest": [], "dom0": [], "soak": None}
 if "guest" in parts:
@@ -216,7 +217,7 @@ with open(f"{out}/results.md", "w") as f:
     if res["guest"]:
         f.write("Guest fuzzer (clonefuzz)\n\n| seed | calls | forks | Xen/Dom0 died | pages leaked | results by errno |\n|---|---|---|---|---|---|\n")
         for r in res["guest"]:
-            f.write(f"| {r['seed']} | {r['calls'] or ('cut by timeout' if r['timed_out'] else 'not finished')} | {r['forks']} | {yn(r['xen_or_dom0_died'])} | {r['pages_leaked']} | {errs(r['results'])} |\n")
+            f.write(f"| {r['seed']} | {r['calls'] or ('cut short' if r['timed_out'] else 'not finished')} | {r['forks']} | {yn(r['xen_or_dom0_died'])} | {r['pages_leaked']} | {errs(r['results'])} |\n")
         f.write("\n")
     if res["dom0"]:
         f.write("Dom0 fuzzer (xen-clone-fuzz)\n\n| seed | calls | clones | clean exit | Xen/Dom0 died | pages leaked | results by errno |\n|---|---|---|---|---|---|---|\n")
