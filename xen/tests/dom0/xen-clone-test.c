@@ -43,6 +43,10 @@ static void usage(FILE *out)
         "  clone-shells DOMID SHELL...  clone DOMID into the given shells\n"
         "                            (XEN_CLONE_FLAG_SHELLS); print the\n"
         "                            children's domids, one a line\n"
+        "  fmap DOMID MFN...          map each machine frame read-only as\n"
+        "                            a foreign frame of DOMID (the page\n"
+        "                            owner Xen checks); print the ones\n"
+        "                            mapped, one a line\n"
         "  register NR_FRAMES        register Dom0 as the clone service\n"
         "  unregister                unregister the clone service\n"
         "\n"
@@ -449,6 +453,37 @@ fail:
     return 1;
 }
 
+/*
+ * Dom0's foreign map naming DOMID as the page owner, one frame at a time:
+ * Xen lets a frame a clone family shares be mapped only when DOMID is a
+ * member of that family.
+ */
+static int cmd_fmap(uint32_t domid, int n, char **mfns)
+{
+    xenforeignmemory_handle *fmem = xenforeignmemory_open(NULL, 0);
+    int i;
+
+    if (!fmem) {
+        fprintf(stderr,
+                "xen-clone-test: fmap: cannot open "
+                "xenforeignmemory: %s\n",
+                strerror(errno));
+        return 1;
+    }
+    for (i = 0; i < n; i++) {
+        xen_pfn_t mfn = strtoull(mfns[i], NULL, 0);
+        int err = 0;
+        void *p = xenforeignmemory_map(fmem, domid, PROT_READ, 1, &mfn, &err);
+
+        if (p && !err)
+            printf("%s\n", mfns[i]);
+        if (p)
+            xenforeignmemory_unmap(fmem, p, 1);
+    }
+    xenforeignmemory_close(fmem);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     xc_interface *xch;
@@ -550,6 +585,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "xen-clone-test: reset: %s\n", strerror(errno));
             rc = 1;
         }
+    } else if (!strcmp(argv[1], "fmap") && argc >= 4) {
+        rc = cmd_fmap(strtoul(argv[2], NULL, 0), argc - 3, argv + 3);
     } else if (!strcmp(argv[1], "register") && argc == 3) {
         uint64_t frames[XEN_CLONE_RING_MAX_FRAMES];
 
