@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "xencloned/child.h"
+#include "xencloned/firstrun.h"
 #include "xencloned/log.h"
 #include "xencloned/ninep.h"
 #include "xencloned/vifclone.h"
@@ -51,9 +52,11 @@ int child_complete(struct cloned_service *s,
     const char *step = "reading the parent's name";
     bool copied = false, introduced = false, vifs = false;
     gint64 t0 = g_get_monotonic_time();
+    struct cloned_child_timing tm;
     unsigned long port;
     int rc;
 
+    timings_begin(&tm, n->child, n->parent, s->announced_us, t0);
     pname = xs_get(s->xsh, n->parent, "name");
     if (!pname) {
         rc = errno ? -errno : -ENOENT;
@@ -77,6 +80,7 @@ int child_complete(struct cloned_service *s,
                         s->config->deep_copy ? XSCLONE_DEEP : XSCLONE_XS_CLONE);
     if (rc)
         goto fail;
+    timings_mark(&tm, PHASE_XENSTORE, g_get_monotonic_time());
 
     step = "cloning 9pfs devices (xen9pfsd)";
     rc = ninep_clone(NINEP_SOCKET, n->parent, n->child, &why);
@@ -84,6 +88,7 @@ int child_complete(struct cloned_service *s,
         log_err("xen9pfsd: %s", why ? why : g_strerror(-rc));
         goto fail;
     }
+    timings_mark(&tm, PHASE_NINEP, g_get_monotonic_time());
 
     step = "reading the child's store/port";
     port_s = xs_get(s->xsh, n->child, "store/port");
@@ -98,18 +103,22 @@ int child_complete(struct cloned_service *s,
         goto fail;
     }
     introduced = true;
+    timings_mark(&tm, PHASE_INTRODUCE, g_get_monotonic_time());
 
     step = "cloning the vifs";
     rc = vifclone_child(s, n->parent, n->child);
     if (rc)
         goto fail;
     vifs = true;
+    timings_mark(&tm, PHASE_VIFS, g_get_monotonic_time());
 
     step = "CLONEOP_complete";
     if (xc_clone_complete(s->xch, n->child, 0) < 0) {
         rc = -errno;
         goto fail;
     }
+    timings_mark(&tm, PHASE_COMPLETE, g_get_monotonic_time());
+    step = "unpausing the child";
     if (!(n->flags & XEN_CLONE_FLAG_PAUSED) &&
         xc_domain_unpause(s->xch, n->child) < 0) {
         /* Complete but not running: xl unpause can still start it. */
@@ -117,6 +126,10 @@ int child_complete(struct cloned_service *s,
                 n->child, cname, g_strerror(errno));
         rc = -errno;
         goto out;
+    }
+    if (!(n->flags & XEN_CLONE_FLAG_PAUSED)) {
+        timings_mark(&tm, PHASE_UNPAUSE, g_get_monotonic_time());
+        firstrun_watch(s, n->child, tm.last_us);
     }
     log_info("child %u (%s) of %u complete%s in %" G_GINT64_FORMAT " us",
              n->child, cname, n->parent,
@@ -138,6 +151,7 @@ fail:
         log_err("reporting child %u's failure to Xen failed too: %s", n->child,
                 g_strerror(errno));
 out:
+    timings_record(&s->timings, &tm, rc, step);
     free(port_s);
     free(pname);
     free(pvm);

@@ -13,6 +13,7 @@
 #include <glib-unix.h>
 
 #include "xencloned/config.h"
+#include "xencloned/control.h"
 #include "xencloned/log.h"
 #include "xencloned/options.h"
 #include "xencloned/policy.h"
@@ -47,6 +48,24 @@ static gboolean on_watch(gint fd, GIOCondition cond, gpointer data)
     struct daemon *d = data;
 
     policy_handle_watches(&d->svc);
+    return G_SOURCE_CONTINUE;
+}
+
+static char *status_reply(const char *op, void *data)
+{
+    struct daemon *d = data;
+    char *line = NULL;
+
+    if (strcmp(op, "status") != 0)
+        return NULL;
+    if (service_status(&d->svc, &line) < 0)
+        line = control_error_reply("out of memory building the status");
+    return line;
+}
+
+static gboolean on_control(gint fd, GIOCondition cond, gpointer data)
+{
+    control_serve(fd, status_reply, data);
     return G_SOURCE_CONTINUE;
 }
 
@@ -122,7 +141,7 @@ int main(int argc, char **argv)
     struct cloned_config config;
     struct daemon d = {.status = EXIT_START};
     char *err = NULL;
-    int ready_fd = -1, rc;
+    int ready_fd = -1, ctl_fd = -1, rc;
     bool pid_written = false;
 
     if (options_parse(argc, argv, &opts, &err) < 0) {
@@ -136,6 +155,13 @@ int main(int argc, char **argv)
     if (opts.help) {
         fputs(options_usage(), stdout);
         return 0;
+    }
+    if (opts.status) {
+        rc = control_request(opts.socket, "status", &err);
+        if (rc < 0)
+            fprintf(stderr, "xencloned: error: %s\n", err);
+        g_free(err);
+        return rc < 0 ? EXIT_START : 0;
     }
     if (config_load(opts.config, opts.config_given, &config, &err) < 0) {
         fprintf(stderr, "xencloned: error: %s\n", err);
@@ -164,6 +190,12 @@ int main(int argc, char **argv)
     if (rc < 0 || policy_watch(&d.svc) < 0 || write_pidfile(opts.pidfile) < 0)
         goto out;
     pid_written = opts.pidfile[0] != '\0';
+    ctl_fd = control_listen(opts.socket);
+    if (ctl_fd < 0) {
+        log_err("cannot listen on the control socket %s: %s", opts.socket,
+                g_strerror(-ctl_fd));
+        goto out;
+    }
     policy_scan(&d.svc);
     reaper_scan(&d.svc);
     vifclone_reap(&d.svc);
@@ -171,6 +203,7 @@ int main(int argc, char **argv)
     d.loop = g_main_loop_new(NULL, FALSE);
     g_unix_fd_add(service_virq_fd(&d.svc), G_IO_IN, on_virq, &d);
     g_unix_fd_add(xs_fileno(d.svc.xsh), G_IO_IN, on_watch, &d);
+    g_unix_fd_add(ctl_fd, G_IO_IN, on_control, &d);
     g_unix_signal_add(SIGTERM, on_signal, &d);
     g_unix_signal_add(SIGINT, on_signal, &d);
     signal(SIGPIPE, SIG_IGN);
@@ -198,6 +231,10 @@ out:
         close(ready_fd);
     }
     service_close(&d.svc);
+    if (ctl_fd >= 0) {
+        close(ctl_fd);
+        unlink(opts.socket);
+    }
     if (pid_written)
         unlink(opts.pidfile);
     log_info("exiting with status %d", d.status);

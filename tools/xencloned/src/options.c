@@ -7,6 +7,7 @@
 
 static const char usage_text[] =
     "Usage: xencloned [OPTIONS]\n"
+    "       xencloned --status [--socket FILE]\n"
     "\n"
     "The Dom0 clone service. It registers a notification ring with Xen and\n"
     "binds VIRQ_CLONED. For every child Xen announces (a guest's fork() or\n"
@@ -23,6 +24,11 @@ static const char usage_text[] =
     "On SIGTERM or SIGINT it unregisters from Xen (children still waiting\n"
     "are failed) and exits.\n"
     "\n"
+    "It keeps per-phase timings of every child (wait, xenstore_copy, 9pfs,\n"
+    "introduce, vifs, complete, unpause, first_run) and its counters, and\n"
+    "answers {\"op\":\"status\"} on its control socket with them as JSON.\n"
+    "'xencloned --status' prints that reply (exit 1 if no daemon runs).\n"
+    "\n"
     "Options:\n"
     "  -f, --foreground       stay in the foreground and log to stderr\n"
     "                         (otherwise: detach, log "
@@ -36,14 +42,20 @@ static const char usage_text[] =
     "                         " CLONED_DEFAULT_PIDFILE "; '' for none)\n"
     "      --log-file FILE    log file when detached (default\n"
     "                         " CLONED_DEFAULT_LOGFILE ")\n"
+    "  -s, --socket FILE      the control socket (default\n"
+    "                         " CLONED_DEFAULT_SOCKET ")\n"
+    "      --status           print the running daemon's status (JSON:\n"
+    "                         counters, per-phase timings of the recent\n"
+    "                         children) and exit\n"
     "  -h, --help             this text\n"
     "\n"
     "Exit status (of the daemon, or of the starting process when it\n"
     "detaches, which returns once the daemon is ready): 0 after a clean\n"
-    "start (detached) or shutdown (--foreground); 1 if the service could\n"
-    "not start (no Xen, another clone service registered, a bad\n"
-    "configuration); 2 on bad command line arguments; 3 if the hypervisor\n"
-    "has no clone_op.\n";
+    "start (detached) or shutdown (--foreground), or a status printed; 1\n"
+    "if the service could not start (no Xen, another clone service\n"
+    "registered, a bad configuration) or, for --status, if no daemon\n"
+    "answers; 2 on bad command line arguments; 3 if the hypervisor has no\n"
+    "clone_op.\n";
 
 const char *options_usage(void)
 {
@@ -73,13 +85,15 @@ int log_level_parse(const char *name, GLogLevelFlags *level)
 
 int options_parse(int argc, char **argv, struct cloned_options *o, char **err)
 {
-    enum { OPT_LOG_FILE = 256 };
+    enum { OPT_LOG_FILE = 256, OPT_STATUS };
     static const struct option longopts[] = {
         {"foreground", no_argument, NULL, 'f'},
         {"config", required_argument, NULL, 'c'},
         {"log-level", required_argument, NULL, 'l'},
         {"pidfile", required_argument, NULL, 'p'},
         {"log-file", required_argument, NULL, OPT_LOG_FILE},
+        {"socket", required_argument, NULL, 's'},
+        {"status", no_argument, NULL, OPT_STATUS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -89,12 +103,13 @@ int options_parse(int argc, char **argv, struct cloned_options *o, char **err)
         .config = CLONED_DEFAULT_CONFIG,
         .pidfile = CLONED_DEFAULT_PIDFILE,
         .logfile = CLONED_DEFAULT_LOGFILE,
+        .socket = CLONED_DEFAULT_SOCKET,
         .log_level = G_LOG_LEVEL_INFO,
     };
     *err = NULL;
     optind = 0; /* full re-initialisation: the parser may run again */
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":fc:l:p:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":fc:l:p:s:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'f':
             o->foreground = true;
@@ -127,6 +142,17 @@ int options_parse(int argc, char **argv, struct cloned_options *o, char **err)
                 goto out;
             }
             o->logfile = optarg;
+            break;
+        case 's':
+            if (optarg[0] == '\0') {
+                *err = g_strdup("--socket needs a file name");
+                rc = -EINVAL;
+                goto out;
+            }
+            o->socket = optarg;
+            break;
+        case OPT_STATUS:
+            o->status = true;
             break;
         case 'h':
             o->help = true;
