@@ -35,7 +35,7 @@ int main(void)
     GLogLevelFlags level;
     char *err = NULL;
 
-    plan(31);
+    plan(37);
 
     is_int(parse((char *[]){"xencloned", NULL}, &o, &err), 0, "no options");
     ok(!o.foreground && !o.help && !o.config_given, "  defaults: detach");
@@ -66,6 +66,15 @@ int main(void)
     ok(o.help, "  asks for help");
     ok(strstr(options_usage(), "Usage: xencloned") != NULL,
        "the usage text starts with a synopsis");
+    is_int(parse((char *[]){"xencloned", NULL}, &o, &err), 0, "no options:");
+    ok(!o.status && !strcmp(o.socket, CLONED_DEFAULT_SOCKET),
+       "  no --status, the default control socket");
+    is_int(
+        parse((char *[]){"xencloned", "--status", "-s", "/s", NULL}, &o, &err),
+        0, "--status -s FILE");
+    ok(o.status && !strcmp(o.socket, "/s"), "  status asked, socket /s");
+    bad((char *[]){"xencloned", "--socket=", NULL}, "--socket",
+        "an empty socket name");
 
     bad((char *[]){"xencloned", "--frobnicate", NULL}, "--frobnicate",
         "an unknown long option");
