@@ -1,7 +1,7 @@
 /* firstrun.c: record when an unpaused child first runs: its vCPU 0's run
  * time leaves 0, polled every millisecond from the main loop. */
 #include "xencloned/firstrun.h"
-#include "xencloned/log.h"
+#include "daemon/log.h"
 
 struct watched {
     unsigned int child;

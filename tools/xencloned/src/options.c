@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <string.h>
 
+#include "daemon/log.h"
 #include "xencloned/options.h"
 
 static const char usage_text[] =
@@ -62,27 +63,6 @@ const char *options_usage(void)
     return usage_text;
 }
 
-int log_level_parse(const char *name, GLogLevelFlags *level)
-{
-    static const struct {
-        const char *name;
-        GLogLevelFlags level;
-    } levels[] = {
-        {"error", G_LOG_LEVEL_CRITICAL},
-        {"warning", G_LOG_LEVEL_WARNING},
-        {"info", G_LOG_LEVEL_INFO},
-        {"debug", G_LOG_LEVEL_DEBUG},
-    };
-
-    for (size_t i = 0; i < G_N_ELEMENTS(levels); i++) {
-        if (strcmp(name, levels[i].name) == 0) {
-            *level = levels[i].level;
-            return 0;
-        }
-    }
-    return -EINVAL;
-}
-
 int options_parse(int argc, char **argv, struct cloned_options *o, char **err)
 {
     enum { OPT_LOG_FILE = 256, OPT_STATUS };
@@ -124,7 +104,7 @@ int options_parse(int argc, char **argv, struct cloned_options *o, char **err)
             o->config_given = true;
             break;
         case 'l':
-            if (log_level_parse(optarg, &o->log_level) < 0) {
+            if (dlog_level_parse(optarg, &o->log_level) < 0) {
                 *err = g_strdup_printf("unknown log level '%s' (use error, "
                                        "warning, info or debug)",
                                        optarg);

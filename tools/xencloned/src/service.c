@@ -7,7 +7,7 @@
 
 #include "xencloned/child.h"
 #include "xencloned/firstrun.h"
-#include "xencloned/log.h"
+#include "daemon/log.h"
 #include "xencloned/service.h"
 #include "xencloned/vifclone.h"
 

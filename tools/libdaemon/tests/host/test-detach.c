@@ -146,8 +146,7 @@ static void test_detach_stderr(void)
            strstr(log, ": warning: late warning\n") != NULL &&
            strstr(log, "\nstderr after ready\n") != NULL,
        "log on stderr: all lines");
-    is_str(term,
-           "td: warning: early warning\ntd: warning: late warning\n",
+    is_str(term, "td: warning: early warning\ntd: warning: late warning\n",
            "terminal: warnings teed (not ready: the tee stays)");
     g_free(log);
     g_free(term);
@@ -201,8 +200,8 @@ int main(void)
     test_detach_stderr();
     test_detach_bad_log();
     test_pidfile();
-    for (const char *const *f = (const char *const[]){"a.log", "b.log",
-                                                      "c.log", "term", NULL};
+    for (const char *const *f =
+             (const char *const[]){"a.log", "b.log", "c.log", "term", NULL};
          *f; f++) {
         p = path(*f);
         unlink(p);

@@ -29,8 +29,9 @@ static void test_format(void)
 
     l = dlog_format("2026-12-06 14:00:00.123456", "xencloned", 42,
                     G_LOG_LEVEL_CRITICAL, "child 5: step copy failed");
-    is_str(l, "2026-12-06 14:00:00.123 xencloned[42]: error: child 5: step "
-              "copy failed\n",
+    is_str(l,
+           "2026-12-06 14:00:00.123 xencloned[42]: error: child 5: step "
+           "copy failed\n",
            "format: stamp cut to milliseconds, name[pid], tag, message");
     g_free(l);
     l = dlog_format("short", "chaosd", 7, G_LOG_LEVEL_DEBUG, "");

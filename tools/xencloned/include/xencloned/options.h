@@ -31,7 +31,4 @@ const char *options_usage(void);
  */
 int options_parse(int argc, char **argv, struct cloned_options *o, char **err);
 
-/* "error", "warning", "info" or "debug" to a GLib level; -EINVAL if none. */
-int log_level_parse(const char *name, GLogLevelFlags *level);
-
 #endif
