@@ -13,6 +13,7 @@
 #include "chaos/proto.h"
 #include "daemon/detach.h"
 #include "daemon/log.h"
+#include "daemon/quit.h"
 #include "chaosd.h"
 
 #define EXIT_START 1
@@ -82,15 +83,6 @@ static int old_pid(const char *pidfile)
         fclose(f);
     }
     return pid;
-}
-
-static gboolean on_signal(gpointer data)
-{
-    struct chaosd *d = data;
-
-    g_info("signal received: destroying the shells and exiting");
-    g_main_loop_quit(d->loop);
-    return G_SOURCE_CONTINUE;
 }
 
 int main(int argc, char **argv)
@@ -191,8 +183,7 @@ int main(int argc, char **argv)
 
     pools_init(&d);
     d.loop = g_main_loop_new(NULL, FALSE);
-    g_unix_signal_add(SIGTERM, on_signal, &d);
-    g_unix_signal_add(SIGINT, on_signal, &d);
+    daemon_quit_on_signals(d.loop, "destroying the shells and exiting");
     signal(SIGPIPE, SIG_IGN);
     pools_schedule_refill(&d);
     status = 0;

@@ -13,6 +13,7 @@
 
 #include "daemon/detach.h"
 #include "daemon/log.h"
+#include "daemon/quit.h"
 #include "xen9pfsd/backend.h"
 #include "xen9pfsd/control.h"
 
@@ -181,15 +182,6 @@ static gboolean on_control(gint fd, GIOCondition cond, gpointer data)
     return G_SOURCE_CONTINUE;
 }
 
-static gboolean on_signal(gpointer data)
-{
-    struct daemon *d = data;
-
-    log_info("signal received: shutting down");
-    g_main_loop_quit(d->loop);
-    return G_SOURCE_CONTINUE;
-}
-
 int main(int argc, char **argv)
 {
     struct options o;
@@ -232,8 +224,7 @@ int main(int argc, char **argv)
     g_unix_fd_add(xs_fileno(d.p9d.xsh), G_IO_IN, on_xs, &d);
     g_unix_fd_add(xenevtchn_fd(d.p9d.xce), G_IO_IN, on_evtchn, &d);
     g_unix_fd_add(d.ctl.fd, G_IO_IN, on_control, &d);
-    g_unix_signal_add(SIGTERM, on_signal, &d);
-    g_unix_signal_add(SIGINT, on_signal, &d);
+    daemon_quit_on_signals(d.loop, "shutting down");
     /* Devices that exist already (we were restarted). */
     d.p9d.starting = true;
     p9d_scan(&d.p9d);

@@ -13,6 +13,7 @@
 
 #include "daemon/detach.h"
 #include "daemon/log.h"
+#include "daemon/quit.h"
 #include "xencloned/config.h"
 #include "xencloned/control.h"
 #include "xencloned/options.h"
@@ -66,15 +67,6 @@ static char *status_reply(const char *op, void *data)
 static gboolean on_control(gint fd, GIOCondition cond, gpointer data)
 {
     control_serve(fd, status_reply, data);
-    return G_SOURCE_CONTINUE;
-}
-
-static gboolean on_signal(gpointer data)
-{
-    struct daemon *d = data;
-
-    log_info("signal received: shutting down");
-    g_main_loop_quit(d->loop);
     return G_SOURCE_CONTINUE;
 }
 
@@ -148,8 +140,7 @@ int main(int argc, char **argv)
     g_unix_fd_add(service_virq_fd(&d.svc), G_IO_IN, on_virq, &d);
     g_unix_fd_add(xs_fileno(d.svc.xsh), G_IO_IN, on_watch, &d);
     g_unix_fd_add(ctl_fd, G_IO_IN, on_control, &d);
-    g_unix_signal_add(SIGTERM, on_signal, &d);
-    g_unix_signal_add(SIGINT, on_signal, &d);
+    daemon_quit_on_signals(d.loop, "shutting down");
     signal(SIGPIPE, SIG_IGN);
     /* Children announced before we bound the VIRQ. */
     service_drain(&d.svc);
