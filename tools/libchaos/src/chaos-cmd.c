@@ -1,6 +1,7 @@
 /* chaos-cmd.c: the chaos CLI's commands: create (through chaosd or
  * directly), destroy, list, pool show/resize. */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,77 +14,13 @@
 
 #include "chaos.h"
 #include "chaos/chaos.h"
+#include "chaos/client.h"
 #include "chaos/proto.h"
 
-/* How long status and resize wait for chaosd (busy serving creates). */
-#define REPLY_TIMEOUT_S 120
-
-/* Send REQ to chaosd, read its reply line into *OUT (malloc()ed).
- * -ENOENT/-ECONNREFUSED: chaosd is not there. */
+/* Send REQ to chaosd at C's socket (see chaos_ask()). */
 static int ask(const struct cli *c, const struct chaos_request *req, char **out)
 {
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    struct timeval tv = {.tv_sec = REPLY_TIMEOUT_S};
-    char *line = NULL, *buf = NULL;
-    size_t len = 0;
-    int fd, rc;
-
-    if (strlen(c->socket) >= sizeof(sa.sun_path))
-        return -ENAMETOOLONG;
-    strcpy(sa.sun_path, c->socket);
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -errno;
-    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-        rc = -errno;
-        goto out;
-    }
-    /* A create waits as long as chaosd takes: chaosd serves requests in
-     * order and always answers; giving up early would leave it making a
-     * guest nobody waits for. Only status and resize time out. */
-    if (req->op != CHAOS_OP_CREATE)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    rc = chaos_proto_request(req, &line);
-    if (rc)
-        goto out;
-    if (write(fd, line, strlen(line)) != (ssize_t)strlen(line)) {
-        rc = -EPIPE;
-        goto out;
-    }
-    shutdown(fd, SHUT_WR);
-    buf = malloc(CHAOS_PROTO_MAX);
-    if (!buf) {
-        rc = -ENOMEM;
-        goto out;
-    }
-    for (;;) {
-        ssize_t n = read(fd, buf + len, CHAOS_PROTO_MAX - 1 - len);
-
-        if (n < 0) {
-            rc = errno == EAGAIN ? -ETIMEDOUT : -errno;
-            goto out;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-        if (len == CHAOS_PROTO_MAX - 1) {
-            rc = -E2BIG;
-            goto out;
-        }
-    }
-    buf[len] = '\0';
-    if (!len) {
-        rc = -ECONNRESET; /* chaosd closed without a reply */
-        goto out;
-    }
-    *out = buf;
-    buf = NULL;
-    rc = 0;
-out:
-    free(line);
-    free(buf);
-    close(fd);
-    return rc;
+    return chaos_ask(c->socket, req, out);
 }
 
 static int daemon_absent(int rc)
@@ -413,4 +350,79 @@ int cmd_pool(struct cli *c, int argc, char **argv)
         status = print_status(line);
     free(line);
     return status;
+}
+
+int cmd_clone(struct cli *c, int argc, char **argv)
+{
+    struct chaos_clone_result res;
+    unsigned long n = 1, timeout_s = 30;
+    struct chaos_ctx *ctx = NULL;
+    unsigned int parent, i;
+    bool paused = false;
+    char *end;
+    int o, rc = 1;
+
+    optind = 0; /* argv[0] is the first argument: rescan from it */
+    opterr = 0;
+    while ((o = getopt(argc + 1, argv - 1, "+n:pt:")) != -1) {
+        switch (o) {
+        case 'n':
+            errno = 0;
+            n = strtoul(optarg, &end, 10);
+            if (errno || *end || optarg[0] == '-' || n < 1 ||
+                n > CHAOS_MAX_SHELLS) {
+                cli_err("clone: -n wants 1 to %d children, not '%s'",
+                        CHAOS_MAX_SHELLS, optarg);
+                return 2;
+            }
+            break;
+        case 'p':
+            paused = true;
+            break;
+        case 't':
+            errno = 0;
+            timeout_s = strtoul(optarg, &end, 10);
+            if (errno || *end || optarg[0] == '-' || timeout_s < 1 ||
+                timeout_s > 3600) {
+                cli_err("clone: -t wants 1 to 3600 seconds, not '%s'", optarg);
+                return 2;
+            }
+            break;
+        default:
+            cli_err("clone: unknown option or missing value '%s'",
+                    argv[optind - 2]);
+            return 2;
+        }
+    }
+    if (argc + 1 - optind != 1) {
+        cli_err("clone: one domain expected (chaos clone [-n N] [-p] "
+                "[-t SECS] DOMAIN)");
+        return 2;
+    }
+    if (chaos_open(&ctx)) {
+        cli_err("cannot open Xen and XenStore: %s", strerror(errno));
+        return 1;
+    }
+    if (chaos_domid_of(ctx, argv[optind - 1], &parent)) {
+        cli_err("clone: %s", chaos_error(ctx));
+        goto out;
+    }
+    if (chaos_clone(ctx, c->socket, parent, (unsigned int)n, paused,
+                    (unsigned int)timeout_s, &res)) {
+        cli_err("clone of domain %u failed at %s", parent, chaos_error(ctx));
+        if (res.note[0])
+            cli_err("(no shell: %s)", res.note);
+    } else {
+        rc = 0;
+    }
+    if (res.shells)
+        cli_err("domain %u cloned into %u shell(s) of pool '%s'", parent,
+                res.nr, res.flavour);
+    else if (res.note[0] && !rc)
+        cli_err("%s; Xen made the children (no shell)", res.note);
+    for (i = 0; i < res.nr; i++)
+        printf("%u\n", res.children[i]);
+out:
+    chaos_close(ctx);
+    return rc;
 }

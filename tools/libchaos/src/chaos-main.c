@@ -37,6 +37,16 @@ static const char usage[] =
     "        ready and being made, and counters.\n"
     "  pool resize FLAVOUR N\n"
     "        Set FLAVOUR's target to N shells (chaosd refills or discards).\n"
+    "  clone [-n N] [-p] [-t SECS] DOMAIN\n"
+    "        Clone the running PV domain DOMAIN (name or domid) into N\n"
+    "        children (1 to 64, default 1), as 'xl clone' does, but into\n"
+    "        empty shells from chaosd's clone pool (a flavour with\n"
+    "        kind=clone whose vcpus equal DOMAIN's and whose memory covers\n"
+    "        its max memory). Without chaosd, or with fewer than N ready\n"
+    "        shells, Xen makes the children and chaos says so. The clone\n"
+    "        service (xencloned) sets every child up; chaos waits up to\n"
+    "        SECS (default 30) and prints the children's domids, one per\n"
+    "        line. -p leaves them paused.\n"
     "\n"
     "Options:\n"
     "  -s, --socket PATH  chaosd's socket (default $CHAOSD_SOCKET or\n"
@@ -52,6 +62,7 @@ static const char usage[] =
     "  chaos create /etc/xen/examples/hello.cfg name=hello2\n"
     "  chaos list\n"
     "  chaos pool resize small 8\n"
+    "  chaos clone -n 2 counter\n"
     "  chaos destroy hello2\n"
     "\n"
     "See tools/libchaos/README.md; chaosd(8): chaosd --help.\n";
@@ -114,6 +125,9 @@ int main(int argc, char **argv)
     cmd = argv[optind];
     argc -= optind + 1;
     argv += optind + 1;
+    /* clone has options of its own (xl clone's -n -p -t). */
+    if (!strcmp(cmd, "clone"))
+        return cmd_clone(&c, argc, argv);
     /* Options after the command (KEY=VALUE arguments stay in order). */
     if (argc > 0) {
         int n = 0, i;
@@ -154,7 +168,7 @@ int main(int argc, char **argv)
         return cmd_list(&c, argc, argv);
     if (!strcmp(cmd, "pool"))
         return cmd_pool(&c, argc, argv);
-    cli_err("unknown command '%s' (create, destroy, list, pool)", cmd);
+    cli_err("unknown command '%s' (create, destroy, list, pool, clone)", cmd);
     fprintf(stderr, "Try 'chaos --help'.\n");
     return 2;
 }

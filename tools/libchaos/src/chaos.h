@@ -16,6 +16,8 @@ int cmd_create(struct cli *c, int argc, char **argv);
 int cmd_destroy(struct cli *c, int argc, char **argv);
 int cmd_list(struct cli *c, int argc, char **argv);
 int cmd_pool(struct cli *c, int argc, char **argv);
+/* ARGV[0..ARGC-1] are the arguments after "clone" (ARGV[-1] exists). */
+int cmd_clone(struct cli *c, int argc, char **argv);
 
 /* "chaos: ..." on stderr. */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

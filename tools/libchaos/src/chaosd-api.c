@@ -16,7 +16,7 @@
 /* A client has this long to send its request. */
 #define REQUEST_TIMEOUT_S 5
 
-static char *handle(struct chaosd *d, const char *line)
+static char *handle(struct chaosd *d, const char *line, int pid)
 {
     struct chaos_request *req = g_new0(struct chaos_request, 1);
     char err[CHAOS_ERR_MAX];
@@ -29,6 +29,10 @@ static char *handle(struct chaosd *d, const char *line)
         out = pools_create(d, &req->config);
     else if (req->op == CHAOS_OP_RESIZE)
         out = pools_resize(d, req->flavour, req->target);
+    else if (req->op == CHAOS_OP_SHELLS)
+        out = pid > 0 ? pools_shells(d, req->parent, req->count, pid)
+                      : reply_error("bad-request", "reading the client's pid",
+                                    EPERM, "the client's pid is unknown");
     else
         out = pools_status(d);
     g_free(req);
@@ -82,13 +86,18 @@ static gboolean on_client(gint fd, GIOCondition cond, gpointer data)
 {
     struct chaosd *d = data;
     int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+    struct ucred cred = {0};
+    socklen_t clen = sizeof(cred);
     char *line, *reply;
 
     if (c < 0)
         return G_SOURCE_CONTINUE;
+    /* Shells handed over are tagged with their taker's pid. */
+    if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &clen))
+        cred.pid = 0;
     line = read_request(c);
     if (line) {
-        reply = handle(d, line);
+        reply = handle(d, line, (int)cred.pid);
         write_all(c, reply);
         g_free(reply);
         g_free(line);

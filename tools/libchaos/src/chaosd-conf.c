@@ -10,8 +10,8 @@
 
 static const char *const chaosd_keys[] = {"socket", "refill-rate",
                                           "refill-burst", NULL};
-static const char *const flavour_keys[] = {"memory", "vcpus", "shells", "vifs",
-                                           NULL};
+static const char *const flavour_keys[] = {"memory", "vcpus", "shells",
+                                           "vifs",   "kind",  NULL};
 
 static bool known(const char *const *keys, const char *k)
 {
@@ -92,6 +92,26 @@ static int parse_flavour(GKeyFile *kf, const char *group, const char *src,
         (rc = get_uint(kf, group, "vcpus", 1, 128, 1, &f->vcpus, src, err)) ||
         (rc = get_uint(kf, group, "shells", 0, 4096, 2, &f->target, src, err)))
         return rc;
+    if (g_key_file_has_key(kf, group, "kind", NULL)) {
+        gchar *kind = g_key_file_get_string(kf, group, "kind", NULL);
+
+        if (kind && !strcmp(g_strstrip(kind), "clone"))
+            f->clone = true;
+        else if (!kind || strcmp(kind, "guest")) {
+            *err = g_strdup_printf("%s: [%s] kind: '%s' is not guest or clone",
+                                   src, group, kind ? kind : "");
+            rc = -EINVAL;
+        }
+        g_free(kind);
+        if (rc)
+            return rc;
+    }
+    if (f->clone && g_key_file_has_key(kf, group, "vifs", NULL)) {
+        *err = g_strdup_printf("%s: [%s] a clone flavour takes no vifs (the "
+                               "clone service makes a child's vifs)",
+                               src, group);
+        return -EINVAL;
+    }
     if (g_key_file_has_key(kf, group, "vifs", NULL)) {
         gsize n = 0;
         gchar **br = g_key_file_get_string_list(kf, group, "vifs", &n, NULL);

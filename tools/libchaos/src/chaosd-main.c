@@ -1,6 +1,5 @@
 /* chaosd-main.c: chaosd's entry point: options, logging, detaching, pid
  * file, clean-up of a previous chaosd's shells, the main loop. */
-#define _GNU_SOURCE /* pipe2() */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -12,6 +11,9 @@
 #include <unistd.h>
 
 #include "chaos/proto.h"
+#include "daemon/detach.h"
+#include "daemon/log.h"
+#include "daemon/quit.h"
 #include "chaosd.h"
 
 #define EXIT_START 1
@@ -53,43 +55,22 @@ static const char usage[] =
     "  memory=4             MB (required)\n"
     "  vcpus=1              (default 1)\n"
     "  shells=2             ready shells to keep (0-4096, default 2)\n"
+    "  vifs=xenbr0          vifs made ready, one bridge each (';')\n"
+    "  kind=guest           guest (default) or clone: empty shells (no\n"
+    "                       memory, no XenStore) that Xen fills as a\n"
+    "                       clone's children; memory is then the largest\n"
+    "                       parent max memory served, vcpus must equal the\n"
+    "                       parent's\n"
     "\n"
     "Socket API: one JSON request line per connection, one reply line:\n"
     "  {\"op\":\"create\",\"config\":{...}} {\"op\":\"status\"}\n"
     "  {\"op\":\"resize\",\"flavour\":\"small\",\"target\":8}\n"
+    "  {\"op\":\"shells\",\"parent\":5,\"count\":2}  (clone shells, handed\n"
+    "                       over to the asking process; see chaos clone)\n"
     "\n"
     "Exit status: 0 after a clean shutdown; 1 if it could not start (the\n"
     "reason is printed and logged); 2 bad usage. Started detached, chaosd\n"
     "returns once it listens. See tools/libchaos/README.md; chaos --help.\n";
-
-static GLogLevelFlags log_max = G_LOG_LEVEL_INFO;
-static FILE *log_tee;
-
-static void log_handler(const gchar *domain, GLogLevelFlags level,
-                        const gchar *message, gpointer data)
-{
-    GLogLevelFlags lvl = level & G_LOG_LEVEL_MASK;
-    const char *tag = lvl & G_LOG_LEVEL_ERROR      ? "fatal"
-                      : lvl & G_LOG_LEVEL_CRITICAL ? "error"
-                      : lvl & G_LOG_LEVEL_WARNING  ? "warning"
-                      : lvl & (G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO)
-                          ? "info"
-                          : "debug";
-    GDateTime *now;
-    gchar *stamp;
-
-    if (lvl > log_max && !(level & G_LOG_FLAG_FATAL))
-        return;
-    now = g_date_time_new_now_local();
-    stamp = g_date_time_format(now, "%F %T.%f");
-    fprintf(stderr, "%.23s chaosd[%d]: %s: %s\n", stamp, (int)getpid(), tag,
-            message);
-    fflush(stderr);
-    if (log_tee && lvl <= G_LOG_LEVEL_WARNING)
-        fprintf(log_tee, "chaosd: %s: %s\n", tag, message);
-    g_free(stamp);
-    g_date_time_unref(now);
-}
 
 static int old_pid(const char *pidfile)
 {
@@ -102,65 +83,6 @@ static int old_pid(const char *pidfile)
         fclose(f);
     }
     return pid;
-}
-
-static int write_pidfile(const char *path)
-{
-    FILE *f;
-
-    if (!path[0])
-        return 0;
-    f = fopen(path, "w");
-    if (!f || fprintf(f, "%d\n", (int)getpid()) < 0 || fclose(f)) {
-        g_critical("cannot write the pid file %s: %s", path, g_strerror(errno));
-        return -errno;
-    }
-    return 0;
-}
-
-/* Detach; the parent exits with the daemon's start status (a byte on a
- * pipe). Returns the pipe's write end in the daemon, -1 on error. */
-static int detach(const char *logfile)
-{
-    int fds[2], logfd, nul, tee;
-    pid_t pid;
-    char st;
-
-    logfd = open(logfile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (logfd < 0) {
-        fprintf(stderr, "chaosd: error: cannot open the log file %s: %s\n",
-                logfile, strerror(errno));
-        return -1;
-    }
-    if (pipe2(fds, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
-        fprintf(stderr, "chaosd: error: cannot detach: %s\n", strerror(errno));
-        return -1;
-    }
-    if (pid > 0) {
-        close(fds[1]);
-        exit(read(fds[0], &st, 1) == 1 ? st - '0' : EXIT_START);
-    }
-    close(fds[0]);
-    setsid();
-    /* Until ready, warnings and errors also reach whoever started us. */
-    tee = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
-    log_tee = tee >= 0 ? fdopen(tee, "w") : NULL;
-    nul = open("/dev/null", O_RDWR);
-    dup2(nul, STDIN_FILENO);
-    dup2(nul, STDOUT_FILENO);
-    dup2(logfd, STDERR_FILENO);
-    close(nul);
-    close(logfd);
-    return fds[1];
-}
-
-static gboolean on_signal(gpointer data)
-{
-    struct chaosd *d = data;
-
-    g_info("signal received: destroying the shells and exiting");
-    g_main_loop_quit(d->loop);
-    return G_SOURCE_CONTINUE;
 }
 
 int main(int argc, char **argv)
@@ -181,6 +103,7 @@ int main(int argc, char **argv)
     struct chaosd d = {.listen_fd = -1};
     unsigned int reaped = 0;
     int o, rc, ready_fd = -1, status = EXIT_START, prev;
+    GLogLevelFlags log_max = G_LOG_LEVEL_INFO;
     char *err = NULL;
 
     while ((o = getopt_long(argc, argv, "c:s:p:l:Fvh", opts, NULL)) != -1) {
@@ -228,9 +151,10 @@ int main(int argc, char **argv)
         g_free(d.config.socket);
         d.config.socket = g_strdup(socket_path);
     }
-    g_log_set_default_handler(log_handler, NULL);
+    dlog_init("chaosd", 0, log_max, stderr);
     if (!foreground) {
-        ready_fd = detach(logfile);
+        /* Until ready, warnings and errors also reach whoever started us. */
+        ready_fd = daemon_detach("chaosd", logfile, STDERR_FILENO, EXIT_START);
         if (ready_fd < 0)
             goto out;
     }
@@ -245,7 +169,7 @@ int main(int argc, char **argv)
     if (api_listen(&d, d.config.socket))
         goto out;
     prev = old_pid(pidfile);
-    if (write_pidfile(pidfile))
+    if (daemon_pidfile_write(pidfile))
         goto out;
     pid_written = pidfile[0] != '\0';
     /* Shells of a chaosd that died (its pid is gone or was PREV). */
@@ -259,32 +183,17 @@ int main(int argc, char **argv)
 
     pools_init(&d);
     d.loop = g_main_loop_new(NULL, FALSE);
-    g_unix_signal_add(SIGTERM, on_signal, &d);
-    g_unix_signal_add(SIGINT, on_signal, &d);
+    daemon_quit_on_signals(d.loop, "destroying the shells and exiting");
     signal(SIGPIPE, SIG_IGN);
     pools_schedule_refill(&d);
     status = 0;
     g_info("ready on %s", d.config.socket);
-    if (ready_fd >= 0) {
-        if (write(ready_fd, "0", 1) != 1)
-            g_warning("cannot tell the starting process we are ready");
-        close(ready_fd);
-        ready_fd = -1;
-        if (log_tee)
-            fclose(log_tee);
-        log_tee = NULL;
-    }
+    daemon_ready(&ready_fd, 0);
     g_main_loop_run(d.loop);
     pools_drain(&d);
 
 out:
-    if (ready_fd >= 0) {
-        char st = '0' + status;
-
-        if (write(ready_fd, &st, 1) != 1)
-            g_warning("cannot tell the starting process our status");
-        close(ready_fd);
-    }
+    daemon_ready(&ready_fd, status);
     api_close(&d, d.config.socket ? d.config.socket : "");
     if (pid_written)
         unlink(pidfile);

@@ -89,7 +89,8 @@ static void refill_one(struct chaosd *d, struct chaosd_pool *p)
     struct chaos_shell_spec spec = {.flavour = p->flavour.name,
                                     .memory_mb = p->flavour.memory_mb,
                                     .vcpus = p->flavour.vcpus,
-                                    .nr_vifs = p->flavour.nr_vifs};
+                                    .nr_vifs = p->flavour.nr_vifs,
+                                    .clone = p->flavour.clone};
     struct chaos_shell *sh = NULL;
     gint64 t0 = g_get_monotonic_time();
     int rc;
@@ -233,6 +234,68 @@ char *pools_create(struct chaosd *d, const struct chaos_domain_config *cfg)
     return out;
 }
 
+char *pools_shells(struct chaosd *d, unsigned int parent, unsigned int count,
+                   int pid)
+{
+    struct chaos_reply rep = {.ok = true};
+    struct chaos_flavour fl[CHAOSD_MAX_FLAVOURS];
+    const char *step = "reading the parent";
+    unsigned int mem_mb, vcpus, i;
+    struct chaosd_pool *p;
+    char *line = NULL, *out;
+    int k, rc;
+
+    rc = chaos_domain_shape(d->ctx, parent, &mem_mb, &vcpus);
+    if (rc)
+        return reply_error("bad-request", step, rc, "%s", chaos_error(d->ctx));
+    step = "matching a clone flavour";
+    for (size_t j = 0; j < d->n_pools; j++)
+        fl[j] = d->pools[j].flavour;
+    k = chaos_flavour_match_clone(fl, d->n_pools, mem_mb, vcpus);
+    if (k < 0)
+        return reply_error("nofit", step, ENOENT,
+                           "no clone flavour for domain %u (%u MB, %u "
+                           "vCPU(s))",
+                           parent, mem_mb, vcpus);
+    p = &d->pools[k];
+    /* All or none: Xen takes shells for every child or for none. */
+    step = "taking shells";
+    if (p->count.ready < count) {
+        pools_schedule_refill(d);
+        return reply_error("empty", step, EAGAIN,
+                           "pool '%s' has %u ready shell(s), %u wanted (%u "
+                           "being made)",
+                           p->flavour.name, p->count.ready, count,
+                           p->count.preparing);
+    }
+    g_strlcpy(rep.flavour, p->flavour.name, sizeof(rep.flavour));
+    for (i = 0; i < count; i++) {
+        struct chaos_shell *sh = g_queue_pop_head(&p->shells);
+
+        chaos_pool_take(&p->count);
+        rc = chaos_shell_handover(d->ctx, sh, pid, &rep.domids[i]);
+        if (rc) {
+            g_warning("pool %s: handing a shell over failed at %s",
+                      p->flavour.name, chaos_error(d->ctx));
+            /* The ones handed over already are the taker's: it gets none,
+             * so they go too. */
+            while (i-- > 0)
+                chaos_destroy(d->ctx, rep.domids[i]);
+            pools_schedule_refill(d);
+            return reply_error("failed", step, rc, "%s", chaos_error(d->ctx));
+        }
+    }
+    rep.nr_domids = count;
+    g_info("pool %s: %u shell(s) handed to pid %d for a clone of domain %u",
+           p->flavour.name, count, pid, parent);
+    pools_schedule_refill(d);
+    if (chaos_proto_reply(&rep, &line))
+        return reply_error("failed", "replying", ENOMEM, "out of memory");
+    out = g_strdup(line);
+    free(line);
+    return out;
+}
+
 char *pools_resize(struct chaosd *d, const char *flavour, unsigned int target)
 {
     for (size_t i = 0; i < d->n_pools; i++) {
@@ -279,6 +342,8 @@ char *pools_status(struct chaosd *d)
         INT("memory", p->flavour.memory_mb);
         INT("vcpus", p->flavour.vcpus);
         INT("vifs", p->flavour.nr_vifs);
+        GSTR(g, "kind");
+        GSTR(g, p->flavour.clone ? "clone" : "guest");
         INT("target", p->count.target);
         INT("ready", p->count.ready);
         INT("preparing", p->count.preparing);

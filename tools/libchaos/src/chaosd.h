@@ -57,6 +57,10 @@ void pools_schedule_refill(struct chaosd *d);
 void pools_drain(struct chaosd *d);
 /* Serve a create: a reply line (g_free). */
 char *pools_create(struct chaosd *d, const struct chaos_domain_config *cfg);
+/* Serve a shells request: COUNT empty shells fitting PARENT, handed to
+ * process PID (all or none). */
+char *pools_shells(struct chaosd *d, unsigned int parent, unsigned int count,
+                   int pid);
 char *pools_resize(struct chaosd *d, const char *flavour, unsigned int target);
 char *pools_status(struct chaosd *d);
 /* An error reply (g_free). */

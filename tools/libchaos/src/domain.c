@@ -32,9 +32,15 @@ static int xen_info(struct chaos_ctx *ctx, unsigned int domid,
     return 0;
 }
 
+static bool clone_magic(const xc_domaininfo_t *info)
+{
+    return !memcmp(info->handle, CHAOS_CLONE_MAGIC, CHAOS_SHELL_MAGIC_LEN);
+}
+
 static bool has_magic(const xc_domaininfo_t *info)
 {
-    return !memcmp(info->handle, CHAOS_SHELL_MAGIC, CHAOS_SHELL_MAGIC_LEN);
+    return !memcmp(info->handle, CHAOS_SHELL_MAGIC, CHAOS_SHELL_MAGIC_LEN) ||
+           clone_magic(info);
 }
 
 static int magic_pid(const xc_domaininfo_t *info)
@@ -207,7 +213,10 @@ int chaos_list(struct chaos_ctx *ctx, struct chaos_domain_info **out, size_t *n)
         if (k < count)
             continue;
         d->domid = infos[j].domain;
-        snprintf(d->state, sizeof(d->state), "unfinished");
+        snprintf(d->state, sizeof(d->state), "%s",
+                 clone_magic(&infos[j]) ? "clone-shell" : "unfinished");
+        if (clone_magic(&infos[j]))
+            snprintf(d->name, sizeof(d->name), "clone-shell-%u", d->domid);
         d->pid = magic_pid(&infos[j]);
         d->memory_kb = infos[j].tot_pages * (XC_PAGE_SIZE / 1024);
         d->vcpus = infos[j].max_vcpu_id + 1;
@@ -223,6 +232,20 @@ out:
     free(infos);
     free(list);
     return rc;
+}
+
+int chaos_domain_shape(struct chaos_ctx *ctx, unsigned int domid,
+                       unsigned int *memory_mb, unsigned int *vcpus)
+{
+    xc_domaininfo_t info;
+
+    if (domid == 0 || xen_info(ctx, domid, &info))
+        return chaos_fail(ctx, -ESRCH, "reading the domain", "no domain %u",
+                          domid);
+    *memory_mb =
+        (unsigned int)((info.max_pages * (XC_PAGE_SIZE / 1024) + 1023) / 1024);
+    *vcpus = info.max_vcpu_id + 1;
+    return 0;
 }
 
 int chaos_name_in_use(struct chaos_ctx *ctx, const char *name)

@@ -25,6 +25,7 @@ struct chaos_shell {
     struct xc_dom_image *dom; /* memory populated, no kernel yet */
     unsigned int nr_vifs;     /* vifs made ready (bridged, in InitWait) */
     char vif_bridges[CHAOS_MAX_VIFS][16];
+    bool clone; /* an empty clone shell */
 };
 
 /* Record "STEP: reason" in CTX; returns RC (a -errno). */

@@ -25,10 +25,25 @@ int chaos_flavour_match(const struct chaos_flavour *f, size_t n,
     size_t i;
 
     for (i = 0; i < n; i++) {
-        if (f[i].memory_mb < memory_mb || f[i].vcpus < vcpus)
+        if (f[i].clone || f[i].memory_mb < memory_mb || f[i].vcpus < vcpus)
             continue;
         if (best < 0 || f[i].memory_mb < f[best].memory_mb ||
             (f[i].memory_mb == f[best].memory_mb && f[i].vcpus < f[best].vcpus))
+            best = (int)i;
+    }
+    return best;
+}
+
+int chaos_flavour_match_clone(const struct chaos_flavour *f, size_t n,
+                              unsigned int memory_mb, unsigned int vcpus)
+{
+    int best = -ENOENT;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (!f[i].clone || f[i].memory_mb < memory_mb || f[i].vcpus != vcpus)
+            continue;
+        if (best < 0 || f[i].memory_mb < f[best].memory_mb)
             best = (int)i;
     }
     return best;

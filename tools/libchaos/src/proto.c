@@ -85,6 +85,13 @@ int chaos_proto_request(const struct chaos_request *req, char **out)
         GSTR(g, "target");
         yajl_gen_integer(g, req->target);
         break;
+    case CHAOS_OP_SHELLS:
+        GSTR(g, "shells");
+        GSTR(g, "parent");
+        yajl_gen_integer(g, req->parent);
+        GSTR(g, "count");
+        yajl_gen_integer(g, req->count);
+        break;
     default:
         rc = -EINVAL;
     }
@@ -230,8 +237,22 @@ int chaos_proto_parse_request(const char *json, struct chaos_request *req,
             snprintf(err, err_len, "\"flavour\" is not a flavour name");
             rc = -EINVAL;
         }
+    } else if (!strcmp(op, "shells")) {
+        req->op = CHAOS_OP_SHELLS;
+        if (!(rc = get_uint(root, "parent", 32767, &req->parent, err,
+                            err_len)) &&
+            !(rc = get_uint(root, "count", CHAOS_MAX_SHELLS, &req->count, err,
+                            err_len)) &&
+            (!req->parent || !req->count)) {
+            snprintf(err, err_len,
+                     "shells needs a \"parent\" other than 0 "
+                     "and a \"count\" of 1 to %d",
+                     CHAOS_MAX_SHELLS);
+            rc = -EINVAL;
+        }
     } else
-        snprintf(err, err_len, "unknown op '%s' (create, status, resize)", op);
+        snprintf(err, err_len,
+                 "unknown op '%s' (create, status, resize, shells)", op);
 out:
     yajl_tree_free(root);
     return rc;
@@ -247,7 +268,15 @@ int chaos_proto_reply(const struct chaos_reply *rep, char **out)
     yajl_gen_map_open(g);
     GSTR(g, "ok");
     yajl_gen_bool(g, rep->ok);
-    if (rep->ok) {
+    if (rep->ok && rep->nr_domids) {
+        GSTR(g, "flavour");
+        GSTR(g, rep->flavour);
+        GSTR(g, "domids");
+        yajl_gen_array_open(g);
+        for (unsigned int i = 0; i < rep->nr_domids; i++)
+            yajl_gen_integer(g, rep->domids[i]);
+        yajl_gen_array_close(g);
+    } else if (rep->ok) {
         GSTR(g, "domid");
         yajl_gen_integer(g, rep->domid);
         GSTR(g, "name");
@@ -298,6 +327,17 @@ int chaos_proto_parse_reply(const char *json, struct chaos_reply *rep)
     v = get(root, "errno");
     if (v && YAJL_IS_INTEGER(v))
         rep->err_no = (int)YAJL_GET_INTEGER(v);
+    v = get(root, "domids");
+    if (v && !YAJL_IS_ARRAY(v))
+        goto out;
+    for (size_t i = 0; v && i < v->u.array.len; i++) {
+        yajl_val d = v->u.array.values[i];
+
+        if (i == CHAOS_MAX_SHELLS || !YAJL_IS_INTEGER(d) ||
+            YAJL_GET_INTEGER(d) < 1 || YAJL_GET_INTEGER(d) > 32767)
+            goto out;
+        rep->domids[rep->nr_domids++] = (unsigned int)YAJL_GET_INTEGER(d);
+    }
     rc = 0;
 out:
     yajl_tree_free(root);

@@ -156,6 +156,59 @@ static int populate(struct chaos_ctx *ctx, struct chaos_shell *sh,
     return 0;
 }
 
+/* An empty clone shell: the domain only, shaped like an xl-made PV guest
+ * (what Xen's clone_check_shell compares with the parent). */
+static int prepare_clone(struct chaos_ctx *ctx, struct chaos_shell *sh,
+                         struct xen_domctl_createdomain *create,
+                         const char **step)
+{
+    xc_physinfo_t phys = {0};
+    uint32_t domid = 0;
+
+    /* libxl gives a PV guest the highest grant version Xen offers. */
+    *step = "xc_physinfo";
+    if (xc_physinfo(ctx->xch, &phys))
+        return chaos_neg_errno();
+    create->grant_opts = XEN_DOMCTL_GRANT_version(
+        phys.capabilities & XEN_SYSCTL_PHYSCAP_gnttab_v2 ? 2 : 1);
+    memcpy(create->handle, CHAOS_CLONE_MAGIC, CHAOS_SHELL_MAGIC_LEN);
+    *step = "xc_domain_create";
+    if (xc_domain_create(ctx->xch, &domid, create))
+        return chaos_neg_errno();
+    sh->domid = domid;
+    return 0;
+}
+
+int chaos_shell_handover(struct chaos_ctx *ctx, struct chaos_shell *sh, int pid,
+                         unsigned int *domid)
+{
+    xen_domain_handle_t h;
+    uint32_t p = (uint32_t)pid;
+    int rc;
+
+    if (!sh || !sh->clone) {
+        rc = chaos_fail(ctx, -EINVAL, "handing a shell over",
+                        "only empty clone shells are handed over");
+        goto fail;
+    }
+    memcpy(h, CHAOS_CLONE_MAGIC, CHAOS_SHELL_MAGIC_LEN);
+    memcpy(h + 8, &p, 4);
+    rc = chaos_random(h + 12, 4);
+    if (!rc && xc_domain_sethandle(ctx->xch, sh->domid, h))
+        rc = chaos_neg_errno();
+    if (rc) {
+        chaos_fail(ctx, rc, "re-tagging the shell for its taker",
+                   "domain %u: %s", sh->domid, strerror(-rc));
+        goto fail;
+    }
+    *domid = sh->domid;
+    free(sh);
+    return 0;
+fail:
+    chaos_shell_discard(ctx, sh);
+    return rc;
+}
+
 int chaos_shell_prepare(struct chaos_ctx *ctx,
                         const struct chaos_shell_spec *spec,
                         struct chaos_shell **out)
@@ -177,6 +230,7 @@ int chaos_shell_prepare(struct chaos_ctx *ctx,
 
     if (!ctx || !spec || !out || !spec->memory_mb || !spec->vcpus ||
         spec->vcpus > 128 || spec->nr_vifs > CHAOS_MAX_VIFS ||
+        (spec->clone && spec->nr_vifs) ||
         (spec->flavour && chaos_flavour_name_valid(spec->flavour))) {
         rc = -EINVAL;
         goto fail;
@@ -199,6 +253,15 @@ int chaos_shell_prepare(struct chaos_ctx *ctx,
     if (rc)
         goto fail;
     create.max_vcpus = spec->vcpus;
+    if (spec->clone) {
+        sh->clone = true;
+        memcpy(create.handle + 8, &pid, 4);
+        rc = prepare_clone(ctx, sh, &create, &step);
+        if (rc)
+            goto fail;
+        *out = sh;
+        return 0;
+    }
     step = "xc_domain_create";
     if (xc_domain_create(ctx->xch, &domid, &create)) {
         rc = chaos_neg_errno();

@@ -9,7 +9,7 @@
 #include <xen/io/xenbus.h>
 
 #include "xen9pfsd/backend.h"
-#include "xen9pfsd/log.h"
+#include "daemon/log.h"
 #include "xen9pfsd/p9.h"
 #include "xen9pfsd/ring.h"
 #include "xen9pfsd/server.h"

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "xen9pfsd/control.h"
-#include "xen9pfsd/log.h"
+#include "daemon/log.h"
 
 int control_open(struct control *c, const char *path)
 {

@@ -1,6 +1,5 @@
 /* main.c: xen9pfsd's entry point: options, detaching, pid file, and the
  * main loop (XenStore watches, event channels, control socket, signals). */
-#define _GNU_SOURCE /* pipe2() */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -12,9 +11,11 @@
 #include <unistd.h>
 #include <glib-unix.h>
 
+#include "daemon/detach.h"
+#include "daemon/log.h"
+#include "daemon/quit.h"
 #include "xen9pfsd/backend.h"
 #include "xen9pfsd/control.h"
-#include "xen9pfsd/log.h"
 
 #define EXIT_START 1
 #define EXIT_USAGE 2
@@ -129,15 +130,7 @@ static int options_parse(int argc, char **argv, struct options *o, char **err)
             o->p9d.max_msize = (uint32_t)v;
             break;
         case 'v':
-            if (!strcmp(optarg, "error"))
-                o->log_level = G_LOG_LEVEL_CRITICAL;
-            else if (!strcmp(optarg, "warning"))
-                o->log_level = G_LOG_LEVEL_WARNING;
-            else if (!strcmp(optarg, "info"))
-                o->log_level = G_LOG_LEVEL_INFO;
-            else if (!strcmp(optarg, "debug"))
-                o->log_level = G_LOG_LEVEL_DEBUG;
-            else {
+            if (dlog_level_parse(optarg, &o->log_level) < 0) {
                 *err =
                     g_strdup_printf("--log-level: unknown level '%s'", optarg);
                 return -EINVAL;
@@ -189,63 +182,6 @@ static gboolean on_control(gint fd, GIOCondition cond, gpointer data)
     return G_SOURCE_CONTINUE;
 }
 
-static gboolean on_signal(gpointer data)
-{
-    struct daemon *d = data;
-
-    log_info("signal received: shutting down");
-    g_main_loop_quit(d->loop);
-    return G_SOURCE_CONTINUE;
-}
-
-/* Detach (as xencloned does): the parent exits 0 once the daemon is
- * ready, EXIT_START if it is not. Returns the ready pipe in the daemon. */
-static int detach(const char *logfile)
-{
-    int fds[2], logfd, nul;
-    pid_t pid;
-    char ok;
-
-    logfd = open(logfile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (logfd < 0) {
-        fprintf(stderr, "xen9pfsd: error: cannot open the log file %s: %s\n",
-                logfile, strerror(errno));
-        return -1;
-    }
-    if (pipe2(fds, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
-        fprintf(stderr, "xen9pfsd: error: cannot detach: %s\n",
-                strerror(errno));
-        return -1;
-    }
-    if (pid > 0) {
-        close(fds[1]);
-        exit(read(fds[0], &ok, 1) == 1 ? ok - '0' : EXIT_START);
-    }
-    close(fds[0]);
-    setsid();
-    nul = open("/dev/null", O_RDWR);
-    dup2(nul, STDIN_FILENO);
-    dup2(logfd, STDOUT_FILENO);
-    close(nul);
-    close(logfd);
-    return fds[1];
-}
-
-static int write_pidfile(const char *path)
-{
-    FILE *f;
-
-    if (!path[0])
-        return 0;
-    f = fopen(path, "w");
-    if (!f) {
-        log_err("cannot write the pid file %s: %s", path, g_strerror(errno));
-        return -errno;
-    }
-    fprintf(f, "%d\n", (int)getpid());
-    return fclose(f) == 0 ? 0 : -errno;
-}
-
 int main(int argc, char **argv)
 {
     struct options o;
@@ -267,13 +203,13 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!o.foreground) {
-        ready_fd = detach(o.logfile);
+        ready_fd =
+            daemon_detach("xen9pfsd", o.logfile, STDOUT_FILENO, EXIT_START);
         if (ready_fd < 0)
             return EXIT_START;
-        p9d_log_init(o.log_level, stdout);
-        p9d_log_tee(stderr);
+        dlog_init("xen9pfsd", DLOG_DOMAIN_NAMES, o.log_level, stdout);
     } else {
-        p9d_log_init(o.log_level, stderr);
+        dlog_init("xen9pfsd", DLOG_DOMAIN_NAMES, o.log_level, stderr);
     }
     log_info("starting (max ring order %u, max msize %u)", o.p9d.max_ring_order,
              o.p9d.max_msize);
@@ -281,37 +217,24 @@ int main(int argc, char **argv)
     if (p9d_open(&d.p9d, &o.p9d) < 0)
         goto out;
     opened = true;
-    if (control_open(&d.ctl, o.socket) < 0 || write_pidfile(o.pidfile) < 0)
+    if (control_open(&d.ctl, o.socket) < 0 ||
+        daemon_pidfile_write(o.pidfile) < 0)
         goto out;
     d.loop = g_main_loop_new(NULL, FALSE);
     g_unix_fd_add(xs_fileno(d.p9d.xsh), G_IO_IN, on_xs, &d);
     g_unix_fd_add(xenevtchn_fd(d.p9d.xce), G_IO_IN, on_evtchn, &d);
     g_unix_fd_add(d.ctl.fd, G_IO_IN, on_control, &d);
-    g_unix_signal_add(SIGTERM, on_signal, &d);
-    g_unix_signal_add(SIGINT, on_signal, &d);
+    daemon_quit_on_signals(d.loop, "shutting down");
     /* Devices that exist already (we were restarted). */
     d.p9d.starting = true;
     p9d_scan(&d.p9d);
     d.p9d.starting = false;
     status = 0;
     log_info("ready");
-    if (ready_fd >= 0) {
-        p9d_log_tee(NULL);
-        if (write(ready_fd, "0", 1) != 1)
-            log_warn("cannot tell the starting process we are ready");
-        close(ready_fd);
-        ready_fd = -1;
-        dup2(STDOUT_FILENO, STDERR_FILENO);
-    }
+    daemon_ready(&ready_fd, 0);
     g_main_loop_run(d.loop);
 out:
-    if (ready_fd >= 0) {
-        char st = (char)('0' + status);
-
-        if (write(ready_fd, &st, 1) != 1)
-            log_warn("cannot tell the starting process our status");
-        close(ready_fd);
-    }
+    daemon_ready(&ready_fd, status);
     control_close(&d.ctl);
     if (opened)
         p9d_close(&d.p9d);

@@ -6,7 +6,8 @@
 #include <stdlib.h>
 
 #include "xencloned/child.h"
-#include "xencloned/log.h"
+#include "xencloned/firstrun.h"
+#include "daemon/log.h"
 #include "xencloned/ninep.h"
 #include "xencloned/vifclone.h"
 #include "xencloned/xsclone.h"
@@ -51,6 +52,7 @@ int child_complete(struct cloned_service *s,
     const char *step = "reading the parent's name";
     bool copied = false, introduced = false, vifs = false;
     gint64 t0 = g_get_monotonic_time();
+    struct cloned_child_timing tm;
     unsigned long port;
     int rc;
 
@@ -67,6 +69,7 @@ int child_complete(struct cloned_service *s,
                  n->child, n->parent);
         vifclone_remove(s, n->child);
     }
+    timings_begin(&tm, n->child, n->parent, s->announced_us, t0);
     pname = xs_get(s->xsh, n->parent, "name");
     if (!pname) {
         rc = errno ? -errno : -ENOENT;
@@ -92,6 +95,7 @@ int child_complete(struct cloned_service *s,
                         s->config->deep_copy ? XSCLONE_DEEP : XSCLONE_XS_CLONE);
     if (rc)
         goto fail;
+    timings_mark(&tm, PHASE_XENSTORE, g_get_monotonic_time());
 
     step = "cloning 9pfs devices (xen9pfsd)";
     log_debug("child %u: %s", n->child, step);
@@ -100,6 +104,7 @@ int child_complete(struct cloned_service *s,
         log_err("xen9pfsd: %s", why ? why : g_strerror(-rc));
         goto fail;
     }
+    timings_mark(&tm, PHASE_NINEP, g_get_monotonic_time());
 
     step = "reading the child's store/port";
     log_debug("child %u: %s", n->child, step);
@@ -116,8 +121,10 @@ int child_complete(struct cloned_service *s,
         goto fail;
     }
     introduced = true;
+    /* A test aid: counted in the introduction's phase. */
     if (s->config->debug_delay_ms)
         g_usleep((gulong)s->config->debug_delay_ms * 1000);
+    timings_mark(&tm, PHASE_INTRODUCE, g_get_monotonic_time());
 
     step = "cloning the vifs";
     log_debug("child %u: %s", n->child, step);
@@ -125,6 +132,7 @@ int child_complete(struct cloned_service *s,
     if (rc)
         goto fail;
     vifs = true;
+    timings_mark(&tm, PHASE_VIFS, g_get_monotonic_time());
 
     step = "CLONEOP_complete";
     log_debug("child %u: %s", n->child, step);
@@ -132,6 +140,8 @@ int child_complete(struct cloned_service *s,
         rc = -errno;
         goto fail;
     }
+    timings_mark(&tm, PHASE_COMPLETE, g_get_monotonic_time());
+    step = "unpausing the child";
     if (!(n->flags & XEN_CLONE_FLAG_PAUSED) &&
         xc_domain_unpause(s->xch, n->child) < 0) {
         /* Complete but not running: xl unpause can still start it. */
@@ -139,6 +149,10 @@ int child_complete(struct cloned_service *s,
                 n->child, cname, g_strerror(errno));
         rc = -errno;
         goto out;
+    }
+    if (!(n->flags & XEN_CLONE_FLAG_PAUSED)) {
+        timings_mark(&tm, PHASE_UNPAUSE, g_get_monotonic_time());
+        firstrun_watch(s, n->child, tm.last_us);
     }
     log_info("child %u (%s) of %u complete%s in %" G_GINT64_FORMAT " us",
              n->child, cname, n->parent,
@@ -160,6 +174,7 @@ fail:
         log_err("reporting child %u's failure to Xen failed too: %s", n->child,
                 g_strerror(errno));
 out:
+    timings_record(&s->timings, &tm, rc, step);
     free(port_s);
     free(pname);
     free(pvm);

@@ -3,10 +3,12 @@
 #include <getopt.h>
 #include <string.h>
 
+#include "daemon/log.h"
 #include "xencloned/options.h"
 
 static const char usage_text[] =
     "Usage: xencloned [OPTIONS]\n"
+    "       xencloned --status [--socket FILE]\n"
     "\n"
     "The Dom0 clone service. It registers a notification ring with Xen and\n"
     "binds VIRQ_CLONED. For every child Xen announces (a guest's fork() or\n"
@@ -23,6 +25,11 @@ static const char usage_text[] =
     "On SIGTERM or SIGINT it unregisters from Xen (children still waiting\n"
     "are failed) and exits.\n"
     "\n"
+    "It keeps per-phase timings of every child (wait, xenstore_copy, 9pfs,\n"
+    "introduce, vifs, complete, unpause, first_run) and its counters, and\n"
+    "answers {\"op\":\"status\"} on its control socket with them as JSON.\n"
+    "'xencloned --status' prints that reply (exit 1 if no daemon runs).\n"
+    "\n"
     "Options:\n"
     "  -f, --foreground       stay in the foreground and log to stderr\n"
     "                         (otherwise: detach, log "
@@ -36,50 +43,37 @@ static const char usage_text[] =
     "                         " CLONED_DEFAULT_PIDFILE "; '' for none)\n"
     "      --log-file FILE    log file when detached (default\n"
     "                         " CLONED_DEFAULT_LOGFILE ")\n"
+    "  -s, --socket FILE      the control socket (default\n"
+    "                         " CLONED_DEFAULT_SOCKET ")\n"
+    "      --status           print the running daemon's status (JSON:\n"
+    "                         counters, per-phase timings of the recent\n"
+    "                         children) and exit\n"
     "  -h, --help             this text\n"
     "\n"
     "Exit status (of the daemon, or of the starting process when it\n"
     "detaches, which returns once the daemon is ready): 0 after a clean\n"
-    "start (detached) or shutdown (--foreground); 1 if the service could\n"
-    "not start (no Xen, another clone service registered, a bad\n"
-    "configuration); 2 on bad command line arguments; 3 if the hypervisor\n"
-    "has no clone_op.\n";
+    "start (detached) or shutdown (--foreground), or a status printed; 1\n"
+    "if the service could not start (no Xen, another clone service\n"
+    "registered, a bad configuration) or, for --status, if no daemon\n"
+    "answers; 2 on bad command line arguments; 3 if the hypervisor has no\n"
+    "clone_op.\n";
 
 const char *options_usage(void)
 {
     return usage_text;
 }
 
-int log_level_parse(const char *name, GLogLevelFlags *level)
-{
-    static const struct {
-        const char *name;
-        GLogLevelFlags level;
-    } levels[] = {
-        {"error", G_LOG_LEVEL_CRITICAL},
-        {"warning", G_LOG_LEVEL_WARNING},
-        {"info", G_LOG_LEVEL_INFO},
-        {"debug", G_LOG_LEVEL_DEBUG},
-    };
-
-    for (size_t i = 0; i < G_N_ELEMENTS(levels); i++) {
-        if (strcmp(name, levels[i].name) == 0) {
-            *level = levels[i].level;
-            return 0;
-        }
-    }
-    return -EINVAL;
-}
-
 int options_parse(int argc, char **argv, struct cloned_options *o, char **err)
 {
-    enum { OPT_LOG_FILE = 256 };
+    enum { OPT_LOG_FILE = 256, OPT_STATUS };
     static const struct option longopts[] = {
         {"foreground", no_argument, NULL, 'f'},
         {"config", required_argument, NULL, 'c'},
         {"log-level", required_argument, NULL, 'l'},
         {"pidfile", required_argument, NULL, 'p'},
         {"log-file", required_argument, NULL, OPT_LOG_FILE},
+        {"socket", required_argument, NULL, 's'},
+        {"status", no_argument, NULL, OPT_STATUS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -89,12 +83,13 @@ int options_parse(int argc, char **argv, struct cloned_options *o, char **err)
         .config = CLONED_DEFAULT_CONFIG,
         .pidfile = CLONED_DEFAULT_PIDFILE,
         .logfile = CLONED_DEFAULT_LOGFILE,
+        .socket = CLONED_DEFAULT_SOCKET,
         .log_level = G_LOG_LEVEL_INFO,
     };
     *err = NULL;
     optind = 0; /* full re-initialisation: the parser may run again */
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":fc:l:p:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":fc:l:p:s:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'f':
             o->foreground = true;
@@ -109,7 +104,7 @@ int options_parse(int argc, char **argv, struct cloned_options *o, char **err)
             o->config_given = true;
             break;
         case 'l':
-            if (log_level_parse(optarg, &o->log_level) < 0) {
+            if (dlog_level_parse(optarg, &o->log_level) < 0) {
                 *err = g_strdup_printf("unknown log level '%s' (use error, "
                                        "warning, info or debug)",
                                        optarg);
@@ -127,6 +122,17 @@ int options_parse(int argc, char **argv, struct cloned_options *o, char **err)
                 goto out;
             }
             o->logfile = optarg;
+            break;
+        case 's':
+            if (optarg[0] == '\0') {
+                *err = g_strdup("--socket needs a file name");
+                rc = -EINVAL;
+                goto out;
+            }
+            o->socket = optarg;
+            break;
+        case OPT_STATUS:
+            o->status = true;
             break;
         case 'h':
             o->help = true;

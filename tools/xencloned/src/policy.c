@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xencloned/log.h"
+#include "daemon/log.h"
 #include "xencloned/policy.h"
 #include "xencloned/vifclone.h"
 #include "xencloned/reaper.h"

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xencloned/log.h"
+#include "daemon/log.h"
 #include "xencloned/reaper.h"
 #include "xencloned/vifclone.h"
 

@@ -3,9 +3,11 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "xencloned/child.h"
-#include "xencloned/log.h"
+#include "xencloned/firstrun.h"
+#include "daemon/log.h"
 #include "xencloned/service.h"
 #include "xencloned/vifclone.h"
 
@@ -14,6 +16,7 @@ int service_open(struct cloned_service *s, const struct cloned_config *c)
     int rc = 0;
 
     *s = (struct cloned_service){.config = c};
+    s->started_us = g_get_monotonic_time();
     s->policy_seen =
         g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     s->xch = xc_interface_open(NULL, NULL, 0);
@@ -118,6 +121,8 @@ void service_drain(struct cloned_service *s)
     struct xen_clone_notification n;
     int got;
 
+    /* The VIRQ (or the start) that announced these children: their wait. */
+    s->announced_us = g_get_monotonic_time();
     while ((got = ring_pop(&s->ring, &n)) > 0) {
         log_debug("notification %u: parent %u child %u (k=%u) flags %#x "
                   "store mfn %#" PRIx64 " console mfn %#" PRIx64,
@@ -158,8 +163,24 @@ out:
     return rc;
 }
 
+int service_status(struct cloned_service *s, char **out)
+{
+    struct cloned_status_info info = {
+        .pid = (int)getpid(),
+        .registered = s->registered,
+        .ring_entries = s->ring_mem ? s->ring.nr_ents : 0,
+        .ring_pending = s->ring_mem ? ring_pending(&s->ring) : 0,
+        .reaped = s->nr_reaped,
+        .policies = s->policy_seen ? g_hash_table_size(s->policy_seen) : 0,
+        .uptime_us = g_get_monotonic_time() - s->started_us,
+    };
+
+    return timings_json(&s->timings, &info, out);
+}
+
 void service_close(struct cloned_service *s)
 {
+    firstrun_stop(s);
     if (s->virq_bound)
         xenevtchn_unbind(s->xce, s->virq_port);
     if (s->ring_mem)

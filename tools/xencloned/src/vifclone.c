@@ -11,7 +11,7 @@
 #include <xendev/vif.h>
 #include <xendev/xendev.h>
 
-#include "xencloned/log.h"
+#include "daemon/log.h"
 #include "xencloned/vifaddr.h"
 #include "xencloned/vifclone.h"
 

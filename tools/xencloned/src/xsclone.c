@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xencloned/log.h"
+#include "daemon/log.h"
 #include "xencloned/xsclone.h"
 
 #define XSCLONE_TRIES 8

@@ -38,6 +38,9 @@ extern "C" {
 /* The magic at the start of a shell's Xen domain handle. */
 #define CHAOS_SHELL_MAGIC     "chaosSHL"
 #define CHAOS_SHELL_MAGIC_LEN 8
+/* The magic of an empty clone shell (kind=clone): no XenStore home, so
+ * that the child Xen makes of it gets the parent's entries only. */
+#define CHAOS_CLONE_MAGIC "chaosCLN"
 /* The one guest ABI shells are made for (our minios-guest images). */
 #define CHAOS_GUEST_TYPE "xen-3.0-x86_64"
 
@@ -58,6 +61,11 @@ struct chaos_shell_spec {
      * plugged into BRIDGE, waiting in InitWait for a frontend). */
     unsigned int nr_vifs;
     char vif_bridges[CHAOS_MAX_VIFS][16];
+    /* An empty clone shell instead: the domain only (VCPUS, the event
+     * channel, grant and emulation settings of an xl-made PV guest), no
+     * memory, no event channel, no XenStore, no vif; tagged with
+     * CHAOS_CLONE_MAGIC. Xen fills it as a clone's child. */
+    bool clone;
 };
 
 int chaos_shell_prepare(struct chaos_ctx *ctx,
@@ -77,6 +85,15 @@ const char *chaos_shell_flavour(const struct chaos_shell *sh);
 int chaos_shell_finish(struct chaos_ctx *ctx, struct chaos_shell *sh,
                        const struct chaos_domain_config *cfg,
                        unsigned int *domid);
+
+/*
+ * Hand an empty clone shell over to process PID (which will name it as a
+ * child to CLONEOP_clone): its Xen tag now names PID, so that it is
+ * reaped if PID dies before the clone; SH is freed (not destroyed).
+ * *DOMID is the shell's domid. On failure SH is discarded.
+ */
+int chaos_shell_handover(struct chaos_ctx *ctx, struct chaos_shell *sh, int pid,
+                         unsigned int *domid);
 
 /* Destroy an unused shell (its domain and XenStore nodes). */
 void chaos_shell_discard(struct chaos_ctx *ctx, struct chaos_shell *sh);
@@ -99,7 +116,8 @@ struct chaos_domain_info {
     unsigned int domid;
     char name[CHAOS_NAME_MAX];
     /* "shell", "finishing", "guest"; "orphan": XenStore nodes without a
-     * Xen domain; "unfinished": a tagged Xen domain without XenStore. */
+     * Xen domain; "unfinished": a tagged Xen domain without XenStore;
+     * "clone-shell": an empty shell for clones (no XenStore by design). */
     char state[16];
     char flavour[CHAOS_FLAVOUR_MAX];
     int pid; /* the maker (shells) or 0 */
@@ -128,6 +146,10 @@ int chaos_name_in_use(struct chaos_ctx *ctx, const char *name);
  */
 int chaos_reap_orphans(struct chaos_ctx *ctx, int also_pid,
                        unsigned int *destroyed);
+
+/* A domain's max memory (MB, rounded up) and vCPU count, from Xen. */
+int chaos_domain_shape(struct chaos_ctx *ctx, unsigned int domid,
+                       unsigned int *memory_mb, unsigned int *vcpus);
 
 /* Xen's free memory in KiB (xc_physinfo). */
 int chaos_free_memory_kb(struct chaos_ctx *ctx, uint64_t *kb);

@@ -24,6 +24,10 @@ struct chaos_flavour {
     unsigned int memory_mb;
     unsigned int vcpus;
     unsigned int target; /* shells to keep ready */
+    /* kind=clone: empty shells (no memory, no event channel, no XenStore)
+     * that Xen fills as the children of a clone (XEN_CLONE_FLAG_SHELLS);
+     * memory_mb is the largest parent they serve. */
+    bool clone;
     /* Device templates: each shell gets these vifs ready, bridged. */
     unsigned int nr_vifs;
     char vif_bridges[CHAOS_MAX_VIFS][16];
@@ -40,6 +44,16 @@ int chaos_flavour_name_valid(const char *name);
  */
 int chaos_flavour_match(const struct chaos_flavour *f, size_t n,
                         unsigned int memory_mb, unsigned int vcpus);
+
+/*
+ * The clone flavour a parent of MEMORY_MB (its max memory) and VCPUS
+ * takes: among the clone flavours with exactly VCPUS (Xen requires the
+ * parent's vCPU count) and at least MEMORY_MB, the one with the least
+ * memory. chaos_flavour_match() never picks a clone flavour. Returns its
+ * index or -ENOENT.
+ */
+int chaos_flavour_match_clone(const struct chaos_flavour *f, size_t n,
+                              unsigned int memory_mb, unsigned int vcpus);
 
 /* One pool's accounting. */
 struct chaos_pool_count {

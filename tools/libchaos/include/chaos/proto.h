@@ -7,11 +7,13 @@
  *                            "vifs":[{"mac":"","bridge":"xenbr0","ip":""}]}}
  *   {"op":"status"}
  *   {"op":"resize","flavour":"small","target":8}
+ *   {"op":"shells","parent":5,"count":2}     (empty shells for a clone)
  *
  *   {"ok":true,"domid":7,"name":"web","flavour":"small"}       (create)
  *   {"ok":true,"flavours":[{"name":..,"memory":..,"vcpus":..,"target":..,
  *    "ready":..,"preparing":..,"made":..,"served":..,"failed":..,
  *    "discarded":..,"shells":[5,6]}],"pid":..,"refill_rate":..}  (status)
+ *   {"ok":true,"flavour":"c1","domids":[9,10]}                 (shells)
  *   {"ok":false,"reason":"empty|nofit|failed|bad-request","step":"..",
  *    "error":"..","errno":N}
  *
@@ -35,13 +37,22 @@ extern "C" {
 /* Longest request or reply line we accept. */
 #define CHAOS_PROTO_MAX 65536
 
-enum chaos_op { CHAOS_OP_CREATE = 1, CHAOS_OP_STATUS, CHAOS_OP_RESIZE };
+enum chaos_op {
+    CHAOS_OP_CREATE = 1,
+    CHAOS_OP_STATUS,
+    CHAOS_OP_RESIZE,
+    CHAOS_OP_SHELLS
+};
+
+/* Most shells one request takes (Xen's XEN_CLONE_MAX_BATCH). */
+#define CHAOS_MAX_SHELLS 64
 
 struct chaos_request {
     enum chaos_op op;
     struct chaos_domain_config config; /* create */
     char flavour[CHAOS_FLAVOUR_MAX];   /* resize */
     unsigned int target;               /* resize */
+    unsigned int parent, count;        /* shells */
 };
 
 /* A create's reply (or any error). */
@@ -53,7 +64,9 @@ struct chaos_reply {
     char reason[16]; /* errors: empty, nofit, failed, bad-request */
     char step[64];
     char error[2 * CHAOS_ERR_MAX];
-    int err_no; /* positive errno */
+    int err_no;             /* positive errno */
+    unsigned int nr_domids; /* shells: the shells handed over */
+    unsigned int domids[CHAOS_MAX_SHELLS];
 };
 
 /* Build a request line (malloc()ed, '\n'-terminated): 0 or -ENOMEM. */

@@ -45,6 +45,17 @@ int main(void)
            !strcmp(cfg.flavours[1].vif_bridges[1], "br1") &&
            cfg.flavours[0].nr_vifs == 0,
        "  big-2: vifs on xenbr0 and br1; small: none");
+    ok(!cfg.flavours[0].clone && !cfg.flavours[1].clone,
+       "  both of kind guest (the default)");
+    chaosd_config_clear(&cfg);
+    is_int(parse("[flavour:c32]\nmemory=32\nkind=clone\nshells=3\n"
+                 "[flavour:g]\nmemory=4\nkind=guest\n",
+                 &err),
+           0, "kind=clone and kind=guest parse");
+    ok(cfg.n_flavours == 2 && cfg.flavours[0].clone &&
+           cfg.flavours[0].memory_mb == 32 && cfg.flavours[0].target == 3 &&
+           !cfg.flavours[1].clone,
+       "  c32 is a clone flavour of 32 MB, 3 shells; g is not");
     chaosd_config_clear(&cfg);
 
     static const struct {
@@ -62,6 +73,10 @@ int main(void)
         {"[pools]\n", "unknown group [pools]"},
         {"[flavour:a]\nmemory=4\nvifs=a/b\n", "'a/b' is not a bridge name"},
         {"[flavour:a]\nmemory=4\nvifs=a;b;c;d;e\n", "'e' is not a bridge"},
+        {"[flavour:a]\nmemory=4\nkind=vm\n", "kind: 'vm' is not guest or "
+                                             "clone"},
+        {"[flavour:a]\nmemory=4\nkind=clone\nvifs=xenbr0\n",
+         "a clone flavour takes no vifs"},
         {"memory=4\n", "c.conf:"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

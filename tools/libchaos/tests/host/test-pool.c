@@ -32,6 +32,29 @@ static void test_match(void)
     is_int(chaos_flavour_name_valid(""), -EINVAL, "empty refused");
 }
 
+static void test_match_clone(void)
+{
+    struct chaos_flavour f[] = {
+        F("small", 4, 1, 2),  F("c64", 64, 1, 2),    F("c32", 32, 1, 2),
+        F("c32x2", 32, 2, 1), F("huge", 1024, 1, 1),
+    };
+
+    f[1].clone = f[2].clone = f[3].clone = true;
+    is_int(chaos_flavour_match_clone(f, 5, 17, 1), 2,
+           "clone of 17 MB, 1 vCPU: c32 (least memory)");
+    is_int(chaos_flavour_match_clone(f, 5, 33, 1), 1, "33 MB: c64");
+    is_int(chaos_flavour_match_clone(f, 5, 17, 2), 3,
+           "2 vCPUs: c32x2 (vCPUs must be equal)");
+    is_int(chaos_flavour_match_clone(f, 5, 4, 4), -ENOENT,
+           "4 vCPUs: none (more vCPUs do not fit either)");
+    is_int(chaos_flavour_match_clone(f, 5, 65, 1), -ENOENT,
+           "65 MB: none (guest flavours are never clone shells)");
+    is_int(chaos_flavour_match(f, 5, 17, 1), 4,
+           "a create of 17 MB skips the clone flavours: huge");
+    is_int(chaos_flavour_match(f, 5, 2, 2), -ENOENT,
+           "  and 2 vCPUs does not take c32x2");
+}
+
 static void test_count(void)
 {
     struct chaos_pool_count p = {.target = 3};
@@ -92,6 +115,7 @@ static void test_rate(void)
 int main(void)
 {
     test_match();
+    test_match_clone();
     test_count();
     test_rate();
     return done_testing();

@@ -48,6 +48,17 @@ static void test_roundtrip(void)
            back.target == 7,
        "  flavour and target");
     free(line);
+    req.op = CHAOS_OP_SHELLS;
+    req.parent = 5;
+    req.count = 3;
+    chaos_proto_request(&req, &line);
+    is_str(line, "{\"op\":\"shells\",\"parent\":5,\"count\":3}\n",
+           "shells request");
+    is_int(chaos_proto_parse_request(line, &back, err, sizeof(err)), 0,
+           "  parses back");
+    ok(back.op == CHAOS_OP_SHELLS && back.parent == 5 && back.count == 3,
+       "  parent and count");
+    free(line);
     req.op = CHAOS_OP_STATUS;
     chaos_proto_request(&req, &line);
     is_str(line, "{\"op\":\"status\"}\n", "status request");
@@ -84,6 +95,13 @@ static void test_bad_requests(void)
          "not a flavour name"},
         {"{\"op\":\"resize\",\"flavour\":\"a\",\"target\":99999}",
          "\"target\" must be an integer from 0 to 4096"},
+        {"{\"op\":\"shells\",\"parent\":0,\"count\":1}",
+         "a \"parent\" other than 0"},
+        {"{\"op\":\"shells\",\"parent\":3,\"count\":0}",
+         "a \"count\" of 1 to 64"},
+        {"{\"op\":\"shells\",\"parent\":3,\"count\":65}",
+         "\"count\" must be an integer from 0 to 64"},
+        {"{\"op\":\"shells\",\"count\":1}", "\"parent\" must be an integer"},
     };
     struct chaos_request req;
     char err[CHAOS_ERR_MAX];
@@ -131,6 +149,24 @@ static void test_replies(void)
            "no \"ok\": -EINVAL");
     is_int(chaos_proto_parse_reply("garbage", &back), -EINVAL,
            "garbage: -EINVAL");
+    memset(&rep, 0, sizeof(rep));
+    rep.ok = true;
+    strcpy(rep.flavour, "c32");
+    rep.nr_domids = 2;
+    rep.domids[0] = 9;
+    rep.domids[1] = 10;
+    chaos_proto_reply(&rep, &line);
+    is_str(line, "{\"ok\":true,\"flavour\":\"c32\",\"domids\":[9,10]}\n",
+           "shells reply");
+    is_int(chaos_proto_parse_reply(line, &back), 0, "  parses");
+    ok(back.ok && back.nr_domids == 2 && back.domids[0] == 9 &&
+           back.domids[1] == 10 && !strcmp(back.flavour, "c32"),
+       "  the domids in order, the flavour");
+    free(line);
+    is_int(chaos_proto_parse_reply("{\"ok\":true,\"domids\":[0]}", &back),
+           -EINVAL, "a shells reply with domid 0 is refused");
+    is_int(chaos_proto_parse_reply("{\"ok\":true,\"domids\":{}}", &back),
+           -EINVAL, "  domids that are no array too");
 }
 
 int main(void)

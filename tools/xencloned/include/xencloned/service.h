@@ -12,6 +12,7 @@ struct xendev_store;
 
 #include "config.h"
 #include "ring.h"
+#include "timings.h"
 
 struct cloned_service {
     xc_interface *xch;
@@ -32,7 +33,19 @@ struct cloned_service {
 
     GHashTable *policy_seen; /* "domid:uuid" of domains given a policy */
     unsigned long nr_completed, nr_failed, nr_reaped;
+
+    struct cloned_timings timings; /* per-phase timings of every child */
+    gint64 announced_us;           /* when the current drain began */
+    gint64 started_us;             /* when the service opened */
+    GArray *firstrun;              /* children watched until they run */
+    guint firstrun_timer;
 };
+
+/*
+ * The JSON status line (timings_json() with the service's state), malloc()ed
+ * into *OUT. Returns 0 or -ENOMEM.
+ */
+int service_status(struct cloned_service *s, char **out);
 
 /* Open the Xen handles. Returns 0 or a negative errno (logged). */
 int service_open(struct cloned_service *s, const struct cloned_config *c);

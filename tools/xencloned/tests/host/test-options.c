@@ -32,10 +32,9 @@ static void bad(char **args, const char *want_in_msg, const char *name)
 int main(void)
 {
     struct cloned_options o;
-    GLogLevelFlags level;
     char *err = NULL;
 
-    plan(31);
+    plan(38);
 
     is_int(parse((char *[]){"xencloned", NULL}, &o, &err), 0, "no options");
     ok(!o.foreground && !o.help && !o.config_given, "  defaults: detach");
@@ -66,6 +65,15 @@ int main(void)
     ok(o.help, "  asks for help");
     ok(strstr(options_usage(), "Usage: xencloned") != NULL,
        "the usage text starts with a synopsis");
+    is_int(parse((char *[]){"xencloned", NULL}, &o, &err), 0, "no options:");
+    ok(!o.status && !strcmp(o.socket, CLONED_DEFAULT_SOCKET),
+       "  no --status, the default control socket");
+    is_int(
+        parse((char *[]){"xencloned", "--status", "-s", "/s", NULL}, &o, &err),
+        0, "--status -s FILE");
+    ok(o.status && !strcmp(o.socket, "/s"), "  status asked, socket /s");
+    bad((char *[]){"xencloned", "--socket=", NULL}, "--socket",
+        "an empty socket name");
 
     bad((char *[]){"xencloned", "--frobnicate", NULL}, "--frobnicate",
         "an unknown long option");
@@ -78,9 +86,11 @@ int main(void)
     bad((char *[]){"xencloned", "--config=", NULL}, "--config",
         "an empty config file name");
 
-    is_int(log_level_parse("warning", &level), 0, "level 'warning'");
-    is_int(level, G_LOG_LEVEL_WARNING, "  is GLib's warning");
-    is_int(log_level_parse("WARNING", &level), -EINVAL,
-           "levels are lower case");
+    is_int(parse((char *[]){"xencloned", "--log-level", "warning", NULL}, &o,
+                 &err),
+           0, "--log-level warning");
+    is_int(o.log_level, G_LOG_LEVEL_WARNING, "  is GLib's warning");
+    bad((char *[]){"xencloned", "--log-level", "WARNING", NULL}, "WARNING",
+        "levels are lower case");
     return done_testing();
 }
