@@ -88,7 +88,7 @@ done
 ok "no domain but Dom0 is left" wait_for 60 only_dom0
 is "$(xs_homes)" "$homes" "no XenStore home is left (/local/domain, /libxl, /vm)"
 # Open (see docs/clone-design.md, "What the tests show"): with the xl
-# clone above after the fuzzing, 1 page was missing at the end in 2 of 3
+# clone above after the fuzzing, 1 page was missing at the end in 2 of 4
 # boots, while the fuzzing alone gave back every page (13 runs in one
 # boot: after the boot's first run, which kept 1, 0 each). (While the
 # parent lives it keeps the state its first clone gave it: 2 pages here,
