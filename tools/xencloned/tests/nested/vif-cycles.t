@@ -1,101 +1,17 @@
 #!/bin/sh
-# vif-cycles.t: 100 'xl clone' / 'xl destroy' cycles of a serving httpd
+# vif-cycles.t: 20 'xl clone' / 'xl destroy' cycles of a serving httpd
 # guest with a vif in mode new (every child on the bridge with its own
 # address): each child's vif is connected; every tenth child answers HTTP
-# at its own address. Then 30 cycles in mode same (each child joins the
+# at its own address. Then 10 cycles in mode same (each child joins the
 # family's bond and leaves it). Afterwards no vif, bridge or bond port,
 # backend or frontend node, or domain is left but the parent's, and Xen's
 # free memory is exactly what it was after the first cycle (a leaked grant
 # mapping keeps a dying domain, and its pages, alive); once the parent is
-# gone, no bond either.
-# run-in-dom0: timeout=2400
+# gone, no bond either. tests/long/vif-cycles.t runs 100 and 30 (about
+# 11 minutes under TCG: make test-long).
+# run-in-dom0: timeout=1200
 . /usr/lib/xen-clone/tap.sh
 . /usr/lib/xen-clone/minios-guest.sh
+. /usr/lib/xen-clone/vif-cycles.sh
 
-LOG=/var/log/xen/xencloned.log
-N=100
-S=30
-BIN=/usr/lib/xen-clone/bin
-plan 17
-
-ok "warm Xen's tables for Dom0" warm_xen_tables
-ok "httpd created" guest_create h httpd
-ok "  serving" wait_console 90 h "^httpd: serving 1024 bytes"
-p=$(domid_of h)
-ok "mode new for its children" \
-    xenstore-write "/local/domain/$p/data/clone/net-mode" new
-
-# cycle K [same]: clone, check the child's vif (and HTTP every tenth), destroy
-# (whatever the checks said, so one failure does not leave a domain).
-cycle() {
-    c=$(xl clone h 2>/dev/null | grep -E '^[0-9]+$' | head -n 1)
-    [ -n "$c" ] || { echo "cycle $1: xl clone failed"; return 1; }
-    _bad=$(check_child "$1" "$c" "$2")
-    destroy_wait "$c" || _bad="$_bad; child $c was not destroyed"
-    [ -z "$_bad" ] || { echo "cycle $1:$_bad"; return 1; }
-}
-# check_child K C [same]: what is wrong with child C of cycle K (nothing:
-# empty); "same": in network mode same (its vif in the family's bond).
-check_child() {
-    [ "$(xenstore-read /local/domain/0/backend/vif/$2/0/state)" = 4 ] ||
-        echo " child $2's backend is not connected"
-    if [ "$3" = same ]; then
-        grep -qw "vif$2.0" /sys/class/net/xcb$p.0/bonding/slaves ||
-            echo " vif$2.0 is not in bond xcb$p.0"
-        if [ $(($1 % 10)) = 0 ]; then
-            out=$($BIN/minios-httpcheck 198.18.0.11 80 20 2>&1 | tail -n 1)
-            echo "$out" | grep -q 'errors 0$' ||
-                echo " the family's address: $out"
-        fi
-        return
-    fi
-    [ -e "/sys/class/net/xenbr0/brif/vif$2.0" ] ||
-        echo " vif$2.0 is not on xenbr0"
-    if [ $(($1 % 10)) = 0 ]; then
-        ip=$(xenstore-read /local/domain/0/backend/vif/$2/0/ip)
-        # (Not busybox wget: its -T, and -q with -S, segfault.)
-        got=$($BIN/minios-httpcheck --domids "$ip" 80 1 2>&1 |
-            sed -n 's/^domid \([0-9]*\): 1 responses$/\1/p')
-        [ "$got" = "$2" ] || echo " child $2 at $ip answered as '$got'"
-    fi
-}
-
-ok "cycle 1" cycle 1
-ok "  its vif and backend are gone" wait_for 30 sh -c \
-    "[ \"\$(ls /sys/class/net/xenbr0/brif | tr '\n' ' ')\" = 'vif$p.0 ' ] &&
-     [ \"\$(xenstore-list /local/domain/0/backend/vif)\" = $p ]"
-before=$(free_pages)
-bad=0
-for k in $(seq 2 $N); do
-    msg=$(cycle "$k" 2>&1) || { bad=$((bad + 1)); diag "$msg"; }
-done
-is "$bad" 0 "cycles 2..$N: every child connected, every tenth answered, all destroyed"
-ok "xencloned connected $N children" sh -c \
-    "[ \$(grep -c 'vif 0 of $p) connected, mode new' $LOG) -ge $N ]"
-ok "no vif, bridge port or backend but the parent's" wait_for 30 sh -c \
-    "[ \"\$(ls /sys/class/net/xenbr0/brif | tr '\n' ' ')\" = 'vif$p.0 ' ] &&
-     [ \"\$(xenstore-list /local/domain/0/backend/vif)\" = $p ] &&
-     [ \$(ip -o link | grep -cE '^[0-9]+: vif') = 1 ]"
-
-# Mode same: each child joins the family's bond and leaves it.
-ok "mode same for its children" \
-    xenstore-write "/local/domain/$p/data/clone/net-mode" same
-bad=0
-for k in $(seq 1 $S); do
-    msg=$(cycle "$k" same 2>&1) || { bad=$((bad + 1)); diag "$msg"; }
-done
-is "$bad" 0 "mode same: $S cycles, every child in bond xcb$p.0, every tenth cycle 20 connections to the family all answered, all destroyed"
-ok "  the bond keeps the parent's vif only, and is xenbr0's only port" \
-    wait_for 30 sh -c \
-    "[ \"\$(cat /sys/class/net/xcb$p.0/bonding/slaves)\" = 'vif$p.0' ] &&
-     [ \"\$(ls /sys/class/net/xenbr0/brif | tr '\n' ' ')\" = 'xcb$p.0 ' ] &&
-     [ \"\$(xenstore-list /local/domain/0/backend/vif)\" = $p ] &&
-     [ \$(ip -o link | grep -cE '^[0-9]+: vif') = 1 ]"
-is "$(xenstore-list /local/domain | tr '\n' ' ')" "0 $p " \
-    "no XenStore home but Dom0's and the parent's"
-is "$(nr_domains)" 2 "no domain but Dom0 and the parent (none held dying)"
-free_is_back "Xen's free memory is exactly back" "$before"
-ok "xl destroy the parent" destroy_wait h
-ok "no vif or bond is left" wait_for 30 sh -c \
-    "! ip -o link | grep -qE '^[0-9]+: (vif|xcb)'"
-done_testing
+vif_cycles_scenario 20 10
