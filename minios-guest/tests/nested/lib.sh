@@ -37,3 +37,26 @@ dirty_write() {
         xenstore-write "/local/domain/$1/data/dirty/mb" "$2" &&
         wait_for 120 sh -c "[ \"\$(xenstore-read /local/domain/$1/data/dirty/done 2>/dev/null)\" = $3 ]"
 }
+
+# xs_homes: the domains XenStore has homes for, and /libxl's and /vm's
+# entries, on one line (compare before and after a scenario).
+xs_homes() {
+    echo "$(xenstore-list /local/domain 2>/dev/null | sort | tr '\n' ' ')|$(
+        xenstore-list /libxl 2>/dev/null | sort | tr '\n' ' ')|$(
+        xenstore-list /vm 2>/dev/null | wc -l)"
+}
+
+# only_dom0: no domain but Dom0 exists.
+only_dom0() { [ "$(nr_domains)" = 1 ]; }
+
+# warm_clone NAME: Xen sizes its vmap area on the first clone of a boot:
+# clone a counter guest NAME once, destroy everything, before measuring.
+warm_clone() {
+    guest_create "$1" counter >/dev/null 2>&1 &&
+        wait_console 60 "$1" 'counter [0-9]+: 1$' &&
+        xl clone "$1" >/dev/null 2>&1 || return 1
+    for _wd in $(xl list | awk 'NR > 2 {print $2}'); do
+        xl destroy "$_wd" >/dev/null 2>&1
+    done
+    wait_for 60 only_dom0
+}

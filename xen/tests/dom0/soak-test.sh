@@ -1,5 +1,5 @@
 # soak-test.sh: the family soak scenario shared by xen/tests/nested/clone-soak.t
-# and xen/tests/long/clone-soak.t (busybox sh; needs tap.sh and minios-guest.sh).
+# and xen/tests/long/clone-soak.t (busybox sh; needs tap.sh and minios-guest.sh: xs_homes, warm_clone).
 # Installed in Dom0 as /usr/lib/xen-clone/soak-test.sh.
 
 # soak_scenario TREES LABEL: seed 1's TREES trees, with every check.
@@ -8,24 +8,8 @@ soak_scenario() {
     [ -x "$S" ] || bail_out "no xen-clone-soak in /usr/lib/xen-clone/bin"
     plan 8
 
-    xs_homes() {
-        echo "$(xenstore-list /local/domain 2>/dev/null | sort | tr '\n' ' ')|$(
-            xenstore-list /libxl 2>/dev/null | sort | tr '\n' ' ')|$(
-            xenstore-list /vm 2>/dev/null | wc -l)"
-    }
-    only_dom0() { [ "$(nr_domains)" = 1 ]; }
-    # Xen sizes its vmap area on the first clone: clone once before measuring.
-    warm_clone() {
-        guest_create swarm counter >/dev/null 2>&1 &&
-            wait_console 60 swarm 'counter [0-9]+: 1$' &&
-            xl clone swarm >/dev/null 2>&1 || return 1
-        for d in $(xl list | awk 'NR > 2 {print $2}'); do
-            xl destroy "$d" >/dev/null 2>&1
-        done
-        wait_for 60 only_dom0
-    }
     ok "warm-up: Xen's tables for Dom0 grown (24 guests at once)" warm_xen_tables 24
-    ok "warm-up: a guest is cloned once, and destroyed" warm_clone
+    ok "warm-up: a guest is cloned once, and destroyed" warm_clone swarm
     like "$($S -n x 2>&1 >/dev/null)" "^xen-clone-soak: bad seed or tree count" \
         "a bad tree count is refused"
     homes=$(xs_homes)
