@@ -18,7 +18,10 @@ static const char usage_text[] =
     "usage: minios-badframes IFACE GUEST-MAC GUEST-IP KIND COUNT\n"
     "  send COUNT frames of KIND out of IFACE (the guest's vif) to the\n"
     "  guest, then listen 1 s and print 'sent N failed F replies R' (R:\n"
-    "  ICMP echo replies and TCP SYN-ACKs from the guest). KIND:\n"
+    "  ICMP echo replies and TCP SYN-ACKs from the guest that answer this\n"
+    "  run's frames: each run tags its echo ids and sequence numbers, so a\n"
+    "  late answer to an earlier run is not counted; each SYN-ACK counted\n"
+    "  gets an RST, as a real peer would send). KIND:\n"
     "  ping, syn           well-formed (controls: they are answered)\n"
     "  badipsum            ICMP echo requests with a wrong IP checksum\n"
     "  badicmpsum          ICMP echo requests with a wrong ICMP checksum\n"
@@ -32,6 +35,9 @@ static const char usage_text[] =
 static uint8_t src_mac[6] = {0x02, 0x00, 0x5e, 0, 0, 1};
 static uint8_t dst_mac[6];
 static uint32_t dst_ip; /* network order */
+/* This run's tag: the ICMP echo id, and the base of the TCP sequence
+ * numbers (frame i has sequence run_tag + i). */
+static uint32_t run_tag;
 
 static uint16_t csum(const void *p, size_t n, uint32_t sum)
 {
@@ -77,7 +83,8 @@ static size_t icmp_echo(uint8_t *f, uint32_t src, int seq)
 
     memset(ic, 0, 16);
     ic[0] = 8;
-    ic[4] = 0x12;
+    ic[4] = run_tag >> 8;
+    ic[5] = run_tag;
     ic[6] = seq >> 8;
     ic[7] = seq;
     uint16_t c = csum(ic, 16, 0);
@@ -86,7 +93,9 @@ static size_t icmp_echo(uint8_t *f, uint32_t src, int seq)
     return o + 36;
 }
 
-static size_t tcp_syn(uint8_t *f, uint32_t src, uint16_t sport)
+/* A TCP segment with FLAGS from SRC:SPORT to the guest's DPORT. */
+static size_t tcp_seg(uint8_t *f, uint32_t src, uint16_t sport, uint16_t dport,
+                      uint32_t seq, uint8_t flags)
 {
     size_t o = eth(f, ETHERTYPE_IP);
     uint8_t *t = f + o + 20, pseudo[12];
@@ -94,11 +103,12 @@ static size_t tcp_syn(uint8_t *f, uint32_t src, uint16_t sport)
     memset(t, 0, 20);
     t[0] = sport >> 8;
     t[1] = sport;
-    t[3] = 80;
-    uint32_t seq = rand();
+    t[2] = dport >> 8;
+    t[3] = dport;
+    seq = htonl(seq);
     memcpy(t + 4, &seq, 4);
     t[12] = 5 << 4;
-    t[13] = 0x02; /* SYN */
+    t[13] = flags;
     t[14] = 0xfa;
     memcpy(pseudo, &src, 4);
     memcpy(pseudo + 4, &dst_ip, 4);
@@ -113,6 +123,11 @@ static size_t tcp_syn(uint8_t *f, uint32_t src, uint16_t sport)
     memcpy(t + 16, &c, 2);
     ip4(f + o, 6, src, 20);
     return o + 40;
+}
+
+static size_t tcp_syn(uint8_t *f, uint32_t src, uint16_t sport, uint32_t seq)
+{
+    return tcp_seg(f, src, sport, 80, seq, 0x02 /* SYN */);
 }
 
 static size_t arp(uint8_t *f, int op, uint32_t sip, uint32_t tip)
@@ -142,18 +157,33 @@ static uint32_t rand_host(void)
     return a;
 }
 
-/* Frames from the guest that answer us: echo replies, SYN-ACKs. */
-static int is_reply(const uint8_t *f, ssize_t n)
+/* Frames from the guest that answer this run's frames (COUNT of them):
+ * echo replies with our id, SYN-ACKs acknowledging one of our sequence
+ * numbers. A SYN-ACK is answered with an RST on FD. */
+static int is_reply(int fd, const uint8_t *f, ssize_t n, unsigned long count)
 {
     if (n < 34 || memcmp(f + 6, dst_mac, 6) || f[12] != 8 || f[13] != 0)
         return 0;
     const uint8_t *ip = f + 14;
     size_t hl = (ip[0] & 15) * 4;
-    if (ip[9] == 1 && n >= (ssize_t)(14 + hl + 1))
-        return ip[hl] == 0;
-    if (ip[9] == 6 && n >= (ssize_t)(14 + hl + 14))
-        return (ip[hl + 13] & 0x12) == 0x12;
-    return 0;
+    if (ip[9] == 1 && n >= (ssize_t)(14 + hl + 6))
+        return ip[hl] == 0 && ip[hl + 4] == (uint8_t)(run_tag >> 8) &&
+               ip[hl + 5] == (uint8_t)run_tag;
+    if (ip[9] != 6 || n < (ssize_t)(14 + hl + 14) ||
+        (ip[hl + 13] & 0x12) != 0x12)
+        return 0;
+    const uint8_t *t = ip + hl;
+    uint32_t ack = (uint32_t)t[8] << 24 | t[9] << 16 | t[10] << 8 | t[11];
+    if (ack - 1 - run_tag >= count)
+        return 0;
+    uint8_t rst[64];
+    uint32_t to;
+    memcpy(&to, ip + 16, 4);
+    size_t len = tcp_seg(rst, to, t[2] << 8 | t[3], t[0] << 8 | t[1], ack,
+                         0x04 /* RST */);
+    if (send(fd, rst, len, 0) != (ssize_t)len)
+        perror("minios-badframes: RST");
+    return 1;
 }
 
 int main(int argc, char **argv)
@@ -186,6 +216,7 @@ int main(int argc, char **argv)
         return 1;
     }
     srand(time(NULL) ^ getpid());
+    run_tag = (uint32_t)rand() << 16 ^ rand();
     /* As Dom0 (198.18.0.1): the guest can resolve where to answer. */
     uint32_t me = htonl(0xc6120001);
     for (unsigned long i = 0; i < count; i++) {
@@ -198,7 +229,7 @@ int main(int argc, char **argv)
             if (!strcmp(kind, "badicmpsum"))
                 f[14 + 20 + 2] ^= 0x5a;
         } else if (!strcmp(kind, "syn") || !strcmp(kind, "badtcpsum")) {
-            n = tcp_syn(f, me, 20000 + i % 40000);
+            n = tcp_syn(f, me, 20000 + i % 40000, run_tag + i);
             if (!strcmp(kind, "badtcpsum"))
                 f[14 + 20 + 16] ^= 0x5a;
         } else if (!strcmp(kind, "short")) {
@@ -221,7 +252,7 @@ int main(int argc, char **argv)
                     i % 4 ? dst_ip : rand_host());
         } else if (!strcmp(kind, "synflood")) {
             src_mac[3] = rand(), src_mac[4] = rand(), src_mac[5] = rand();
-            n = tcp_syn(f, rand_host(), 1024 + rand() % 60000);
+            n = tcp_syn(f, rand_host(), 1024 + rand() % 60000, run_tag + i);
         } else {
             fputs(usage_text, stderr);
             return 2;
@@ -242,7 +273,7 @@ int main(int argc, char **argv)
         if (ms <= 0 || poll(&p, 1, ms) != 1)
             break;
         ssize_t n = recv(fd, f, sizeof(f), 0);
-        if (n > 0 && is_reply(f, n))
+        if (n > 0 && is_reply(fd, f, n, count))
             replies++;
     }
     printf("sent %lu failed %lu replies %lu\n", sent, failed, replies);
