@@ -25,19 +25,46 @@ run_logged "$LOG_DIR/xen-hypervisor.log" make -j"$JOBS" build-xen
 [ -f xen/xen ] || die "the hypervisor build produced no xen/xen"
 
 # CET-IBT: every function our code calls through a pointer is cf_check.
-# Checked in our own files and in the upstream files our patches touch.
-if grep -q '^CONFIG_XEN_IBT=y' xen/.config; then
+# Checked in our own files and in the upstream files our patches touch,
+# as built in the tree $1 (the current directory).
+check_ibt() {
+    grep -q '^CONFIG_XEN_IBT=y' xen/.config || return 0
+    local ours
     mapfile -t ours < <(
         cd "$TOP" && { find xen -path xen/tests -prune -o -path xen/tools -prune \
                            -o -name '*.c' -print
                        grep -h '^+++ b/xen/.*\.c' xen/patches/*.patch |
                            awk '{sub(/^b\//, "", $2); print $2}'; } |
             sort -u | sed 's/\.c$/.o/' |
-            while read -r o; do [ ! -f "$XEN_SRC/$o" ] || echo "$o"; done)
+            while read -r o; do [ ! -f "$1/$o" ] || echo "$o"; done)
     msg "checking indirect-call targets for endbr64 (${#ours[@]} objects)"
     "$TOP/scripts/check-ibt-targets.py" "${ours[@]}" ||
         die "a function called through a pointer lacks cf_check (CET-IBT)"
+}
+check_ibt "$XEN_SRC"
+
+# A second hypervisor, with XSM/FLASK and Xen's default policy built in
+# (its tools/flask/policy, with our clone module): build/xen/xen-flask, for
+# the nested FLASK test (xen/tests/nested/clone-flask.t). The same patched
+# tree, copied to build/xen/flask-src (only changed files are rewritten).
+FLASK_SRC=$BUILD/xen/flask-src
+msg "building the FLASK hypervisor (log: build/logs/xen-flask.log)"
+mkdir -p "$FLASK_SRC"
+rsync -rlpc "$BUILD/xen/applied/" "$FLASK_SRC/"
+{ cat "$BUILD/xen/kconfig.frag"
+  printf '%s\n' CONFIG_XSM=y CONFIG_XSM_FLASK=y CONFIG_XSM_FLASK_POLICY=y \
+                CONFIG_XSM_FLASK_DEFAULT=y; } >"$BUILD/xen/kconfig-flask.frag"
+if ! cmp -s "$BUILD/xen/kconfig-flask.frag" "$BUILD/xen/kconfig-flask.applied" 2>/dev/null ||
+        [ ! -f "$FLASK_SRC/xen/.config" ]; then
+    cp "$BUILD/xen/kconfig-flask.frag" "$FLASK_SRC/xen/.config"
+    run_logged "$LOG_DIR/xen-flask-kconfig.log" make -C "$FLASK_SRC/xen" olddefconfig
+    cp "$BUILD/xen/kconfig-flask.frag" "$BUILD/xen/kconfig-flask.applied"
 fi
+grep -q '^CONFIG_XSM_FLASK_POLICY=y' "$FLASK_SRC/xen/.config" ||
+    die "the FLASK hypervisor has no built-in policy: is checkpolicy installed? (make deps)"
+run_logged "$LOG_DIR/xen-flask.log" make -C "$FLASK_SRC" -j"$JOBS" build-xen
+(cd "$FLASK_SRC" && check_ibt "$FLASK_SRC")
+cp "$FLASK_SRC/xen/xen" "$BUILD/xen/xen-flask"
 
 CONFIGURE_ARGS="--prefix=/usr --disable-stubdom --disable-docs
  --disable-qemu-traditional --with-system-qemu=/usr/bin/qemu-system-i386

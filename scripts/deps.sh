@@ -12,6 +12,8 @@ PACKAGES=(
     build-essential gcc-multilib flex bison autoconf automake pkg-config
     python3 python3-dev uuid-dev libncurses-dev libyajl-dev libzstd-dev
     liblzma-dev zlib1g-dev libext2fs-dev libglib2.0-dev acpica-tools ccache rsync
+    # the FLASK hypervisor's built-in policy
+    checkpolicy
     # fetching and verifying Debian sources
     dpkg-dev gpgv debian-keyring xz-utils file
     # the nested test bed

@@ -660,9 +660,10 @@ static struct domain *clone_create_child(struct domain *parent)
     if ( domid == DOMID_INVALID )
         return ERR_PTR(-ENOSPC);
 
-    child = domain_create(domid, &config, 0);
+    child = domain_create(domid, &config, CDF_clone);
     if ( IS_ERR(child) )
         return child;
+    xsm_clone_child(XSM_HOOK, parent, child);
 
     if ( !vcpu_create(child, 0) )
     {
@@ -752,11 +753,16 @@ static int clone_get_shells(const struct domain *parent,
     return rc;
 }
 
-/* A shell that passed clone_check_shell() as a child: vCPU 0 made. */
-static struct domain *clone_fill_shell(struct domain *shell)
+/*
+ * A shell that passed clone_check_shell() as parent's child: vCPU 0 made,
+ * the parent's label taken (a failed clone destroys it).
+ */
+static struct domain *clone_fill_shell(struct domain *parent,
+                                       struct domain *shell)
 {
     if ( !shell->vcpu[0] && !vcpu_create(shell, 0) )
         return ERR_PTR(-ENOMEM);
+    xsm_clone_child(XSM_HOOK, parent, shell);
 
     return shell;
 }
@@ -925,8 +931,9 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, bool *wait)
     /* Create the children, empty and paused. */
     for ( made = 0; made < op.nr_children; made++ )
     {
-        struct domain *child = use_shells ? clone_fill_shell(shells[made])
-                                          : clone_create_child(parent);
+        struct domain *child = use_shells
+                               ? clone_fill_shell(parent, shells[made])
+                               : clone_create_child(parent);
 
         if ( IS_ERR(child) )
         {

@@ -455,6 +455,7 @@ static void test_control_clone(void)
     g->max_grant_frames = 7;
     g->max_maptrack_frames = 9;
     g->emulation_flags = 0x40;
+    g->label = 0x51;
     nb = snapshot_ids(before, 64);
     rc = do_clone(d0, G_ID, 3, XEN_CLONE_FLAG_PAUSED, list);
     ok(rc == 0 && ids_new(list, 3, before, nb),
@@ -477,6 +478,12 @@ static void test_control_clone(void)
     ok(good && memcmp(dom(list[0])->created.handle,
                       dom(list[1])->created.handle, 16),
        "children: parent's configuration, paused, distinct v4 UUIDs");
+    good = rc == 0;
+    for (i = 0; good && i < 3; i++)
+        good = dom(list[i])->label == 0x51 &&
+               (dom(list[i])->cdf & CDF_clone);
+    ok(good, "children: made with CDF_clone (no domain-create check), "
+             "labelled as their parent (xsm_clone_child)");
     calls = harness.arch_child_calls;
     good = calls == 3;
     for (i = 0; good && i < 3; i++)
@@ -1141,7 +1148,11 @@ static void test_shells(void)
     created = harness.domains_created;
     harness.arch_child_calls = 0;
     list[0] = S1_ID, list[1] = S1_ID + 1;
+    p->label = 0x77;
+    s[0]->label = s[1]->label = 0x11;
     rc = do_clone(d0, SP_ID, 2, XEN_CLONE_FLAG_SHELLS, list);
+    ok(rc == 0 && s[0]->label == 0x77 && s[1]->label == 0x77,
+       "shells: made children, they take the parent's label");
     ok(rc == 0 && list[0] == S1_ID && list[1] == S1_ID + 1 &&
            harness.domains_created == created,
        "shells: clone of 2 into 2 shells: they are the children, no domain "

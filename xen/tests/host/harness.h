@@ -292,6 +292,8 @@ struct domain {
     int32_t max_grant_frames, max_maptrack_frames;
     uint32_t grant_opts, emulation_flags;
     struct xen_domctl_createdomain created; /* domain_create()'s config */
+    unsigned int cdf;      /* domain_create()'s CDF_* flags */
+    uint32_t label;        /* an XSM label: xsm_clone_child() copies it */
     unsigned int resumes, kills;
 };
 
@@ -482,6 +484,16 @@ static inline int xsm_clone_op(enum xsm_default action, struct domain *d,
     default:
         return harness_xsm_default_action(XSM_PRIV, current->domain, d);
     }
+}
+
+/* CDF_clone (xen/patches/0010-xsm-clone-child-label.patch). */
+#define CDF_clone (1U << 3)
+static inline void xsm_clone_child(enum xsm_default action,
+                                   struct domain *parent, struct domain *child)
+{
+    if (action != XSM_HOOK)
+        harness_violation("xsm_clone_child with action %d", action);
+    child->label = parent->label;
 }
 
 /* hypercall.h */
@@ -810,6 +822,7 @@ struct domain *domain_create(domid_t domid,
     d->grant_opts = config->grant_opts;
     d->emulation_flags = config->arch.emulation_flags;
     d->created = *config;
+    d->cdf = flags;
     d->controller_pause_count = 1;
     d->shutdown_code = ~0U;
     harness_link(d);

@@ -50,6 +50,10 @@ static void clone_error(const char *dom, uint32_t domid, int err,
         fprintf(stderr, "it has passthrough devices (its IOMMU is enabled): "
                 "shared memory would stay writable to them.\n");
         break;
+    case EACCES:
+        fprintf(stderr, "the XSM/FLASK policy refuses it (Dom0 needs "
+                "domain2 clone_domain on its label: see xl list -Z).\n");
+        break;
     case ENXIO:
         fprintf(stderr, "no clone service is registered with Xen (is "
                 "xencloned running?).\n");
