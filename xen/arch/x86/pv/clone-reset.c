@@ -5,6 +5,7 @@
 #include <xen/domain_page.h>
 #include <xen/event.h>
 #include <xen/sched.h>
+#include <xen/softirq.h>
 #include <xen/vmap.h>
 #include <asm/flushtlb.h>
 #include <asm/p2m.h>
@@ -237,10 +238,19 @@ static int reset_table(struct reset_ctx *r, mfn_t cm, mfn_t pm,
         else if ( !(ce & _PAGE_PRESENT) )
             continue;
         else if ( lvl > 1 )
+        {
             rc = reset_table(r, _mfn((ce & PADDR_MASK & PAGE_MASK) >>
                                      PAGE_SHIFT),
                              _mfn((pe & PADDR_MASK & PAGE_MASK) >>
                                   PAGE_SHIFT), lvl - 1);
+            /*
+             * Big guests take a while: let timers and IPIs through after
+             * each L1 table (parent and child are paused; no spinlock but
+             * the domctl lock is held, as in the clone's walks).
+             */
+            if ( lvl == 2 )
+                process_pending_softirqs();
+        }
         else
             rc = reset_l1e(r, cm, (l1_pgentry_t *)&ct[i], l1e_from_intpte(ce),
                            l1e_from_intpte(pe));
