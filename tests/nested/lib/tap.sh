@@ -95,6 +95,15 @@ show_console() { diag "console of $1:"; note_file "$CONSOLE_DIR/guest-$1.log"; }
 # free_pages: Xen's free memory in 4 KiB pages, exactly (xl info rounds to MiB).
 free_pages() { /usr/lib/xen-clone/bin/xen-meminfo | awk '$1 == "free_pages" {print $2}'; }
 
+# maptrack_frames DOMID: how many maptrack frames Xen gave DOMID's grant
+# table (from debug key g). Xen keeps them until the domain dies: Dom0's
+# grow when its grant mappings at once outgrow them (per vCPU).
+maptrack_frames() {
+    xl debug-keys g >/dev/null 2>&1
+    xl dmesg | grep -A1 "^(XEN) grant-table for remote d$1 " | tail -1 |
+        sed -n 's/.*, \([0-9]*\) maptrack frames.*/\1/p'
+}
+
 # wait_free_pages SECONDS N: until Xen's free pages are back to N.
 _free_is() { [ "$(free_pages)" = "$1" ]; }
 wait_free_pages() { wait_for "$1" _free_is "$2"; }

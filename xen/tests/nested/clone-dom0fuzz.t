@@ -31,6 +31,7 @@ warm_fuzz() {
 }
 ok "warm-up: 3,000 calls of seed 2, on another guest" warm_fuzz
 before=$(free_pages)
+mt_before=$(maptrack_frames 0)
 homes=$(xs_homes)
 guest_create fzp counter >/dev/null 2>&1
 ok "a counter guest runs" wait_console 60 fzp 'counter [0-9]+: 1$'
@@ -81,3 +82,5 @@ if wait_free_pages 30 "$before"; then
 else
     echo "not ok $_tap_n - Xen's free memory is back exactly after the xl clone too # TODO $before pages before, $(free_pages) after: not understood yet"
 fi
+diag "Dom0's maptrack frames: $mt_before before, $(maptrack_frames 0) after;" \
+    "$(/usr/lib/xen-clone/bin/xen-meminfo | grep shared_pages)"
