@@ -40,24 +40,63 @@ def summary(values):
     }
 
 
-def plot(name, metric, rows, outdir):
+def is_number(text):
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+def plot(name, metric, rows, outdir, info):
+    """One PNG per metric. With numeric x (a size, a count): one line per
+    label (method), x on the x axis, the median with min..max bars and a
+    legend. Otherwise one bar per label. Text renders as typed (gnuplot's
+    enhanced mode would turn _ into subscripts)."""
     unit = rows[0]["unit"]
     data = f"{outdir}/{name}-{metric}.dat"
-    with open(data, "w") as f:
-        for r in rows:
-            label = r["label"] if r["x"] == "-" else f'{r["label"]} {r["x"]}'
-            f.write(f'"{label}" {r["median"]} {r["min"]} {r["max"]}\n')
     png = f"{outdir}/{name}-{metric}.png"
-    script = f"""
-set terminal png size {max(640, 90 * len(rows))},480
+    head = f"""
+set terminal png size 800,520 noenhanced
 set output "{png}"
-set title "{name}: {metric} (median, min..max)"
+set title "{name}: {metric}, median and min..max"
 set ylabel "{unit}"
+set yrange [0:*]
+set grid ytics
+"""
+    if all(is_number(r["x"]) for r in rows):
+        labels = list(OrderedDict.fromkeys(r["label"] for r in rows))
+        xs = sorted({float(r["x"]) for r in rows})
+        with open(data, "w") as f:
+            for label in labels:
+                f.write(f'# "{label}"\n')
+                for r in sorted((r for r in rows if r["label"] == label),
+                                key=lambda r: float(r["x"])):
+                    f.write(f'{r["x"]} {r["median"]} {r["min"]} {r["max"]}\n')
+                f.write("\n\n")
+        xlabel = info.get(f"x_axis.{metric}", info.get("x_axis", "x"))
+        logx = len(xs) > 2 and xs[0] > 0 and xs[-1] / xs[0] >= 16
+        curves = ", ".join(
+            f'"{data}" index {i} using 1:2:3:4 with yerrorlines '
+            f'title "{label}" lw 2 pt 7'
+            for i, label in enumerate(labels))
+        script = head + f"""
+set xlabel "{xlabel}"
+set key outside right top
+{"set logscale x 2" if logx else ""}
+set xtics ({", ".join(f'"{x:g}" {x:g}' for x in xs)})
+set offsets graph 0.05, graph 0.05, 0, 0
+plot {curves}
+"""
+    else:
+        with open(data, "w") as f:
+            for r in rows:
+                label = r["label"] if r["x"] == "-" else f'{r["label"]} {r["x"]}'
+                f.write(f'"{label}" {r["median"]} {r["min"]} {r["max"]}\n')
+        script = head + f"""
 set style fill solid 0.6
 set boxwidth 0.6
 set xtics rotate by -30
-set yrange [0:*]
-set grid ytics
 plot "{data}" using 0:2:xtic(1) with boxes notitle, \\
      "{data}" using 0:2:3:4 with yerrorbars notitle lc rgb "black"
 """
@@ -80,7 +119,8 @@ def main():
             row.update(summary(e["values"]))
             rows.append(row)
         result["metrics"][metric] = rows
-        result.setdefault("plots", []).append(plot(name, metric, rows, outdir))
+        result.setdefault("plots", []).append(
+            plot(name, metric, rows, outdir, info))
     with open(f"{outdir}/{name}.json", "w") as f:
         json.dump(result, f, indent=2)
     for metric, rows in result["metrics"].items():

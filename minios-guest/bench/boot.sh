@@ -5,6 +5,8 @@
 # run-in-dom0: timeout=900
 . /usr/lib/xen-clone/tap.sh
 . /usr/lib/xen-clone/minios-guest.sh
+# The plots' x axes (scripts/bench-report.py).
+echo "info: x_axis guest memory (MB)"
 
 BOOTTIME=/usr/lib/xen-clone/bin/minios-boottime
 RUNS=${RUNS:-5}

@@ -7,6 +7,8 @@
 # run-in-dom0: timeout=900
 . /usr/lib/xen-clone/tap.sh
 . /usr/lib/xen-clone/minios-guest.sh
+# The plots' x axes (scripts/bench-report.py).
+echo "info: x_axis concurrent connections"
 
 BIN=/usr/lib/xen-clone/bin
 RUNS=${RUNS:-3}

@@ -14,6 +14,8 @@
 # run-in-dom0: timeout=3600 mem=4096 dom0mem=1536
 . /usr/lib/xen-clone/tap.sh
 . /usr/lib/xen-clone/minios-guest.sh
+# The plots' x axes (scripts/bench-report.py).
+echo "info: x_axis guest memory (MB)"
 
 BIN=/usr/lib/xen-clone/bin
 RUNS=${RUNS:-5}

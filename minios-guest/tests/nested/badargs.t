@@ -30,6 +30,7 @@ files       mb=lots
 kvsnap      keys=lots
 p9bad       volume=11
 tcpfork     peer=nowhere
+jitter      period=0
 '
 apps=$(ls "$IMAGES")
 [ -n "$apps" ] || bail_out "no guest images in $IMAGES"

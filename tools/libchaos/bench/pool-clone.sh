@@ -16,6 +16,8 @@
 . /usr/lib/xen-clone/minios-guest.sh
 . /usr/lib/xen-clone/chaos.sh
 . /usr/lib/xen-clone/xencloned.sh
+# The plots' x axes (scripts/bench-report.py).
+echo "info: x_axis guest memory (MB)"
 
 BOOTTIME=/usr/lib/xen-clone/bin/minios-boottime
 RUNS=${RUNS:-7}

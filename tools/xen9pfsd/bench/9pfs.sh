@@ -9,6 +9,10 @@
 . /usr/lib/xen-clone/tap.sh
 . /usr/lib/xen-clone/minios-guest.sh
 . /usr/lib/xen-clone/xen9pfsd.sh
+# The plots' x axes (scripts/bench-report.py).
+echo "info: x_axis.kvsnap_fork_ms keys in the store"
+echo "info: x_axis.kvsnap_save_ms keys in the store"
+echo "info: x_axis.small_files_per_s files"
 
 BIN=/usr/lib/xen-clone/bin
 RUNS=${RUNS:-3} MB=${MB:-16} FILES=${FILES:-200}
