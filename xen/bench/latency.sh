@@ -75,11 +75,9 @@ guest_create jit jitter >/dev/null 2>&1 && wait_console 30 jit '^jitter 1:' ||
 echo "info: kids $KIDS runs $RUNS"
 
 for mb in $SIZES; do
+    echo "# $mb MB guests: $RUNS windows of each kind"
     half=$((mb / 2))
-    echo "# $mb MB guests"
-    i=0
-    while [ $i -lt "$RUNS" ]; do
-        i=$((i + 1))
+    for _run in $(seq "$RUNS"); do
         window idle "$mb" sleep 3
         if ! dirty_up lat "$mb" "$half"; then
             echo "dirty guest of $mb MB did not start"; failed=$((failed + 1))
