@@ -537,19 +537,14 @@ int main(int argc, char **argv)
     } else if (!strcmp(argv[1], "policy") && argc >= 5 && argc <= 8) {
         /*
          * DOMID ENABLED MAX_CLONES [MAX_FAMILY [MAX_DEPTH [MAX_SHARED]]]:
-         * 256, 16, 0 (the default). Raw: xc_clone_set_policy() has no
-         * max_shared.
+         * 256, 16, 0 (Xen's default).
          */
-        xen_clone_policy_t p = {
-            .domid = strtoul(argv[2], NULL, 0),
-            .enabled = atoi(argv[3]),
-            .max_clones = strtoul(argv[4], NULL, 0),
-            .max_family = argc > 5 ? strtoul(argv[5], NULL, 0) : 256,
-            .max_depth = argc > 6 ? strtoul(argv[6], NULL, 0) : 16,
-            .max_shared = argc > 7 ? strtoull(argv[7], NULL, 0) : 0,
-        };
-
-        if (xc_clone_op_raw(xch, CLONEOP_set_policy, &p, sizeof(p))) {
+        if (xc_clone_set_policy_shared(
+                xch, strtoul(argv[2], NULL, 0), atoi(argv[3]),
+                strtoul(argv[4], NULL, 0),
+                argc > 5 ? strtoul(argv[5], NULL, 0) : 256,
+                argc > 6 ? strtoul(argv[6], NULL, 0) : 16,
+                argc > 7 ? strtoull(argv[7], NULL, 0) : 0)) {
             fprintf(stderr, "xen-clone-test: policy: %s\n", strerror(errno));
             rc = 1;
         }
