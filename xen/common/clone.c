@@ -178,7 +178,10 @@ void clone_family_uncharge(uint64_t family_id, unsigned long nr)
         /* A frame tagged with a family that has no such count: a bug. */
         ASSERT_UNREACHABLE();
         if ( f )
+        {
             f->nr_shared = 0;
+            gone = family_reap(f);
+        }
     }
     spin_unlock(&clone_acct_lock);
 
