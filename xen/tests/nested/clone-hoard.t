@@ -18,7 +18,7 @@
 T=/usr/lib/xen-clone/bin/xen-clone-test
 N=1024
 [ -f "$IMAGES/cowhoard" ] || bail_out "no cowhoard image in $IMAGES"
-plan 17
+plan 21
 
 info() { clone_info "$1" "$2"; }
 no_clones_left() { ! xl list | grep -q 'hoard-clone'; }
@@ -69,13 +69,31 @@ shared=$(info "$d" nr_shared)
 like "$line" "family shares $shared of $limit frames \\($shared before the fork\\), 3 of 256 members" \
     "  nothing half-made: Xen's count is what it was before the refused fork ($shared of $limit), 3 members"
 is "$(xl list | grep -c 'hoard-clone')" 2 "  only the 2 children of rounds 1 and 2 exist"
+out=$(xl clone hoard 2>&1)
+st=$?
+is "$st" 1 "xl clone of the parent (its buffer private again) is refused too"
+like "$out" "would exceed its family's max_shared \\($shared of $limit frames shared now\\)" \
+    "  and says why"
+is "$(info "$d" nr_shared)" "$shared" "  with the family's count unchanged"
 
 # What Xen shows for each member: its own pages and its family's frames.
 diag "Xen's figures (pages of 4 KiB):"
+own=0 members=0
 for m in hoard $(xl list | awk '/hoard-clone/ {print $1}'); do
     id=$(domid_of "$m")
+    own=$((own + $(info "$id" nr_pages))) members=$((members + 1))
     diag "  $m (d$id): own pages $(info "$id" nr_pages), family shares $(info "$id" nr_shared) of $(info "$id" max_shared); xl list says $(xl list "$id" | awk 'NR == 2 {print $3}') MB"
 done
+# They account for the host memory the family holds: what Xen's free
+# memory lost since before the guest was made is the members' own pages
+# plus the family's shared frames, plus Xen's own per-domain structures
+# (shared_info, grant and event-channel tables, vCPUs: at most 64 pages a
+# domain). Without the family's count, 9000-odd pages were nobody's.
+used=$((before - $(free_pages)))
+gap=$((used - own - shared))
+diag "  host pages used: $used = $own own + $shared shared + $gap Xen's ($members domains)"
+ok "Xen's figures account for the memory the family holds ($used pages: $own own + $shared shared + $gap of Xen's own)" \
+    test "$gap" -ge 0 -a "$gap" -le $((64 * members))
 c1=$(domid_of "$(xl list | awk '/hoard-clone/ {print $1; exit}')")
 ok "a child's own pages (its $N copies) and its family's frames come from Xen" \
     sh -c "[ \$($T info $c1 | awk '\$1 == \"nr_pages\" {print \$2}') -ge $N ] &&
