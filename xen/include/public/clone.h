@@ -140,8 +140,9 @@ typedef struct xen_clone_register xen_clone_register_t;
  * service), -ESRCH (no such, a dying or a shutting-down parent), -ENOSPC
  * also when the frames the clone would share would take its family's
  * shared frames beyond the parent's max_shared (see CLONEOP_set_policy;
- * refused before any of the parent's frames becomes shared). A failed
- * clone leaves no child behind.
+ * each child's share is checked before any frame becomes shared for it,
+ * so a single child's refusal changes nothing; in a batch, what earlier
+ * children shared stays shared). A failed clone leaves no child behind.
  */
 #define CLONEOP_clone       2
 #ifndef XEN_CLONE_DOMID_HANDLE_DEFINED
