@@ -84,8 +84,9 @@ static pgentry_t *next_table(pgentry_t *table, unsigned int idx)
         return entry_table(e);
     pfn = alloc_pt_pfn();
     va = pfn_to_virt(pfn);
-    mfn = pfn_to_mfn(pfn);
     memset(va, 0, PAGE_SIZE);
+    /* After the write: in a clone it copied a shared page (a new MFN). */
+    mfn = pfn_to_mfn(pfn);
     if (hyp_update_va_mapping((unsigned long)va,
                               ((uint64_t)mfn << PAGE_SHIFT) | _PAGE_PRESENT |
                                   _PAGE_ACCESSED,

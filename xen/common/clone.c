@@ -55,6 +55,140 @@ static unsigned int orphan_order;
 static uint64_t clone_family_ids;  /* the last family id given, clone_lock */
 
 /*
+ * Families by id, for the frames they share: a shared frame knows its
+ * family's id only, and outlives every member that mapped it. A family
+ * stays here until it is gone (no member) and shares no frame.
+ * clone_acct_lock protects the table and every family's gone and
+ * nr_shared. It is taken last, never with another lock taken inside it:
+ * frames are freed under many locks, clone_lock included.
+ */
+static DEFINE_SPINLOCK(clone_acct_lock);
+#define CLONE_FAMILY_HASH 64
+static struct clone_family *family_hash[CLONE_FAMILY_HASH];
+
+static struct clone_family **family_slot(uint64_t id)
+{
+    struct clone_family **f = &family_hash[id % CLONE_FAMILY_HASH];
+
+    ASSERT(spin_is_locked(&clone_acct_lock));
+
+    while ( *f && (*f)->id != id )
+        f = &(*f)->hash_next;
+
+    return f;
+}
+
+/* A new family enters the table. */
+static void family_hash_add(struct clone_family *f)
+{
+    struct clone_family **slot;
+
+    spin_lock(&clone_acct_lock);
+    slot = family_slot(f->id);
+    ASSERT(!*slot);
+    f->hash_next = NULL;
+    *slot = f;
+    spin_unlock(&clone_acct_lock);
+}
+
+/*
+ * Leave f if it is gone and shares nothing: the caller frees what is
+ * returned (NULL: f lives on). clone_acct_lock held.
+ */
+static struct clone_family *family_reap(struct clone_family *f)
+{
+    struct clone_family **slot;
+
+    ASSERT(spin_is_locked(&clone_acct_lock));
+
+    if ( !f->gone || f->nr_shared )
+        return NULL;
+    slot = family_slot(f->id);
+    ASSERT(*slot == f);
+    *slot = f->hash_next;
+
+    return f;
+}
+
+/* The last member of f was killed: f goes once its frames are freed. */
+static struct clone_family *family_leave(struct clone_family *f)
+{
+    struct clone_family *gone;
+
+    spin_lock(&clone_acct_lock);
+    f->gone = true;
+    gone = family_reap(f);
+    spin_unlock(&clone_acct_lock);
+
+    return gone;
+}
+
+/* The most frames cd's family may share when cd clones. */
+static uint64_t clone_shared_max(const struct clone_domain *cd)
+{
+    return clone_shared_limit(cd->max_shared, cd->max_family,
+                              cd->d->max_pages);
+}
+
+int clone_family_charge(struct clone_domain *cd, unsigned long nr)
+{
+    struct clone_family *f;
+    int rc = -ENOSPC;
+
+    spin_lock(&clone_lock);
+    f = cd->family;
+    if ( !f )
+        rc = -EINVAL;   /* Cannot happen: a parent is in its family. */
+    else
+    {
+        spin_lock(&clone_acct_lock);
+        if ( !clone_shared_over(f->nr_shared, nr, clone_shared_max(cd)) )
+        {
+            f->nr_shared += nr;
+            rc = 0;
+        }
+        spin_unlock(&clone_acct_lock);
+    }
+    spin_unlock(&clone_lock);
+
+    if ( rc == -ENOSPC )
+        gdprintk(XENLOG_INFO, "clone: d%d's family may share no %lu more "
+                 "frames (max_shared %"PRIu64")\n", cd->d->domain_id, nr,
+                 clone_shared_max(cd));
+
+    return rc;
+}
+
+void clone_family_uncharge(uint64_t family_id, unsigned long nr)
+{
+    struct clone_family *f, *gone = NULL;
+
+    if ( !nr )
+        return;
+
+    spin_lock(&clone_acct_lock);
+    f = *family_slot(family_id);
+    if ( f && f->nr_shared >= nr )
+    {
+        f->nr_shared -= nr;
+        gone = family_reap(f);
+    }
+    else
+    {
+        /* A frame tagged with a family that has no such count: a bug. */
+        ASSERT_UNREACHABLE();
+        if ( f )
+        {
+            f->nr_shared = 0;
+            gone = family_reap(f);
+        }
+    }
+    spin_unlock(&clone_acct_lock);
+
+    xfree(gone);
+}
+
+/*
  * Is a clone service there to complete children? It is registered, and
  * its ring is mapped: a daemon that died (even by SIGKILL) unmapped it,
  * and children announced on its ring would wait forever. clone_lock held.
@@ -452,6 +586,7 @@ static long clone_set_policy(XEN_GUEST_HANDLE_PARAM(void) arg)
     cd->max_clones = pol.max_clones;
     cd->max_family = pol.max_family;
     cd->max_depth = pol.max_depth;
+    cd->max_shared = pol.max_shared;
     spin_unlock(&clone_lock);
     rc = 0;
 
@@ -484,11 +619,19 @@ static long clone_get_info(XEN_GUEST_HANDLE_PARAM(void) arg)
     info.domid = d->domain_id;
     info.parent = DOMID_INVALID;
     info.version = XEN_CLONE_INTERFACE_VERSION;
+    info.nr_pages = domain_tot_pages(d);
 
     spin_lock(&clone_lock);
     cd = d->clone;
     if ( cd )
     {
+        info.max_shared = clone_shared_max(cd);
+        if ( cd->family )
+        {
+            spin_lock(&clone_acct_lock);
+            info.nr_shared = cd->family->nr_shared;
+            spin_unlock(&clone_acct_lock);
+        }
         info.parent = cd->parent_id;
         info.enabled = cd->enabled;
         info.max_clones = cd->max_clones;
@@ -777,6 +920,7 @@ static void clone_link(struct clone_domain *pcd, struct clone_domain *ccd,
     ccd->max_clones = pcd->max_clones;
     ccd->max_family = pcd->max_family;
     ccd->max_depth = pcd->max_depth;
+    ccd->max_shared = pcd->max_shared;
     ccd->family = pcd->family;
     ccd->family_id = pcd->family_id;
     ccd->family->nr_members++;
@@ -887,6 +1031,7 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, bool *wait)
     {
         new_family->id = ++clone_family_ids;
         new_family->nr_members = 1;
+        family_hash_add(new_family);
         pcd->family = new_family;
         pcd->family_id = new_family->id;
         new_family = NULL;
@@ -1225,9 +1370,12 @@ void clone_domain_kill(struct domain *d)
 
     if ( cd )
     {
-        /* It leaves its family; the last one out frees it. */
+        /*
+         * It leaves its family; the last one out frees it, or its last
+         * shared frame does, later (its members' mappings go after this).
+         */
         if ( cd->family && !--cd->family->nr_members )
-            gone = cd->family;
+            gone = family_leave(cd->family);
         cd->family = NULL;
 
         /* A child that dies before completion fails its parent's fork. */

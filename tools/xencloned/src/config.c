@@ -119,9 +119,10 @@ static int check_keys(GKeyFile *kf, const char *group,
 static int parse_policy(GKeyFile *kf, const char *group, struct clone_policy *p,
                         char **err)
 {
-    static const char *const keys[] = {"enabled", "max_clones", "max_family",
-                                       "max_depth", NULL};
+    static const char *const keys[] = {"enabled",   "max_clones", "max_family",
+                                       "max_depth", "max_shared", NULL};
     guint64 max = p->max_clones, family = p->max_family, depth = p->max_depth;
+    guint64 shared = p->max_shared;
     int rc;
 
     rc = check_keys(kf, group, keys, err);
@@ -140,7 +141,11 @@ static int parse_policy(GKeyFile *kf, const char *group, struct clone_policy *p,
         goto out;
     p->max_family = family;
     rc = get_uint(kf, group, "max_depth", 0, CLONED_MAX_MAX_DEPTH, &depth, err);
+    if (rc)
+        goto out;
     p->max_depth = depth;
+    rc = get_uint(kf, group, "max_shared", 0, G_MAXUINT64, &shared, err);
+    p->max_shared = shared;
 out:
     return rc;
 }

@@ -1,6 +1,7 @@
 /* policy.c: give each new domain its clone policy (config file) when
  * @introduceDomain fires; clones keep the policy they inherited. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,15 +57,17 @@ static bool apply(struct cloned_service *s, const xc_domaininfo_t *info)
     if (!name)
         return false;
     p = config_policy_for(s->config, name);
-    if (xc_clone_set_policy(s->xch, info->domain, p->enabled, p->max_clones,
-                            p->max_family, p->max_depth) < 0)
+    if (xc_clone_set_policy_shared(s->xch, info->domain, p->enabled,
+                                   p->max_clones, p->max_family, p->max_depth,
+                                   p->max_shared) < 0)
         log_err("domain %u (%s): setting its clone policy failed: %s",
                 info->domain, name, g_strerror(errno));
     else
         log_info("domain %u (%s): cloning %s, max_clones %u, max_family %u, "
-                 "max_depth %u",
+                 "max_depth %u, max_shared %" PRIu64 "%s",
                  info->domain, name, p->enabled ? "enabled" : "disabled",
-                 p->max_clones, p->max_family, p->max_depth);
+                 p->max_clones, p->max_family, p->max_depth, p->max_shared,
+                 p->max_shared ? "" : " (Xen's default)");
     free(name);
     return true;
 }

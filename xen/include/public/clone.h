@@ -27,7 +27,7 @@
 #include "xen.h"
 
 /* Version of this interface; CLONEOP_register checks it. */
-#define XEN_CLONE_INTERFACE_VERSION 0x00000003
+#define XEN_CLONE_INTERFACE_VERSION 0x00000004
 
 /* Also in xen.h; repeated for guests built against an older xen.h. */
 #ifndef __HYPERVISOR_clone_op
@@ -137,8 +137,12 @@ typedef struct xen_clone_register xen_clone_register_t;
  * log-dirty paging), -EXDEV (the parent's IOMMU is enabled: passthrough),
  * -EBUSY (notification ring full, the parent is already being cloned, or
  * it waits in a fork), -ENOMEM, -ENXIO (self-clone without a live
- * service), -ESRCH (no such, a dying or a shutting-down parent). A failed
- * clone leaves no child behind.
+ * service), -ESRCH (no such, a dying or a shutting-down parent), -ENOSPC
+ * also when the frames the clone would share would take its family's
+ * shared frames beyond the parent's max_shared (see CLONEOP_set_policy;
+ * each child's share is checked before any frame becomes shared for it,
+ * so a single child's refusal changes nothing; in a batch, what earlier
+ * children shared stays shared). A failed clone leaves no child behind.
  */
 #define CLONEOP_clone       2
 #ifndef XEN_CLONE_DOMID_HANDLE_DEFINED
@@ -211,6 +215,18 @@ typedef struct xen_clone_reset xen_clone_reset_t;
  * (-EMLINK beyond it). Both hold however the family's members come and
  * go: a chain of forks whose parents exit is still one family.
  * (Interface version 2 added both.)
+ *
+ * Shared frames (interface version 4): a frame a clone shares belongs to
+ * no member (it is in nobody's tot_pages); it is charged to the family
+ * instead, from the moment it becomes shared until Xen frees it, when its
+ * last mapping goes (mappings of members that died included). max_shared
+ * bounds that count: a clone that would share more frames than the
+ * parent's max_shared allows (the family's count included) is refused
+ * with -ENOSPC. 0 means the default: max_family times the parent's
+ * max_pages, so that sharing never lets a family keep more frames alive
+ * than its members could own without sharing. Frames already shared
+ * (mapped again, by a child or by an extra read-only mapping) cost
+ * nothing more.
  */
 #define CLONEOP_set_policy  5
 #define XEN_CLONE_MAX_FAMILY    32768   /* max_family <= this */
@@ -223,6 +239,8 @@ struct xen_clone_policy {
     uint32_t max_family;        /* IN: live family members */
     uint16_t max_depth;         /* IN: generations below the original */
     uint16_t pad2;              /* IN: 0 */
+    uint64_t max_shared;        /* IN: frames its family may share (see
+                                       above), 0: the default */
 };
 typedef struct xen_clone_policy xen_clone_policy_t;
 
@@ -253,6 +271,13 @@ struct xen_clone_info {
                                         a domain never cloned */
     uint16_t max_depth;         /* OUT: clone policy */
     uint16_t pad2[3];           /* OUT: 0 */
+    /* Memory (interface version 4), in pages of 4 KiB: */
+    uint64_t nr_pages;          /* OUT: its own (private) pages, as in
+                                        tot_pages: shared frames excluded */
+    uint64_t nr_shared;         /* OUT: frames its family shares now, 0
+                                        for a domain never cloned */
+    uint64_t max_shared;        /* OUT: the limit its next clone obeys:
+                                        its max_shared, or the default */
 };
 typedef struct xen_clone_info xen_clone_info_t;
 

@@ -102,6 +102,25 @@ static inline bool clone_over_limit(unsigned int live, unsigned int nr,
 }
 
 /*
+ * How many frames may a family share, by the policy of the member that
+ * clones: its max_shared, or by default max_family members of its
+ * max_pages each (what the family could own without sharing).
+ */
+static inline uint64_t clone_shared_limit(uint64_t max_shared,
+                                          unsigned int max_family,
+                                          uint64_t max_pages)
+{
+    return max_shared ? max_shared : (uint64_t)max_family * max_pages;
+}
+
+/* Would a family that shares shared frames exceed limit with nr more? */
+static inline bool clone_shared_over(uint64_t shared, uint64_t nr,
+                                     uint64_t limit)
+{
+    return nr > limit || shared > limit - nr;
+}
+
+/*
  * A parent page may be shared if its count is exactly the allocation
  * reference plus the one mapping found (count == expect), and its type
  * count is what that mapping holds: one writable type reference for a

@@ -17,12 +17,17 @@ struct vcpu_guest_context;
 
 /*
  * A family: an original domain and every clone made from it, directly or
- * not. Made when the original is first cloned; freed when its last member
- * is killed. Protected by clone_lock.
+ * not. Made when the original is first cloned; freed once its last member
+ * is killed and the last frame it shares is freed. nr_members is
+ * protected by clone_lock, the rest by clone_acct_lock (common/clone.c).
  */
 struct clone_family {
     uint64_t id;                    /* never reused; tags shared frames */
     unsigned int nr_members;        /* live domains, the original included */
+    bool gone;                      /* no member left */
+    unsigned long nr_shared;        /* dom_cow frames tagged with id, and
+                                       frames a running clone reserved */
+    struct clone_family *hash_next; /* families by id */
 };
 
 /* Per-domain clone state (d->clone), allocated on first use. */
@@ -34,6 +39,7 @@ struct clone_domain {
     unsigned int max_clones;
     unsigned int max_family;        /* live members of its family */
     unsigned int max_depth;         /* generations below the original */
+    uint64_t max_shared;            /* frames its family shares, 0: default */
     struct clone_family *family;    /* NULL until it or its parent clones */
     uint64_t family_id;             /* its family's id, kept until freed */
 
@@ -135,6 +141,18 @@ bool gnttab_clone_has_maps(struct domain *d);
  */
 bool clone_may_map_shared(const struct domain *d, const struct page_info *pg);
 
+/*
+ * The frames a family shares are charged to it (common/clone.c). A clone
+ * reserves the frames it is about to share, against the parent's
+ * max_shared: 0, or -ENOSPC (nothing reserved). What it reserved and did
+ * not share, and every frame tagged with the family when Xen frees it
+ * (clone_shared_frame_freed(), arch code), is uncharged by id.
+ */
+int clone_family_charge(struct clone_domain *cd, unsigned long nr);
+void clone_family_uncharge(uint64_t family_id, unsigned long nr);
+/* A dom_cow frame is being freed (common/page_alloc.c). */
+void clone_shared_frame_freed(struct page_info *pg);
+
 /* Event channel helper (common/event_channel.c). */
 int evtchn_clone(struct domain *p, struct domain *c);
 
@@ -158,6 +176,7 @@ int arch_clone_reset(struct domain *parent, struct domain *child);
 #else
 
 static inline void clone_domain_kill(struct domain *d) {}
+static inline void clone_shared_frame_freed(struct page_info *pg) {}
 static inline void clone_domain_destroy(struct domain *d) {}
 static inline void clone_note_start_info(struct domain *d,
                                          unsigned long va) {}

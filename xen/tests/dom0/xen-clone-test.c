@@ -24,7 +24,10 @@ static void usage(FILE *out)
         "                            (2 children), read the ring, and\n"
         "                            unregister (destroys the children)\n"
         "  info DOMID                print the domain's clone info\n"
-        "  policy DOMID ENABLED MAX  set the clone policy\n"
+        "  policy DOMID ENABLED MAX [FAMILY [DEPTH [SHARED]]]\n"
+        "                            set the clone policy (max_clones,\n"
+        "                            max_family 256, max_depth 16,\n"
+        "                            max_shared 0: Xen's default)\n"
         "  clone DOMID N [paused]    clone DOMID into N children and\n"
         "                            print their domids, one a line\n"
         "  complete DOMID STATUS     complete a child (STATUS 0 or <0)\n"
@@ -524,17 +527,24 @@ int main(int argc, char **argv)
                    "nr_children %u\ngeneration %u\nflags %#x\n"
                    "cow_faults %" PRIu64 "\ncopied_pages %" PRIu64 "\n"
                    "resets %" PRIu64 "\nmax_family %u\nmax_depth %u\n"
-                   "nr_family %u\n",
+                   "nr_family %u\nnr_pages %" PRIu64 "\nnr_shared %" PRIu64
+                   "\nmax_shared %" PRIu64 "\n",
                    i.domid, i.parent, i.enabled, i.max_clones, i.nr_children,
                    i.generation, i.flags, i.nr_cow_faults, i.nr_copied_pages,
-                   i.nr_resets, i.max_family, i.max_depth, i.nr_family);
+                   i.nr_resets, i.max_family, i.max_depth, i.nr_family,
+                   i.nr_pages, i.nr_shared, i.max_shared);
         }
-    } else if (!strcmp(argv[1], "policy") && argc >= 5 && argc <= 7) {
-        /* DOMID ENABLED MAX_CLONES [MAX_FAMILY [MAX_DEPTH]]: 256, 16 */
-        if (xc_clone_set_policy(xch, strtoul(argv[2], NULL, 0), atoi(argv[3]),
-                                strtoul(argv[4], NULL, 0),
-                                argc > 5 ? strtoul(argv[5], NULL, 0) : 256,
-                                argc > 6 ? strtoul(argv[6], NULL, 0) : 16)) {
+    } else if (!strcmp(argv[1], "policy") && argc >= 5 && argc <= 8) {
+        /*
+         * DOMID ENABLED MAX_CLONES [MAX_FAMILY [MAX_DEPTH [MAX_SHARED]]]:
+         * 256, 16, 0 (Xen's default).
+         */
+        if (xc_clone_set_policy_shared(
+                xch, strtoul(argv[2], NULL, 0), atoi(argv[3]),
+                strtoul(argv[4], NULL, 0),
+                argc > 5 ? strtoul(argv[5], NULL, 0) : 256,
+                argc > 6 ? strtoul(argv[6], NULL, 0) : 16,
+                argc > 7 ? strtoull(argv[7], NULL, 0) : 0)) {
             fprintf(stderr, "xen-clone-test: policy: %s\n", strerror(errno));
             rc = 1;
         }

@@ -1,6 +1,7 @@
 /* clone-logic-test: host TAP test of xen/include/xen/clone-logic.h. */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* The hypervisor header, compiled as it is. */
@@ -91,6 +92,18 @@ int main(void)
     ok(clone_family_check(0xffffffffu, 1, 0, 0xffffffffu, 1) == -ENOSPC &&
            clone_family_check(0, 0xffffffffu, 0, 1, 1) == -ENOSPC,
        "no overflow in the family check");
+
+    ok(clone_shared_limit(0, 256, 8192) == 256 * 8192,
+       "default max_shared: max_family x max_pages");
+    ok(clone_shared_limit(0, 32768, 0xffffffffu) == 32768ULL * 0xffffffffu,
+       "the default does not overflow (64 bits)");
+    ok(clone_shared_limit(7, 256, 8192) == 7, "a max_shared set is used");
+    ok(!clone_shared_over(30, 20, 50) && clone_shared_over(30, 21, 50),
+       "50 shared frames fit max_shared 50, 51 do not");
+    ok(clone_shared_over(0, 51, 50) && clone_shared_over(60, 0, 50) == true,
+       "a clone bigger than the limit, a family already beyond it");
+    ok(clone_shared_over(1, ~0ULL, ~0ULL) && !clone_shared_over(0, ~0ULL, ~0ULL),
+       "no overflow in the shared check");
 
     ok(clone_page_shareable(PGC_allocated | 2, PGC_allocated | 2,
                             PGT_writable_page | 1, PGT_type_mask,

@@ -45,6 +45,7 @@ static bool ok(bool cond, const char *fmt, ...)
 #define R_ID    103
 #define DM_ID   104 /* a device model, with G as its target */
 #define F_ID    105 /* the original of a family with small limits */
+#define H_ID    106 /* the original of a family that shares frames */
 #define SP_ID   110 /* a parent cloned into shells */
 #define S1_ID   111 /* shells: 111..116 */
 #define MISSING 77
@@ -1292,6 +1293,171 @@ static void test_family(void)
     clean("family limits");
 }
 
+/* Set H's policy: max_family 8, max_depth 4 and max_shared. */
+static long shared_policy(domid_t id, uint64_t max_shared)
+{
+    struct xen_clone_policy p = {.domid = id,
+                                 .enabled = 1,
+                                 .max_clones = 8,
+                                 .max_family = 8,
+                                 .max_depth = 4,
+                                 .max_shared = max_shared};
+
+    return op(d0, CLONEOP_set_policy, &p);
+}
+
+/* The count of frames id's family shares, as CLONEOP_get_info says. */
+static uint64_t shared_of(domid_t id)
+{
+    struct xen_clone_info info;
+
+    return get_info(d0, id, &info) ? ~0ULL : info.nr_shared;
+}
+
+/* Issue #11, item 6: frames a family shares are charged to it. */
+static void test_shared(void)
+{
+    struct domain *h = harness_domain_new(H_ID, false);
+    struct xen_clone_info info;
+    unsigned int domains, created, killed, calls, i, kids;
+    uint64_t fam;
+    domid_t a[4], b[4];
+    uint32_t prod;
+    long allocs, rc;
+    bool good;
+
+    h->max_pages = 100;
+    h->tot_pages = 90;
+    ok(shared_policy(H_ID, 0) == 0 && get_info(d0, H_ID, &info) == 0 &&
+           info.max_shared == 800 && info.nr_shared == 0 &&
+           info.nr_pages == 90,
+       "shared: default max_shared is max_family 8 x max_pages 100; "
+       "nothing shared, 90 pages of its own");
+    ok(shared_policy(H_ID, 50) == 0 && get_info(d0, H_ID, &info) == 0 &&
+           info.max_shared == 50,
+       "shared: Dom0 sets max_shared 50");
+    ring_consume();
+
+    /* The first clone shares 30 frames: charged to the new family. */
+    harness.arch_share = 30;
+    harness.arch_shared = 0;
+    ok(do_clone(d0, H_ID, 1, 0, a) == 0 && complete(a[0], 0) == 0 &&
+           shared_of(H_ID) == 30 && shared_of(a[0]) == 30 &&
+           harness.arch_shared == 30,
+       "a clone shares 30 frames: its family is charged 30 (seen from "
+       "the parent and the child)");
+    ok(get_info(d0, a[0], &info) == 0 && info.max_shared == 50,
+       "  the child inherits max_shared 50");
+    fam = h->clone->family_id;
+
+    /* Another 30 would make 60 > 50: refused before anything is made. */
+    domains = harness_nr_domains();
+    created = harness.domains_created;
+    killed = harness.domains_killed;
+    kids = h->clone->nr_children;
+    prod = ring()->prod;
+    allocs = harness.allocs_live;
+    rc = do_clone(d0, H_ID, 1, 0, b);
+    ok(rc == -ENOSPC && harness.arch_charge_rc == -ENOSPC,
+       "a clone that would share 30 more (60 > 50): -ENOSPC");
+    ok(shared_of(H_ID) == 30 && harness.arch_shared == 30 &&
+           harness_nr_domains() == domains &&
+           harness.domains_killed == killed + (harness.domains_created -
+                                               created) &&
+           none_exist(b, 1) && h->clone->nr_children == kids &&
+           ring()->prod == prod && !h->pause_count && !h->clone->cloning &&
+           harness.allocs_live == allocs,
+       "  nothing half-made: count unchanged, the child destroyed, no "
+       "notification, parent unpaused, no state leaked");
+    ok(do_clone(dom(a[0]), DOMID_SELF, 1, 0, b) == -ENOSPC,
+       "  the child's own fork is refused too (the family's count)");
+    ring_consume();
+
+    /* 20 frames freed (their last mappings gone): room again. */
+    clone_family_uncharge(fam, 20);
+    ok(shared_of(H_ID) == 10, "20 shared frames freed: the count is 10");
+    ok(do_clone(d0, a[0], 1, 0, b) == 0 && complete(b[0], 0) == 0 &&
+           shared_of(b[0]) == 40,
+       "a grandchild shares 30 more: 40 of 50");
+
+    /* A batch refused at its second child: no child left. */
+    harness.arch_share = 5;
+    harness.arch_child_calls = 0;
+    domains = harness_nr_domains();
+    rc = do_clone(d0, H_ID, 3, 0, a + 1);
+    ok(rc == -ENOSPC && harness.arch_child_calls == 3 &&
+           none_exist(a + 1, 3) && harness_nr_domains() == domains,
+       "a batch of 3 sharing 5 each from 40 of 50: refused at the third, "
+       "-ENOSPC, no child left");
+    ok(shared_of(H_ID) == 50,
+       "  what the first two shared stays charged (the parent's frames "
+       "stay shared) until freed");
+    ring_consume();
+
+    /* Members go; the family stays while it still shares frames. */
+    destroy(H_ID);
+    destroy(b[0]);
+    allocs = harness.allocs_live;
+    destroy(a[0]);
+    ok(harness.allocs_live == allocs - 1,
+       "the last member destroyed: its state freed, the family kept "
+       "(its 50 frames are still mapped)");
+    clone_family_uncharge(fam, 49);
+    ok(harness.allocs_live == allocs - 1,
+       "  49 frames freed: the family still kept");
+    clone_family_uncharge(fam, 1);
+    ok(harness.allocs_live == allocs - 2,
+       "  the last frame freed: the family freed");
+
+    /* Failure injection: no charge leaks, whatever fails. */
+    h = harness_domain_new(H_ID, false);
+    h->max_pages = 100;
+    shared_policy(H_ID, 100);
+    harness.arch_share = 10;
+    ring_consume();
+    ok(do_clone(d0, H_ID, 1, 0, a) == 0 && complete(a[0], 0) == 0 &&
+           shared_of(H_ID) == 10,
+       "a new family: 10 shared");
+    fam = h->clone->family_id;
+    allocs = harness.allocs_live;
+    good = true;
+    for (i = 1; i <= 6 && good; i++) {
+        harness.zalloc_fail_in = i;
+        rc = do_clone(d0, H_ID, 2, 0, b);
+        harness.zalloc_fail_in = 0;
+        if (rc == 0) {
+            complete(b[0], 0);
+            complete(b[1], 0);
+            destroy(b[0]);
+            destroy(b[1]);
+            clone_family_uncharge(fam, 20);
+        }
+        good = (rc == 0 || rc == -ENOMEM) && shared_of(H_ID) == 10 &&
+               harness.allocs_live == allocs;
+        ring_consume();
+    }
+    ok(good, "xzalloc failing at each of 6 points of a clone: -ENOMEM, "
+             "the count back to 10, nothing leaked");
+    calls = harness.arch_child_calls = 0;
+    harness.arch_child_fail_at = 1;
+    harness.arch_child_fail_rc = -EOPNOTSUPP;
+    rc = do_clone(d0, H_ID, 2, 0, b);
+    harness.arch_child_fail_at = -1;
+    ok(rc == -EOPNOTSUPP && harness.arch_child_calls == calls + 2 &&
+           shared_of(H_ID) == 20 && none_exist(b, 2),
+       "the second child's copy fails: what the first shared stays "
+       "charged (20), no child left");
+    ring_consume();
+    destroy(a[0]);
+    allocs = harness.allocs_live;
+    destroy(H_ID);
+    clone_family_uncharge(fam, 20);
+    ok(harness.allocs_live == allocs - 2,
+       "everything destroyed and freed: clone state and family gone");
+    harness.arch_share = 0;
+    clean("shared frames");
+}
+
 static void test_teardown(void)
 {
     domid_t list[4], x, y, z, k[2];
@@ -1528,6 +1694,7 @@ int main(void)
     test_takeover();
     test_exit_wait();
     test_family();
+    test_shared();
     test_shells();
     test_teardown();
     test_reset();

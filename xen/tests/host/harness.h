@@ -35,6 +35,8 @@
 /* Compiler and lib.h */
 #define BITS_PER_LONG  64
 #define ASSERT(p)      assert(p)
+#define ASSERT_UNREACHABLE()                                                   \
+    harness_violation("ASSERT_UNREACHABLE at %s:%d", __FILE__, __LINE__)
 #define BUG_ON(p)      assert(!(p))
 #define ACCESS_ONCE(x) (*(volatile typeof(x) *)&(x))
 #define read_atomic(p)  ACCESS_ONCE(*(p))
@@ -195,6 +197,9 @@ struct harness_state {
     int arch_child_fail_rc;
     unsigned int arch_child_calls;
     struct harness_arch_call arch_call[70];
+    unsigned long arch_share; /* frames each arch_clone_child shares */
+    unsigned long arch_shared; /* frames shared so far (charged) */
+    int arch_charge_rc;       /* what the last charge returned */
     int arch_reset_rc;
     unsigned int arch_reset_calls;
     struct domain *reset_parent, *reset_child;
@@ -281,6 +286,8 @@ struct domain {
     bool is_shut_down;
     unsigned int shutdown_code;
     struct clone_domain *clone;
+    unsigned int max_pages;
+    unsigned int tot_pages;
     struct domain *next_in_list;
     unsigned int active_evtchns;
 
@@ -296,6 +303,11 @@ struct domain {
     uint32_t label;        /* an XSM label: xsm_clone_child() copies it */
     unsigned int resumes, kills;
 };
+
+static inline unsigned long domain_tot_pages(const struct domain *d)
+{
+    return d->tot_pages;
+}
 
 extern struct domain *dom_xen;
 extern struct domain *harness_hardware_domain;
@@ -486,7 +498,7 @@ static inline int xsm_clone_op(enum xsm_default action, struct domain *d,
     }
 }
 
-/* CDF_clone (xen/patches/0010-xsm-clone-child-label.patch). */
+/* CDF_clone (xen/patches/0011-xsm-clone-child-label.patch). */
 #define CDF_clone (1U << 3)
 static inline void xsm_clone_child(enum xsm_default action,
                                    struct domain *parent, struct domain *child)
@@ -941,8 +953,17 @@ int arch_clone_child(struct domain *parent, struct domain *child,
                        child->clone->family_id == parent->clone->family_id;
     c->locks_held = harness.locks_held != 0;
     c->domctl_held = harness.domctl_held;
+    child->max_pages = parent->max_pages; /* as the x86 code does first */
     if ((int)n == harness.arch_child_fail_at)
         return harness.arch_child_fail_rc;
+    /* Sharing, as the x86 code does it: reserve first, then share. */
+    if (harness.arch_share) {
+        harness.arch_charge_rc =
+            clone_family_charge(parent->clone, harness.arch_share);
+        if (harness.arch_charge_rc)
+            return harness.arch_charge_rc;
+        harness.arch_shared += harness.arch_share;
+    }
     res->store_mfn = 0x100000UL + child->domain_id;
     res->console_mfn = 0x200000UL + child->domain_id;
     return 0;

@@ -6,6 +6,7 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,11 @@ static void clone_error(const char *dom, uint32_t domid, int err,
             fprintf(stderr, "%u more members would exceed its family's "
                     "max_family (%u live of %u allowed).\n", n,
                     info->nr_family, info->max_family);
+        else if (info->nr_shared)
+            fprintf(stderr, "the frames it would share would exceed its "
+                    "family's max_shared (%" PRIu64 " of %" PRIu64
+                    " frames shared now), or Xen has no free domain ID "
+                    "left.\n", info->nr_shared, info->max_shared);
         else
             fprintf(stderr, "Xen has no free domain ID left.\n");
         break;

@@ -20,6 +20,7 @@ struct clone_policy {
     uint32_t max_clones; /* live direct children */
     uint32_t max_family; /* live members of its family, original included */
     uint32_t max_depth;  /* generations of clones below the original */
+    uint64_t max_shared; /* frames its family shares; 0: Xen's default */
 };
 
 /* What happens to a clone once it has shut down ([children] on_exit). */
@@ -56,8 +57,9 @@ int config_net_mode_parse(const char *s, enum cloned_net_mode *mode);
 const char *config_net_mode_name(enum cloned_net_mode mode);
 
 /* Fill C with the defaults: enabled, max_clones 64, max_family 256,
- * max_depth 16, a one-page ring, ended clones destroyed, network mode
- * same, mode new's addresses from 198.18.0.128 to .254, 30 s per vif step. */
+ * max_depth 16, max_shared 0 (Xen's default), a one-page ring, ended clones
+ * destroyed, network mode same, mode new's addresses from 198.18.0.128 to .254,
+ * 30 s per vif step. */
 void config_init(struct cloned_config *c);
 
 /*

@@ -37,7 +37,7 @@ int main(void)
     char *err = NULL, path[] = "/tmp/xencloned-test-XXXXXX";
     int fd;
 
-    plan(60 + 4 + 5 + 14 + 5 + 6);
+    plan(60 + 4 + 5 + 14 + 5 + 6 + 4);
 
     memset(&c, 0xa5, sizeof(c)); /* defaults must not depend on the stack */
     is_int(parse("", &c, &err), 0, "an empty file is fine");
@@ -112,6 +112,7 @@ int main(void)
     p = config_policy_for(&c, "counter");
     ok(p->max_family == 256 && p->max_depth == 16,
        "[policy:counter] keeps the default family limits");
+    is_int(c.policy.max_shared, 0, "default: max_shared 0 (Xen's default)");
     p = config_policy_for(&c, "other");
     ok(p == &c.policy, "other names get [policy]");
     ok(config_policy_for(&c, NULL) == &c.policy, "no name gets [policy]");
@@ -152,6 +153,18 @@ int main(void)
     is_int(config_load("/nonexistent/xencloned.conf", true, &c, &err), -ENOENT,
            "a missing file given on the command line is an error");
     g_free(err);
+    config_clear(&c);
+    is_int(parse("[policy]\nmax_shared=20000\n[policy:x]\nmax_shared=5\n", &c,
+                 &err),
+           0, "max_shared in [policy] and [policy:x]");
+    ok(c.policy.max_shared == 20000 &&
+           config_policy_for(&c, "x")->max_shared == 5,
+       "  max_shared 20000 for all, 5 for x");
+    config_clear(&c);
+    is_int(parse("[policy]\nmax_shared=-1\n", &c, &err), -EINVAL,
+           "max_shared=-1: an error");
+    g_free(err);
+    err = NULL;
     config_clear(&c);
     fd = mkstemp(path);
     if (write(fd, "[policy]\nmax_clones=7\n", 22) != 22)

@@ -26,6 +26,7 @@ struct clone_ctx {
     mfn_t fll;              /* the parent's P2M frame list list */
     unsigned long si_pfn;   /* the parent's start_info, or ~0UL */
     bool flush;             /* parent PTEs were made read-only */
+    unsigned long nr_reserved; /* charged to the family, not yet shared */
 };
 
 /* The page type of a page table of each level (1..4). */

@@ -53,6 +53,24 @@ bool clone_may_map_shared(const struct domain *d, const struct page_info *pg)
            ACCESS_ONCE(pg->clone_family) == cd->family_id;
 }
 
+/*
+ * A frame owned by dom_cow is being freed (free_domheap_pages()): if a
+ * clone family shares it, its family is no longer charged for it.
+ */
+void clone_shared_frame_freed(struct page_info *pg)
+{
+    uint64_t id;
+
+    /* HVM memory sharing's frames use this slot for their own list. */
+    if ( (pg->u.inuse.type_info & PGT_type_mask) == PGT_shared_page )
+        return;
+
+    id = pg->clone_family;
+    pg->clone_family = 0;
+    if ( id )
+        clone_family_uncharge(id, 1);
+}
+
 /* Refuse what this implementation cannot clone. */
 int arch_clone_check(struct domain *parent)
 {
@@ -621,6 +639,9 @@ static bool share_page(struct clone_ctx *x, mfn_t l1mfn, l1_pgentry_t *pl1e,
         /* Off the list: its slot now names the family that shares it. */
         pg->clone_family = x->pcd->family_id;
         page_set_owner(pg, dom_cow);
+        /* Charged to the family (reserved by arch_clone_child()). */
+        ASSERT(x->nr_reserved);
+        x->nr_reserved--;
         /* Never 0: the parent keeps its page tables. */
         if ( !domain_adjust_tot_pages(p, -1) )
             ASSERT_UNREACHABLE();
@@ -1004,6 +1025,21 @@ int arch_clone_child(struct domain *parent, struct domain *child,
         }
     l4pfn = clone_ctx_pfn(&x, l4);
 
+    /*
+     * The frames about to be shared are charged to the family: refused
+     * here, before any of the parent's frames changes, if they would take
+     * it beyond its limit.
+     */
+    for ( i = 0; i < x.nr_pfns; i++ )
+        if ( x.st[i] & PS_SHARE )
+            x.nr_reserved++;
+    rc = clone_family_charge(x.pcd, x.nr_reserved);
+    if ( rc )
+    {
+        x.nr_reserved = 0;
+        goto out;
+    }
+
     /* Xen-heap pages, event channels. */
     memcpy(child->shared_info, parent->shared_info, PAGE_SIZE);
     rc = gnttab_clone(parent, child, xlat_granted, &x, &res->console_mfn,
@@ -1039,6 +1075,8 @@ int arch_clone_child(struct domain *parent, struct domain *child,
     send_timer_event(child->vcpu[0]);
 
  out:
+    /* Reserved, not shared (a page that changed, or a failure). */
+    clone_family_uncharge(x.pcd->family_id, x.nr_reserved);
     vfree(x.cmfn);
     vfree(x.st);
     if ( rc )

@@ -148,9 +148,10 @@ int xc_clone_reset(xc_interface *xch, uint32_t child)
     return do_clone_op(xch, CLONEOP_reset, &r, sizeof(r));
 }
 
-int xc_clone_set_policy(xc_interface *xch, uint32_t domid, bool enabled,
-                        unsigned int max_clones, unsigned int max_family,
-                        unsigned int max_depth)
+int xc_clone_set_policy_shared(xc_interface *xch, uint32_t domid,
+                               bool enabled, unsigned int max_clones,
+                               unsigned int max_family,
+                               unsigned int max_depth, uint64_t max_shared)
 {
     xen_clone_policy_t p = {
         .domid = domid,
@@ -158,9 +159,18 @@ int xc_clone_set_policy(xc_interface *xch, uint32_t domid, bool enabled,
         .max_clones = max_clones,
         .max_family = max_family,
         .max_depth = max_depth,
+        .max_shared = max_shared,
     };
 
     return do_clone_op(xch, CLONEOP_set_policy, &p, sizeof(p));
+}
+
+int xc_clone_set_policy(xc_interface *xch, uint32_t domid, bool enabled,
+                        unsigned int max_clones, unsigned int max_family,
+                        unsigned int max_depth)
+{
+    return xc_clone_set_policy_shared(xch, domid, enabled, max_clones,
+                                      max_family, max_depth, 0);
 }
 
 int xc_clone_get_info(xc_interface *xch, uint32_t domid,
