@@ -1,0 +1,107 @@
+#!/bin/sh
+# growth.sh: do instances get slower to make as they pile up? One method
+# after the other, N (default 1000) 4 MB `dirty` guests (idle once up,
+# holding 1 MB) are made and kept running:
+#   xl-create:         xl create
+#   chaos-pool-create: chaos create from a ready pool shell (untimed: the
+#                      wait for the pool to have one)
+#   xl-clone:          xl clone of one running parent
+# create_ms: each command, command to command; x: how many instances of
+# that method were already running, in buckets of 100. An info: line per
+# method gives the growth, the median of the last 100 over the first 100
+# (issue 14's goal: at most 1.1 for pool create and clone).
+# run-in-dom0: timeout=21600 mem=10240 dom0mem=1536
+. /usr/lib/xen-clone/tap.sh
+. /usr/lib/xen-clone/minios-guest.sh
+. /usr/lib/xen-clone/chaos.sh
+BOOTTIME=/usr/lib/xen-clone/bin/minios-boottime
+T=/usr/lib/xen-clone/bin/xen-clone-test
+N=${N:-1000}
+BUCKET=${BUCKET:-100}
+failed=0
+# The plot's x axis (scripts/bench-report.py).
+echo "info: x_axis instances already running (buckets of $BUCKET)"
+
+cat >"$CHAOSD_CONF" <<CONF
+[chaosd]
+refill-rate=50
+refill-burst=8
+[flavour:g4]
+memory=4
+shells=4
+CONF
+
+# one METHOD I LOG CMD...: time CMD (the I-th instance of METHOD; LOG gets
+# a line once it has made it: its console, or its output); keep the sample
+# in /tmp/growth.METHOD.BUCKET for the growth figure. CMD's output: $_o.
+one() {
+    _m=$1 _i=$2 _log=$3; shift 3
+    if ! _o=$($BOOTTIME --timeout 120 "$_log" -- "$@" 2>&1); then
+        echo "run failed ($_m, instance $_i): $_o"
+        failed=$((failed + 1))
+        return 1
+    fi
+    _b=$(( (_i - 1) / BUCKET * BUCKET ))
+    _ms=$(echo "$_o" | awk '$1 == "command_ms" {print $2}')
+    echo "bench: create_ms $_m $_b $_ms ms"
+    echo "$_ms" >>"/tmp/growth.$_m.$_b"
+}
+median() { sort -n "$1" | awk '{v[NR] = $1} END {if (NR) print v[int((NR + 1) / 2)]}'; }
+# growth METHOD: the median of the last bucket over the first.
+growth() {
+    _last=$(( (N - 1) / BUCKET * BUCKET ))
+    [ -s "/tmp/growth.$1.0" ] && [ -s "/tmp/growth.$1.$_last" ] &&
+        echo "info: growth_$1 $(awk -v a="$(median "/tmp/growth.$1.$_last")" \
+            -v b="$(median "/tmp/growth.$1.0")" 'BEGIN { printf "%.2f", a / b }') (last $BUCKET over first $BUCKET of $N)"
+}
+# up NAME: NAME's dirty app holds its megabyte (it runs).
+up() { wait_console 120 "$1" '^dirty: holding 1 MB$'; }
+# destroy_all PREFIX: destroy every domain whose name starts with PREFIX.
+destroy_all() {
+    for _d in $(xl list | awk -v p="$1" 'index($1, p) == 1 {print $2}'); do
+        xl destroy "$_d" >/dev/null 2>&1
+    done
+    wait_for 600 sh -c "! xl list | awk -v p='$1' 'index(\$1, p) == 1 {f=1} END {exit !f}'"
+}
+
+rm -f /tmp/growth.*
+warm_xen_tables >/dev/null 2>&1
+echo "info: instances $N bucket $BUCKET"
+
+echo "# xl create, $N guests"
+for i in $(seq "$N"); do
+    one xl-create "$i" "$CONSOLE_DIR/guest-gx$i.log" xl create \
+        "$EXAMPLES/dirty.cfg" "name=\"gx$i\"" memory=4 'cmdline="mb=1"' &&
+        up "gx$i"
+    [ $((i % 100)) = 0 ] && echo "# ... $i"
+done
+growth xl-create
+destroy_all gx
+
+echo "# chaos create from the pool, $N guests"
+chaosd -c "$CHAOSD_CONF" >/dev/null 2>&1 || { echo "chaosd does not start"; exit 1; }
+for i in $(seq "$N"); do
+    wait_for 60 sh -c '[ "$(chaos pool show 2>/dev/null | awk '"'"'$1 == "g4" {print $5}'"'"')" -ge 1 ]'
+    one chaos-pool-create "$i" "$CONSOLE_DIR/guest-gp$i.log" chaos create \
+        "$EXAMPLES/dirty.cfg" "name=gp$i" memory=4 'cmdline="mb=1"' &&
+        up "gp$i" && { echo "$_o" | grep -q "from a ready" ||
+            echo "note: instance $i did not come from the pool: $_o"; }
+    [ $((i % 100)) = 0 ] && echo "# ... $i"
+done
+growth chaos-pool-create
+destroy_all gp
+stop_chaosd
+
+echo "# xl clone of one parent, $N children"
+guest_create gparent dirty memory=4 'cmdline="mb=1"' >/dev/null 2>&1 && up gparent ||
+    { echo "the parent does not start"; exit 1; }
+$T policy "$(domid_of gparent)" 1 "$N" "$((N + 1))" 16
+for i in $(seq "$N"); do
+    one xl-clone "$i" /tmp/growth.out sh -c 'xl clone gparent >/tmp/growth.out' 
+    [ $((i % 100)) = 0 ] && echo "# ... $i"
+done
+growth xl-clone
+destroy_all gparent
+
+echo "info: failed_runs $failed of $((3 * N))"
+[ "$failed" = 0 ]
