@@ -31,6 +31,7 @@ kvsnap      keys=lots
 p9bad       volume=11
 tcpfork     peer=nowhere
 jitter      period=0
+cowhoard    pages=0
 '
 apps=$(ls "$IMAGES")
 [ -n "$apps" ] || bail_out "no guest images in $IMAGES"
