@@ -369,6 +369,15 @@ static void test_family(void)
            "a grandchild (clone of the child) connects");
     is_str(bond, "xcb5.0", "  into the same bond");
     is_int(g_bond_slaves(&gnet, "xcb5.0"), 3, "  which has 3 slaves");
+    /* A clone shell's vif, made ahead: a port of xenbr0 already. */
+    struct xendev c3;
+    strcpy(fadd("vif8.0", 0, 0)->master, "xenbr0");
+    xendev_init(&c3, &xendev_vif_ops, 0, 8, 0);
+    xendev_vif_ops.create(&ctx, &c3, &cfg);
+    is_int(xendev_vif_connect_family(&ctx, &p, &c3, bond, sizeof(bond)), 0,
+           "a shell's vif on xenbr0 connects to the family");
+    is_str(master("vif8.0"), "xcb5.0", "  it left xenbr0 for the bond");
+    is_int(g_bond_slaves(&gnet, "xcb5.0"), 4, "  which has 4 slaves");
 
     /* No bonding in the kernel: the parent's vif goes back. */
     memset(fifs, 0, sizeof(fifs));
