@@ -20,7 +20,7 @@
 PIP=198.18.0.11
 BIN=/usr/lib/xen-clone/bin
 LOG=/var/log/xen/xencloned.log
-plan 48
+plan 52
 
 cat >"$CHAOSD_CONF" <<CONF
 [chaosd]
@@ -159,6 +159,19 @@ like "$out" 'connections 50, requests 50 ok, errors 0$' \
     "  the family answers at $PIP (50 connections, zero errors)"
 ok "xl destroy the child" destroy_wait "$c"
 ok "  no vif, backend or home of it is left" wait_for 30 gone "$c"
+
+# A shell Xen refuses (a chaos-made parent: grant v1): xl destroys it
+# unused; xencloned's reaper removes its vif, backend and stand-in home.
+out=$(chaos create --direct /etc/xen/examples/counter.cfg name=cp 2>&1); st=$?
+is "$st" 0 "chaos create --direct counter as cp (no vif)"
+ok "  the pool is full" wait_for 60 pool_is cv 1
+s=$(cshells | head -n 1)
+k=$(xl clone cp 2>/tmp/clone.err | grep -E '^[0-9]+$' | head -n 1)
+like "$(cat /tmp/clone.err)" "Xen refused pool 'cv''s shells" \
+    "xl clone cp: Xen refused the shell ($s), xl says so; child $k made by Xen"
+destroy_wait "$k"
+chaos destroy cp >/dev/null 2>&1
+ok "  the refused shell's vif, backend and home are removed" wait_for 30 gone "$s"
 
 ok "SIGTERM: chaosd exits" stop_chaosd
 ok "  its shells' vifs are gone" wait_for 30 sh -c \
