@@ -51,7 +51,7 @@ int child_complete(struct cloned_service *s,
     char *cname = NULL, *cvm = NULL, *why = NULL;
     const char *step = "reading the parent's name";
     bool copied = false, introduced = false, vifs = false;
-    gint64 t0 = g_get_monotonic_time();
+    gint64 t0 = g_get_monotonic_time(), t_plan = t0, t_copy = t0;
     struct cloned_child_timing tm;
     struct vifclone_plan plan = {0};
     unsigned long port;
@@ -91,9 +91,11 @@ int child_complete(struct cloned_service *s,
 
     /* A child that was a shell with vifs made ahead: which to reuse. */
     step = "planning the shell's vifs";
+    t_plan = g_get_monotonic_time();
     rc = vifclone_plan(s, n->parent, n->child, &plan);
     if (rc)
         goto fail;
+    t_copy = g_get_monotonic_time();
     step = "copying XenStore";
     log_debug("child %u: %s", n->child, step);
     copied = true;
@@ -102,6 +104,11 @@ int child_complete(struct cloned_service *s,
                         plan.n ? vifclone_plan_write : NULL, &plan);
     if (rc)
         goto fail;
+    if (plan.n)
+        log_info("child %u: %u vif(s) of its shell reused: planned in %" PRId64
+                 " us, the copy with their frontends took %" PRId64 " us",
+                 n->child, plan.n, t_copy - t_plan,
+                 g_get_monotonic_time() - t_copy);
     timings_mark(&tm, PHASE_XENSTORE, g_get_monotonic_time());
 
     step = "cloning 9pfs devices (xen9pfsd)";

@@ -129,6 +129,8 @@ for i in 2 3; do
 done
 ok "two more clones into shells, destroyed" wait_for 30 gone "$c"
 diag "with a shell's backend, vifs/xenstore_copy/total (ms):$with"
+grep "of its shell reused: planned" $LOG | sed 's/^/# xencloned: /'
+tail -n 10 /var/log/xen/chaosd.log 2>/dev/null | sed 's/^/# chaosd: /'
 unlike_noshell() { ! echo "$with" | grep -q no-shell; }
 ok "  all three reused a shell's backend" unlike_noshell
 
