@@ -106,12 +106,6 @@ static int parse_flavour(GKeyFile *kf, const char *group, const char *src,
         if (rc)
             return rc;
     }
-    if (f->clone && g_key_file_has_key(kf, group, "vifs", NULL)) {
-        *err = g_strdup_printf("%s: [%s] a clone flavour takes no vifs (the "
-                               "clone service makes a child's vifs)",
-                               src, group);
-        return -EINVAL;
-    }
     if (g_key_file_has_key(kf, group, "vifs", NULL)) {
         gsize n = 0;
         gchar **br = g_key_file_get_string_list(kf, group, "vifs", &n, NULL);

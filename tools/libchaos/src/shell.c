@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "xendev/vif.h"
 
 /* libxl's LIBXL_MAXMEM_CONSTANT: slack above the guest's memory, in KiB. */
 #define MAXMEM_SLACK_KB 1024
@@ -179,6 +180,46 @@ static int prepare_clone(struct chaos_ctx *ctx, struct chaos_shell *sh,
     return 0;
 }
 
+/*
+ * A clone shell's vifs, made ahead: for each, libxendev's create (a
+ * frontend directory in state 1 that stands in for the child's until the
+ * clone, and the backend), netback's probe (InitWait, vif<D>.<N>) and the
+ * hotplug onto the flavour's bridge; the backend is tagged "shell" so that
+ * xencloned's reaper removes it if the shell is destroyed unused. When the
+ * clone writes the child's frontend, netback connects this backend
+ * (xencloned, docs/shell-lifecycle.md). Nothing here touches the domain
+ * itself: Xen still sees an empty shell (no page, no event channel).
+ */
+static int clone_vifs(struct chaos_ctx *ctx, struct chaos_shell *sh,
+                      const struct chaos_shell_spec *spec)
+{
+    char p[96];
+    int rc;
+
+    for (unsigned int i = 0; i < spec->nr_vifs; i++) {
+        struct chaos_vif v = {.mac = ""};
+
+        snprintf(v.bridge, sizeof(v.bridge), "%s", spec->vif_bridges[i]);
+        rc = chaos_vif_add(ctx, sh->domid, i, &v);
+        if (!rc) {
+            snprintf(p, sizeof(p), "/local/domain/0/backend/vif/%u/%u/%s",
+                     sh->domid, i, XENDEV_VIF_SHELL_KEY);
+            rc = chaos_xs_printf(ctx, XBT_NULL, p, "%s", "shell");
+            if (rc)
+                chaos_fail(ctx, rc, "vif", "vif %u: cannot tag it: %s", i,
+                           strerror(-rc));
+        }
+        if (rc) {
+            chaos_shell_discard(ctx, sh); /* keeps ctx->error */
+            return rc;
+        }
+        snprintf(sh->vif_bridges[i], sizeof(sh->vif_bridges[i]), "%s",
+                 v.bridge);
+        sh->nr_vifs++;
+    }
+    return 0;
+}
+
 int chaos_shell_handover(struct chaos_ctx *ctx, struct chaos_shell *sh, int pid,
                          unsigned int *domid)
 {
@@ -230,7 +271,6 @@ int chaos_shell_prepare(struct chaos_ctx *ctx,
 
     if (!ctx || !spec || !out || !spec->memory_mb || !spec->vcpus ||
         spec->vcpus > 128 || spec->nr_vifs > CHAOS_MAX_VIFS ||
-        (spec->clone && spec->nr_vifs) ||
         (spec->flavour && chaos_flavour_name_valid(spec->flavour))) {
         rc = -EINVAL;
         goto fail;
@@ -259,6 +299,9 @@ int chaos_shell_prepare(struct chaos_ctx *ctx,
         rc = prepare_clone(ctx, sh, &create, &step);
         if (rc)
             goto fail;
+        rc = clone_vifs(ctx, sh, spec);
+        if (rc)
+            return rc; /* the shell is discarded; ctx->error says why */
         *out = sh;
         return 0;
     }

@@ -10,6 +10,7 @@ struct xs_store {
     struct xendev_store st;
     struct xs_handle *xs;
     xs_transaction_t t;
+    bool borrowed; /* xs and t are the caller's */
 };
 
 static struct xs_store *xss(struct xendev_store *st)
@@ -124,10 +125,36 @@ int xendev_store_xs_open(struct xendev_store **out)
     return 0;
 }
 
+int xendev_store_xs_borrow(struct xs_handle *xs, uint32_t t,
+                           struct xendev_store **out)
+{
+    struct xs_store *s;
+
+    if (!xs || !out)
+        return -EINVAL;
+    s = calloc(1, sizeof(*s));
+    if (!s)
+        return -ENOMEM;
+    s->xs = xs;
+    s->t = t;
+    s->borrowed = true;
+    s->st.read = xs_read_hook;
+    s->st.write = xs_write_hook;
+    s->st.rm = xs_rm_hook;
+    s->st.set_perms = xs_perms_hook;
+    /* No begin/end: the library's writes join the caller's transaction. */
+    *out = &s->st;
+    return 0;
+}
+
 void xendev_store_xs_close(struct xendev_store *st)
 {
     if (!st)
         return;
+    if (xss(st)->borrowed) {
+        free(st);
+        return;
+    }
     if (xss(st)->t != XBT_NULL)
         xs_transaction_end(xss(st)->xs, xss(st)->t, true);
     xs_close(xss(st)->xs);

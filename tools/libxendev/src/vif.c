@@ -28,6 +28,14 @@ static int st_write(struct xendev_ctx *ctx, const char *dir, const char *key,
     return rc ? rc : ctx->store->write(ctx->store, path, value);
 }
 
+static int st_rm(struct xendev_ctx *ctx, const char *dir, const char *key)
+{
+    char path[XENDEV_PATH_MAX];
+    int rc = xendev_join(path, sizeof(path), dir, key);
+
+    return rc ? rc : ctx->store->rm(ctx->store, path);
+}
+
 static int st_writeu(struct xendev_ctx *ctx, const char *dir, const char *key,
                      unsigned int value)
 {
@@ -267,6 +275,16 @@ int xendev_vif_connect_family(struct xendev_ctx *ctx,
     } else {
         strcpy(name, cur);
     }
+    /* A vif made ahead for a shell is a bridge's port already. */
+    rc = n->master_of(n, be.ifname, cur, sizeof(cur));
+    if (!rc && cur[0] && n->is_bridge(n, cur) == 0) {
+        rc = n->bridge_del(n, cur, be.ifname);
+        if (rc) {
+            xendev_error(ctx, rc, "cannot take %s off bridge %s: %s", be.ifname,
+                         cur, strerror(-rc));
+            goto fail;
+        }
+    }
     rc = n->bond_add(n, name, be.ifname);
     rc = rc ?: n->set_up(n, be.ifname, true);
     if (rc) {
@@ -353,6 +371,7 @@ struct create_args {
     const char *bridge, *script;
     char backend_abs[XENDEV_PATH_MAX];
     /* clone only: the frontend's state and the keys copied to it */
+    bool backend_ready; /* the shell's backend is kept: mac and ip only */
     unsigned int fe_state;
     unsigned int nr_fe;
     const char *fe_key[16];
@@ -378,6 +397,15 @@ static int write_nodes(struct xendev_ctx *ctx, const void *arg)
     for (i = 0; !rc && i < a->nr_fe; i++)
         rc = st_write(ctx, d->frontend, a->fe_key[i], a->fe_val[i]);
     rc = rc ?: st_writeu(ctx, d->frontend, "state", a->fe_state);
+    if (a->backend_ready) {
+        /* A shell's backend, waiting: netback reads mac when the frontend
+         * connects (state 4, this transaction), not when it probed. */
+        rc = rc ?: st_write(ctx, d->backend, "mac", a->cfg->mac);
+        if (!rc)
+            rc = a->cfg->ip ? st_write(ctx, d->backend, "ip", a->cfg->ip)
+                            : st_rm(ctx, d->backend, "ip");
+        goto out;
+    }
     /* Backend: ours, readable by the guest; state 1 so netback probes it. */
     rc = rc ?: st->write(st, d->backend, "");
     if (!rc && st->set_perms)
@@ -393,6 +421,7 @@ static int write_nodes(struct xendev_ctx *ctx, const void *arg)
     if (!rc && a->cfg->ip)
         rc = st_write(ctx, d->backend, "ip", a->cfg->ip);
     rc = rc ?: st_writeu(ctx, d->backend, "state", XENDEV_STATE_INITIALISING);
+out:
     if (rc)
         return xendev_error(ctx, rc,
                             "cannot write the vif's XenStore nodes: %s",
@@ -518,12 +547,53 @@ int xendev_vif_clone(struct xendev_ctx *ctx, const struct xendev *parent,
         goto out;
     }
     a->fe_state = state;
+    a->backend_ready = opts && opts->backend_ready;
     /* Frontend (state as the parent's) and backend (state 1) together:
-     * netback probes a backend whose frontend is complete. */
+     * netback probes a backend whose frontend is complete. A shell's
+     * backend is probed already: the frontend (and its mac and ip). */
     rc = in_transaction(ctx, write_nodes, a);
 out:
     free(a);
     return rc;
+}
+
+int xendev_vif_backend_waiting(struct xendev_ctx *ctx,
+                               const struct xendev *child, const char *bridge)
+{
+    char v[XENDEV_PATH_MAX];
+    unsigned int st, fe;
+    int rc = ctx_valid(ctx, child);
+
+    if (rc)
+        return rc;
+    rc = st_read(ctx, child->backend, "state", v, sizeof(v));
+    if (rc == -ENOENT)
+        return xendev_error(ctx, rc, "no backend %s", child->backend);
+    if (rc || xendev_parse_uint(v, XENDEV_STATE_CLOSED, &st))
+        return xendev_error(ctx, rc ? rc : -EINVAL, "%s/state unreadable",
+                            child->backend);
+    if (st_read(ctx, child->backend, XENDEV_VIF_SHELL_KEY, v, sizeof(v)) ||
+        strcmp(v, "shell"))
+        return xendev_error(ctx, -EBUSY, "%s was not made for a shell",
+                            child->backend);
+    if (st != XENDEV_STATE_INITWAIT)
+        return xendev_error(ctx, -EBUSY, "%s is in state %u, not InitWait",
+                            child->backend, st);
+    if (st_read(ctx, child->backend, "hotplug-status", v, sizeof(v)) ||
+        strcmp(v, "connected"))
+        return xendev_error(ctx, -EBUSY, "%s is not bridged (hotplug-status)",
+                            child->backend);
+    if (st_read(ctx, child->backend, "frontend", v, sizeof(v)) ||
+        strcmp(v, child->frontend) ||
+        st_read(ctx, child->backend, "frontend-id", v, sizeof(v)) ||
+        xendev_parse_uint(v, XENDEV_DOMID_MAX, &fe) || fe != child->fe_domid)
+        return xendev_error(ctx, -EBUSY, "%s names another frontend",
+                            child->backend);
+    if (bridge && (st_read(ctx, child->backend, "bridge", v, sizeof(v)) ||
+                   strcmp(v, bridge)))
+        return xendev_error(ctx, -EXDEV, "%s is on another bridge than %s",
+                            child->backend, bridge);
+    return 0;
 }
 
 static int vif_clone(struct xendev_ctx *ctx, const struct xendev *parent,

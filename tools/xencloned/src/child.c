@@ -51,8 +51,9 @@ int child_complete(struct cloned_service *s,
     char *cname = NULL, *cvm = NULL, *why = NULL;
     const char *step = "reading the parent's name";
     bool copied = false, introduced = false, vifs = false;
-    gint64 t0 = g_get_monotonic_time();
+    gint64 t0 = g_get_monotonic_time(), t_plan = t0, t_copy = t0;
     struct cloned_child_timing tm;
+    struct vifclone_plan plan = {0};
     unsigned long port;
     int rc;
 
@@ -88,13 +89,26 @@ int child_complete(struct cloned_service *s,
     rw.parent_vm = pvm;
     rw.child_vm = pvm ? cvm : NULL;
 
+    /* A child that was a shell with vifs made ahead: which to reuse. */
+    step = "planning the shell's vifs";
+    t_plan = g_get_monotonic_time();
+    rc = vifclone_plan(s, n->parent, n->child, &plan);
+    if (rc)
+        goto fail;
+    t_copy = g_get_monotonic_time();
     step = "copying XenStore";
     log_debug("child %u: %s", n->child, step);
     copied = true;
     rc = xsclone_domain(s->xsh, &rw,
-                        s->config->deep_copy ? XSCLONE_DEEP : XSCLONE_XS_CLONE);
+                        s->config->deep_copy ? XSCLONE_DEEP : XSCLONE_XS_CLONE,
+                        plan.n ? vifclone_plan_write : NULL, &plan);
     if (rc)
         goto fail;
+    if (plan.n)
+        log_info("child %u: %u vif(s) of its shell reused: planned in %" PRId64
+                 " us, the copy with their frontends took %" PRId64 " us",
+                 n->child, plan.n, t_copy - t_plan,
+                 g_get_monotonic_time() - t_copy);
     timings_mark(&tm, PHASE_XENSTORE, g_get_monotonic_time());
 
     step = "cloning 9pfs devices (xen9pfsd)";
@@ -128,7 +142,7 @@ int child_complete(struct cloned_service *s,
 
     step = "cloning the vifs";
     log_debug("child %u: %s", n->child, step);
-    rc = vifclone_child(s, n->parent, n->child);
+    rc = vifclone_child(s, n->parent, n->child, &plan);
     if (rc)
         goto fail;
     vifs = true;
@@ -164,8 +178,8 @@ int child_complete(struct cloned_service *s,
 fail:
     log_err("child %u of parent %u failed at %s: %s; Xen destroys it", n->child,
             n->parent, step, g_strerror(-rc));
-    if (vifs)
-        vifclone_remove(s, n->child);
+    if (vifs || plan.n)
+        vifclone_remove(s, n->child); /* a reused shell's backends too */
     if (introduced)
         xs_release_domain(s->xsh, n->child);
     if (copied)

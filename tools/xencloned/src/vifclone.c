@@ -295,8 +295,225 @@ out:
     return rc;
 }
 
+/* Remove a shell's vif that will not be reused: backend first (netback
+ * unplugs it), until its interface is gone, then its frontend stand-in. */
+static void remove_shell_vif(struct cloned_service *s, const struct xendev *dev)
+{
+    struct xendev_netif *nif = xendev_netif_linux();
+    char ifname[XENDEV_IFNAME_MAX];
+    gint64 deadline =
+        g_get_monotonic_time() + (gint64)s->config->vif_timeout_ms * 1000;
+
+    if (!xs_rm(s->xsh, XBT_NULL, dev->backend) && errno != ENOENT)
+        log_warn("removing %s failed: %s", dev->backend, g_strerror(errno));
+    if (!xendev_vif_ifname(ifname, sizeof(ifname), dev->fe_domid, dev->devid))
+        while (nif->exists(nif, ifname) == 0 &&
+               g_get_monotonic_time() < deadline)
+            g_usleep(2000);
+    if (!xs_rm(s->xsh, XBT_NULL, dev->frontend) && errno != ENOENT)
+        log_warn("removing %s failed: %s", dev->frontend, g_strerror(errno));
+}
+
+int vifclone_plan(struct cloned_service *s, unsigned int parent,
+                  unsigned int child, struct vifclone_plan *plan)
+{
+    struct xendev_ctx ctx = {.store = s->dev_store,
+                             .netif = xendev_netif_linux()};
+    char *path = g_strdup_printf("/local/domain/0/backend/vif/%u", child);
+    unsigned int n = 0, devid;
+    char **ids = xs_directory(s->xsh, XBT_NULL, path, &n);
+    uint32_t *used = NULL, addr;
+    size_t nused = 0;
+    int rc = 0;
+
+    memset(plan, 0, sizeof(*plan));
+    plan->s = s;
+    plan->parent = parent;
+    plan->child = child;
+    if (!ids || !n || !s->dev_store)
+        goto out; /* no shell's vif: the usual path */
+    plan->mode = mode_of(s, parent);
+    for (unsigned int i = 0; i < n; i++) {
+        struct xendev pdev, cdev;
+        char *be = NULL, *bridge = NULL, *pip = NULL;
+        char sfx[4] = "";
+        bool reuse = false;
+
+        if (xendev_parse_uint(ids[i], 0xffff, &devid) ||
+            xendev_init(&pdev, &xendev_vif_ops, 0, parent, devid) ||
+            xendev_init(&cdev, &xendev_vif_ops, 0, child, devid))
+            continue;
+        be = xs_getf(s->xsh, "%s/backend-id", pdev.frontend);
+        bridge = xs_getf(s->xsh, "%s/bridge", pdev.backend);
+        if (!be || strcmp(be, "0") || !bridge)
+            log_info("child %u: parent %u has no vif %u on a bridge of "
+                     "Dom0: the shell's vif %u is removed",
+                     child, parent, devid, devid);
+        else if (plan->n == VIFCLONE_MAX_SHELL_VIFS)
+            log_info("child %u: more than %d vifs: the shell's vif %u is "
+                     "removed",
+                     child, VIFCLONE_MAX_SHELL_VIFS, devid);
+        else if (xendev_vif_backend_waiting(&ctx, &cdev, bridge))
+            log_info("child %u: the shell's vif %u is not reused (%s): "
+                     "removed",
+                     child, devid, ctx.error);
+        else
+            reuse = true;
+        if (reuse && plan->mode == NET_MODE_NEW) {
+            if (!used) {
+                used = g_new(uint32_t, MAX_USED_IPS);
+                nused =
+                    used_ips(s, used, MAX_USED_IPS - VIFCLONE_MAX_SHELL_VIFS);
+            }
+            rc = vifaddr_pick(s->config->new_ip_first, s->config->new_ip_last,
+                              used, nused, &addr);
+            if (rc) {
+                log_err("child %u: vif %u: no address left for mode new: %s",
+                        child, devid, g_strerror(-rc));
+                reuse = false;
+            } else {
+                used[nused++] = addr;
+                pip = xs_getf(s->xsh, "%s/ip", pdev.backend);
+                if (pip && vifaddr_parse(pip, &(uint32_t){0}, sfx))
+                    sfx[0] = '\0';
+                vifaddr_format(addr, sfx, plan->vif[plan->n].ip);
+                vifaddr_mac(child, plan->vif[plan->n].mac);
+            }
+        }
+        if (reuse)
+            plan->vif[plan->n++].devid = devid;
+        else
+            remove_shell_vif(s, &cdev);
+        free(be);
+        free(bridge);
+        free(pip);
+        rc = 0;
+    }
+out:
+    g_free(used);
+    free(ids);
+    g_free(path);
+    return rc;
+}
+
+int vifclone_plan_write(struct xs_handle *xsh, xs_transaction_t t, void *arg)
+{
+    struct vifclone_plan *plan = arg;
+    struct xendev_store *bs = NULL;
+    struct xendev_ctx ctx = {.netif = xendev_netif_linux()};
+    char *p = NULL, *v = NULL;
+    int rc;
+
+    if (!plan || !plan->n)
+        return 0;
+    rc = xendev_store_xs_borrow(xsh, t, &bs);
+    if (rc)
+        return rc;
+    ctx.store = bs;
+    v = g_strdup_printf("%u", plan->parent);
+    for (unsigned int i = 0; i < plan->n && !rc; i++) {
+        struct xendev_vif_clone_opts opts = {.backend_ready = true};
+        struct xendev pdev, cdev;
+
+        opts.mac = plan->vif[i].mac[0] ? plan->vif[i].mac : NULL;
+        opts.ip = plan->vif[i].ip[0] ? plan->vif[i].ip : NULL;
+        rc = xendev_init(&pdev, &xendev_vif_ops, 0, plan->parent,
+                         plan->vif[i].devid);
+        rc = rc
+                 ?: xendev_init(&cdev, &xendev_vif_ops, 0, plan->child,
+                                plan->vif[i].devid);
+        rc = rc ?: xendev_vif_clone(&ctx, &pdev, &cdev, &opts);
+        if (rc) {
+            log_err("child %u: vif %u: writing the frontend of the shell's "
+                    "backend: %s (%s)",
+                    plan->child, plan->vif[i].devid, g_strerror(-rc),
+                    ctx.error);
+            break;
+        }
+        /* A cloned vif from now on (reaped with the child), no shell's. */
+        g_free(p);
+        p = g_strdup_printf("%s/" VIFCLONE_MARK_KEY, cdev.backend);
+        if (!xs_write(xsh, t, p, v, strlen(v)))
+            rc = -errno;
+        g_free(p);
+        p = g_strdup_printf("%s/" XENDEV_VIF_SHELL_KEY, cdev.backend);
+        if (!rc && !xs_rm(xsh, t, p))
+            rc = -errno;
+    }
+    g_free(p);
+    g_free(v);
+    xendev_store_xs_close(bs);
+    return rc;
+}
+
+/* A vif whose backend the shell had ready: its frontend was written with
+ * the XenStore copy; what is left is the family bond (mode same) and
+ * netback's connection to the copied rings. */
+static int finish_reused(struct cloned_service *s, unsigned int parent,
+                         unsigned int child, unsigned int devid,
+                         enum cloned_net_mode mode, const char *ip)
+{
+    struct xendev_ctx ctx = {.store = s->dev_store,
+                             .netif = xendev_netif_linux()};
+    struct xendev pdev, cdev;
+    char ifname[XENDEV_IFNAME_MAX], bond[XENDEV_IFNAME_MAX] = "";
+    char *fe_state = NULL, *why = NULL;
+    const char *step = "naming the vif";
+    gint64 t0 = g_get_monotonic_time(), t_bond = t0, t_end, deadline;
+    bool wait_connected;
+    int rc;
+
+    deadline = t0 + (gint64)s->config->vif_timeout_ms * 1000;
+    rc = xendev_init(&pdev, &xendev_vif_ops, 0, parent, devid);
+    rc = rc ?: xendev_init(&cdev, &xendev_vif_ops, 0, child, devid);
+    rc = rc ?: xendev_vif_ifname(ifname, sizeof(ifname), child, devid);
+    if (rc)
+        goto fail;
+    fe_state = xs_getf(s->xsh, "%s/state", pdev.frontend);
+    wait_connected = fe_state && !strcmp(fe_state, "4");
+    if (mode == NET_MODE_SAME && s->config->same_bond) {
+        step = "moving the shell's vif into the family's bond";
+        rc = xendev_vif_connect_family(&ctx, &pdev, &cdev, bond, sizeof(bond));
+        if (rc)
+            goto fail;
+    }
+    t_bond = g_get_monotonic_time();
+    if (wait_connected) {
+        step = "waiting for netback to connect the shell's backend";
+        rc = wait_backend(s, &cdev, XENDEV_STATE_CONNECTED, NULL, deadline);
+        if (rc)
+            goto fail;
+    }
+    t_end = g_get_monotonic_time();
+    log_info("child %u: %s (vif %u of %u) %s, mode %s%s%s%s%s, the shell's "
+             "backend reused, in %" PRId64 " us (bond %" PRId64
+             ", connect %" PRId64 " us)",
+             child, ifname, devid, parent,
+             wait_connected ? "connected"
+                            : "plugged (the parent's frontend "
+                              "was not connected)",
+             config_net_mode_name(mode), ip ? ", ip " : "", ip ? ip : "",
+             bond[0] ? ", bond " : "", bond, t_end - t0, t_bond - t0,
+             t_end - t_bond);
+    rc = 0;
+    goto out;
+
+fail:
+    if (rc == -ENODEV)
+        why = be_error(s, &cdev);
+    log_err("child %u: vif %u of %u failed at %s: %s%s%s%s", child, devid,
+            parent, step, g_strerror(-rc), ctx.error[0] ? " (" : "", ctx.error,
+            ctx.error[0] ? ")" : "");
+    if (why)
+        log_err("child %u: netback closed vif %u: %s", child, devid, why);
+out:
+    g_free(why);
+    free(fe_state);
+    return rc;
+}
+
 int vifclone_child(struct cloned_service *s, unsigned int parent,
-                   unsigned int child)
+                   unsigned int child, const struct vifclone_plan *plan)
 {
     char *path = g_strdup_printf("/local/domain/%u/device/vif", parent);
     unsigned int n = 0, devid;
@@ -319,7 +536,17 @@ int vifclone_child(struct cloned_service *s, unsigned int parent,
             rc = -EINVAL;
             goto fail;
         }
-        rc = clone_one(s, parent, child, devid, mode);
+        const char *reused_ip = NULL;
+        bool reused = false;
+
+        for (unsigned int j = 0; plan && j < plan->n && !reused; j++)
+            if (plan->vif[j].devid == devid) {
+                reused = true;
+                reused_ip = plan->vif[j].ip[0] ? plan->vif[j].ip : NULL;
+            }
+        rc = reused
+                 ? finish_reused(s, parent, child, devid, plan->mode, reused_ip)
+                 : clone_one(s, parent, child, devid, mode);
         if (rc)
             goto fail;
     }
@@ -359,6 +586,15 @@ static bool domain_ended(struct cloned_service *s, unsigned int domid)
     return (info.flags & XEN_DOMINF_dying) != 0;
 }
 
+/* Is DOMID gone from Xen entirely (not even dying)? */
+static bool domain_gone(struct cloned_service *s, unsigned int domid)
+{
+    xc_domaininfo_t info;
+
+    return xc_domain_getinfolist(s->xch, domid, 1, &info) != 1 ||
+           info.domain != domid;
+}
+
 /* Delete the family bonds (xcb*) whose members are all gone. */
 static void reap_bonds(void)
 {
@@ -392,18 +628,32 @@ void vifclone_reap(struct cloned_service *s)
         unsigned int nv = 0;
         char *dpath = g_strdup_printf("%s/%s", root, doms[i]);
         char **devs = xs_directory(s->xsh, XBT_NULL, dpath, &nv);
-        bool ours = false;
+        bool ours = false, shell = false;
 
         for (unsigned int j = 0; devs && j < nv && !ours; j++) {
             char *m =
                 xs_getf(s->xsh, "%s/%s/" VIFCLONE_MARK_KEY, dpath, devs[j]);
-            ours = m != NULL;
+            char *sh =
+                xs_getf(s->xsh, "%s/%s/" XENDEV_VIF_SHELL_KEY, dpath, devs[j]);
+            shell = shell || sh != NULL;
+            ours = m != NULL || sh != NULL;
             free(m);
+            free(sh);
         }
         if (ours && !xendev_parse_uint(doms[i], XENDEV_DOMID_MAX, &domid) &&
             domain_ended(s, domid)) {
-            log_info("child %u has ended: removing its vifs", domid);
+            log_info("%s %u has ended: removing its vifs",
+                     shell ? "shell" : "child", domid);
             vifclone_remove(s, domid);
+        }
+        /* A clone shell destroyed unused (by its taker, e.g. refused by
+         * Xen) leaves the frontend stand-ins' home: nobody else owns it. */
+        if (shell && !xendev_parse_uint(doms[i], XENDEV_DOMID_MAX, &domid) &&
+            domain_gone(s, domid)) {
+            char *home = g_strdup_printf("/local/domain/%u", domid);
+
+            xs_rm(s->xsh, XBT_NULL, home);
+            g_free(home);
         }
         free(devs);
         g_free(dpath);

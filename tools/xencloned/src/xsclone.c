@@ -193,7 +193,8 @@ out:
 }
 
 int xsclone_domain(struct xs_handle *xsh, const struct xsrewrite *rw,
-                   enum xsclone_method method)
+                   enum xsclone_method method, xsclone_extra_fn extra,
+                   void *arg)
 {
     int rc = -EAGAIN;
 
@@ -207,6 +208,8 @@ int xsclone_domain(struct xs_handle *xsh, const struct xsrewrite *rw,
         remove_child_paths(xsh, t, rw);
         rc = method == XSCLONE_DEEP ? copy_deep(xsh, t, rw)
                                     : copy_xs_clone(xsh, t, rw);
+        if (!rc && extra)
+            rc = extra(xsh, t, arg);
         if (rc) {
             xs_transaction_end(xsh, t, true);
             break;

@@ -1,21 +1,28 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /*
- * xl_clone.c: "xl clone [-n N] [-p] [-t SECS] <Domain>": clone a running PV
- * domain copy-on-write through the clone_op hypercall; wait until the
+ * xl_clone.c: "xl clone [-n N] [-p] [-t SECS] [--no-shells] <Domain>": clone
+ * a running PV domain copy-on-write through the clone_op hypercall, into
+ * empty shells from chaosd's clone pools when it has them; wait until the
  * clone service has set the children up; print their domids.
  */
 
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <libxl.h>
 #include <libxl_utils.h>
 #include <xenctrl.h>
+#include <yajl/yajl_tree.h>
 
 #include "xl.h"
 #include "xl_utils.h"
@@ -140,18 +147,203 @@ static int wait_complete(xc_interface *xch, uint32_t *kids, unsigned int n,
     return 1;
 }
 
+/* chaosd's socket and its one-line JSON protocol (tools/libchaos). */
+#define CHAOSD_SOCKET "/var/run/chaosd.sock"
+#define CHAOSD_REPLY_MAX 65536
+#define CHAOSD_TIMEOUT_S 120
+
+/*
+ * Empty shells from chaosd's clone pools for one clone. xl speaks chaosd's
+ * protocol itself (one request line, one reply line, parsed with the yajl
+ * xl links anyway) instead of linking libchaos: libchaos is a Dom0
+ * component built after Xen, against this tree's libraries, so xl linking
+ * it would make Xen's build depend on something built from it, and would
+ * drag libxenguest and libxendev into xl for one request.
+ */
+struct clone_shells {
+    unsigned int nr;                      /* shells we own */
+    uint32_t domids[XEN_CLONE_MAX_BATCH]; /* their domids */
+    char flavour[64];                     /* their pool */
+    char why[512];                        /* no shell: why */
+    bool answered;                        /* chaosd is running */
+};
+
+/* Send REQ to chaosd on PATH and read its reply (malloc()ed) until it
+ * closes: 0, or -errno (-ENOENT/-ECONNREFUSED: chaosd is not running). */
+static int chaosd_ask(const char *path, const char *req, char **reply)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    struct timeval tv = {.tv_sec = CHAOSD_TIMEOUT_S};
+    size_t len = 0, reqlen = strlen(req);
+    char *buf = NULL;
+    ssize_t r = 0;
+    int fd, rc;
+
+    if (strlen(path) >= sizeof(sa.sun_path))
+        return -ENAMETOOLONG;
+    strcpy(sa.sun_path, path);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv))) {
+        rc = -errno;
+        goto out;
+    }
+    if (send(fd, req, reqlen, MSG_NOSIGNAL) != (ssize_t)reqlen) {
+        rc = -EPIPE;
+        goto out;
+    }
+    shutdown(fd, SHUT_WR);
+    buf = malloc(CHAOSD_REPLY_MAX);
+    if (!buf) {
+        rc = -ENOMEM;
+        goto out;
+    }
+    while (len < CHAOSD_REPLY_MAX - 1 &&
+           (r = read(fd, buf + len, CHAOSD_REPLY_MAX - 1 - len)) > 0)
+        len += (size_t)r;
+    if (r < 0) {
+        rc = errno == EAGAIN ? -ETIMEDOUT : -errno;
+        goto out;
+    }
+    if (len == CHAOSD_REPLY_MAX - 1) {
+        rc = -E2BIG;
+        goto out;
+    }
+    if (!len) {
+        rc = -ECONNRESET; /* chaosd closed without a reply */
+        goto out;
+    }
+    buf[len] = '\0';
+    *reply = buf;
+    buf = NULL;
+    rc = 0;
+ out:
+    free(buf);
+    close(fd);
+    return rc;
+}
+
+/*
+ * Ask chaosd for N empty shells fitting PARENT (all or none). 0 with them
+ * in SH; otherwise -errno with the reason in SH->why, and SH holds any
+ * shells a malformed reply handed over (ours to destroy).
+ */
+static int take_shells(uint32_t parent, unsigned int n,
+                       struct clone_shells *sh)
+{
+    static const char *ok_path[] = {"ok", NULL};
+    static const char *ids_path[] = {"domids", NULL};
+    static const char *flavour_path[] = {"flavour", NULL};
+    static const char *error_path[] = {"error", NULL};
+    char req[96], perr[128], *reply = NULL;
+    yajl_val root = NULL, v;
+    unsigned int i;
+    int rc;
+
+    snprintf(req, sizeof(req),
+             "{\"op\":\"shells\",\"parent\":%u,\"count\":%u}\n", parent, n);
+    rc = chaosd_ask(CHAOSD_SOCKET, req, &reply);
+    if (rc == -ENOENT || rc == -ECONNREFUSED) {
+        snprintf(sh->why, sizeof(sh->why),
+                 "chaosd is not running (no answer on %s)", CHAOSD_SOCKET);
+        goto out;
+    }
+    sh->answered = true;
+    if (rc) {
+        snprintf(sh->why, sizeof(sh->why), "asking chaosd on %s: %s",
+                 CHAOSD_SOCKET, strerror(-rc));
+        goto out;
+    }
+    root = yajl_tree_parse(reply, perr, sizeof(perr));
+    v = root ? yajl_tree_get(root, ok_path, yajl_t_any) : NULL;
+    if (!v || !(YAJL_IS_TRUE(v) || YAJL_IS_FALSE(v))) {
+        rc = -EPROTO;
+        snprintf(sh->why, sizeof(sh->why), "chaosd's reply is not understood");
+        goto out;
+    }
+    if (YAJL_IS_FALSE(v)) {
+        v = yajl_tree_get(root, error_path, yajl_t_string);
+        rc = -EAGAIN;
+        snprintf(sh->why, sizeof(sh->why), "chaosd: %.400s",
+                 v ? YAJL_GET_STRING(v) : "no shell");
+        goto out;
+    }
+    /* Every domid handed over is ours now (chaosd re-tagged it with our
+     * pid), even in a reply we go on to refuse. */
+    v = yajl_tree_get(root, ids_path, yajl_t_array);
+    for (i = 0; v && i < v->u.array.len && sh->nr < XEN_CLONE_MAX_BATCH; i++) {
+        yajl_val d = v->u.array.values[i];
+
+        if (YAJL_IS_INTEGER(d) && YAJL_GET_INTEGER(d) > 0 &&
+            YAJL_GET_INTEGER(d) < DOMID_FIRST_RESERVED)
+            sh->domids[sh->nr++] = (uint32_t)YAJL_GET_INTEGER(d);
+    }
+    if (sh->nr != n) {
+        rc = -EPROTO;
+        snprintf(sh->why, sizeof(sh->why),
+                 "chaosd handed over %u shell(s), %u wanted", sh->nr, n);
+        goto out;
+    }
+    v = yajl_tree_get(root, flavour_path, yajl_t_string);
+    snprintf(sh->flavour, sizeof(sh->flavour), "%s",
+             v ? YAJL_GET_STRING(v) : "?");
+    rc = 0;
+ out:
+    yajl_tree_free(root);
+    free(reply);
+    return rc;
+}
+
+/* Destroy the shells we hold (they are empty: nothing else to undo). */
+static void destroy_shells(xc_interface *xch, struct clone_shells *sh)
+{
+    unsigned int i;
+
+    for (i = 0; i < sh->nr; i++)
+        if (xc_domain_destroy(xch, sh->domids[i]))
+            fprintf(stderr, "xl clone: destroying chaosd's shell %u: %s.\n",
+                    sh->domids[i], strerror(errno));
+    sh->nr = 0;
+}
+
+/* Give each shell a fresh UUID: the child keeps it (xencloned names its
+ * /vm node after it), and the chaos tag goes, so no chaosd reaps it. */
+static int fresh_handles(xc_interface *xch, const struct clone_shells *sh)
+{
+    libxl_uuid uuid;
+    unsigned int i;
+
+    for (i = 0; i < sh->nr; i++) {
+        libxl_uuid_generate(&uuid);
+        if (xc_domain_sethandle(xch, sh->domids[i],
+                                libxl_uuid_bytearray(&uuid)))
+            return -errno;
+    }
+    return 0;
+}
+
 int main_clone(int argc, char **argv)
 {
+    static const struct option opts[] = {
+        {"no-shells", 0, 0, 'S'},
+        COMMON_LONG_OPTS
+    };
     xc_interface *xch = NULL;
     xen_clone_info_t info;
     uint32_t domid, new_domids[XEN_CLONE_MAX_BATCH];
     unsigned long n = 1, timeout_s = 30;
     unsigned int flags = 0, i;
+    struct clone_shells sh = {0};
+    bool use_shells = true, shells_used = false;
+    /* xl -v: say where the children came from even when that is normal. */
+    bool verbose = minmsglevel < minmsglevel_default;
     const char *dom;
     char *end;
-    int opt, rc = EXIT_FAILURE;
+    int opt, err, rc = EXIT_FAILURE;
 
-    SWITCH_FOREACH_OPT(opt, "n:pt:", NULL, "clone", 1) {
+    SWITCH_FOREACH_OPT(opt, "n:pt:", opts, "clone", 1) {
     case 'n':
         errno = 0;
         n = strtoul(optarg, &end, 10);
@@ -174,6 +366,9 @@ int main_clone(int argc, char **argv)
                     "to 3600, not '%s'.\n", optarg);
             return 2;
         }
+        break;
+    case 'S':
+        use_shells = false;
         break;
     }
     if (argc - optind != 1) {
@@ -209,10 +404,50 @@ int main_clone(int argc, char **argv)
         clone_error(dom, domid, ENXIO, &info, n);
         goto out;
     }
+    if (use_shells && take_shells(domid, n, &sh) == 0) {
+        if ((err = -fresh_handles(xch, &sh)) != 0) {
+            snprintf(sh.why, sizeof(sh.why), "giving chaosd's shells fresh "
+                     "UUIDs failed (%s; destroyed)", strerror(err));
+        } else {
+            memcpy(new_domids, sh.domids, n * sizeof(new_domids[0]));
+            if (!xc_clone(xch, domid, n, flags | XEN_CLONE_FLAG_SHELLS,
+                          new_domids)) {
+                shells_used = true;
+                goto wait;
+            }
+            err = errno;
+            /* Xen refused before anything changed: the shells are empty. */
+            destroy_shells(xch, &sh);
+            if (err != EINVAL) {
+                clone_error(dom, domid, err, &info, n);
+                goto out;
+            }
+            snprintf(sh.why, sizeof(sh.why), "Xen refused pool '%s''s "
+                     "shells for domain %u (EINVAL: they do not fit it; "
+                     "destroyed)", sh.flavour, domid);
+        }
+    }
+    destroy_shells(xch, &sh); /* any a failed hand-over left with us */
     if (xc_clone(xch, domid, n, flags, new_domids)) {
         clone_error(dom, domid, errno, &info, n);
         goto out;
     }
+    /*
+     * One line on where the children came from: always when chaosd is
+     * running but gave no shell (a pool that does not serve is worth
+     * knowing), with xl -v when it is not running (the usual set-up).
+     */
+    if (!use_shells && verbose)
+        fprintf(stderr, "xl clone: --no-shells; Xen made the children (no "
+                "shell).\n");
+    else if (use_shells && (sh.answered || verbose))
+        fprintf(stderr, "xl clone: %s; Xen made the children (no shell).\n",
+                sh.why);
+
+ wait:
+    if (shells_used && verbose)
+        fprintf(stderr, "xl clone: domain %u cloned into %lu shell(s) of "
+                "chaosd's pool '%s'.\n", domid, n, sh.flavour);
     /* Print the children the service set up, even if some failed. */
     rc = wait_complete(xch, new_domids, n, timeout_s) ? EXIT_FAILURE
                                                        : EXIT_SUCCESS;

@@ -57,6 +57,13 @@ int main(void)
            !cfg.flavours[1].clone,
        "  c32 is a clone flavour of 32 MB, 3 shells; g is not");
     chaosd_config_clear(&cfg);
+    is_int(parse("[flavour:cv]\nmemory=32\nkind=clone\nvifs=xenbr0\n", &err), 0,
+           "a clone flavour with vifs parses (backends made ahead)");
+    ok(cfg.n_flavours == 1 && cfg.flavours[0].clone &&
+           cfg.flavours[0].nr_vifs == 1 &&
+           !strcmp(cfg.flavours[0].vif_bridges[0], "xenbr0"),
+       "  cv: a clone flavour with a vif on xenbr0");
+    chaosd_config_clear(&cfg);
 
     static const struct {
         const char *text, *want;
@@ -75,8 +82,6 @@ int main(void)
         {"[flavour:a]\nmemory=4\nvifs=a;b;c;d;e\n", "'e' is not a bridge"},
         {"[flavour:a]\nmemory=4\nkind=vm\n", "kind: 'vm' is not guest or "
                                              "clone"},
-        {"[flavour:a]\nmemory=4\nkind=clone\nvifs=xenbr0\n",
-         "a clone flavour takes no vifs"},
         {"memory=4\n", "c.conf:"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

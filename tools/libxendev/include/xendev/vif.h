@@ -9,6 +9,8 @@
 #ifndef XENDEV_VIF_H
 #define XENDEV_VIF_H
 
+#include <stdbool.h>
+
 #include "xendev.h"
 
 #ifdef __cplusplus
@@ -26,11 +28,36 @@ struct xendev_vif_config {
     const char *ip;     /* optional, space-separated addresses */
 };
 
+/*
+ * A backend key that marks a vif made ahead for a clone shell (libchaos):
+ * its value is "shell". Such a backend waits in InitWait, bridged, until a
+ * clone fills the shell and the child's frontend is written.
+ */
+#define XENDEV_VIF_SHELL_KEY "chaos-shell"
+
 /* xendev_vif_clone()'s choices for the child; NULL fields: the parent's. */
 struct xendev_vif_clone_opts {
     const char *mac; /* the child's own MAC (network mode "new") */
     const char *ip;  /* the child's own "ip" key (mode "new") */
+    /*
+     * The child's backend is a shell's, waiting (see
+     * xendev_vif_backend_waiting()): keep it, rewrite only its mac and ip
+     * (netback reads mac when it connects, not when it probes) and write
+     * the frontend; netback connects once the frontend's state is 4.
+     */
+    bool backend_ready;
 };
+
+/*
+ * Is CHILD's backend one made ahead for a shell and waiting for a
+ * frontend: tagged XENDEV_VIF_SHELL_KEY, state 2 (InitWait),
+ * hotplug-status=connected, naming CHILD's frontend, on BRIDGE (unless
+ * NULL)? 0 if so; -ENOENT (no backend), -EBUSY (not waiting: another
+ * state, not bridged, not a shell's) or -EXDEV (another bridge), the
+ * reason in CTX->error.
+ */
+int xendev_vif_backend_waiting(struct xendev_ctx *ctx,
+                               const struct xendev *child, const char *bridge);
 
 /*
  * Give CHILD (a clone of PARENT's domain, same devid) its own copy of
@@ -41,8 +68,11 @@ struct xendev_vif_clone_opts {
  * (frontend, frontend-id, online, script, mac, bridge, handle, type, ip;
  * no feature keys, no hotplug-status): a stock netback probes it, then
  * connects to the copied rings once hotplug-status=connected. OPTS may
- * give the child its own MAC and ip (NULL: the parent's). ops->clone is
- * this with OPTS NULL.
+ * give the child its own MAC and ip (NULL: the parent's). With
+ * OPTS->backend_ready the child's existing backend is kept (only its mac
+ * and ip rewritten) and only the frontend written: in the caller's
+ * transaction if CTX's store is a borrowed one (xendev_store_xs_borrow()).
+ * ops->clone is this with OPTS NULL.
  */
 int xendev_vif_clone(struct xendev_ctx *ctx, const struct xendev *parent,
                      const struct xendev *child,

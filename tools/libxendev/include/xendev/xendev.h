@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -181,6 +182,13 @@ int xendev_join(char *buf, size_t len, const char *dir, const char *key);
 /* libxenstore-backed store; xendev_store_xs_close() frees it. */
 int xendev_store_xs_open(struct xendev_store **out);
 void xendev_store_xs_close(struct xendev_store *st);
+/* A store over the caller's libxenstore handle XS, inside the caller's
+ * transaction T (XBT_NULL: none): the library's writes join it, and it
+ * begins or ends none of its own. xendev_store_xs_close() frees the store
+ * only, not XS. */
+struct xs_handle;
+int xendev_store_xs_borrow(struct xs_handle *xs, uint32_t t,
+                           struct xendev_store **out);
 
 /* The host's network through ioctl()s (SIOCBRADDIF, SIOCSIFFLAGS). */
 struct xendev_netif *xendev_netif_linux(void);

@@ -369,6 +369,15 @@ static void test_family(void)
            "a grandchild (clone of the child) connects");
     is_str(bond, "xcb5.0", "  into the same bond");
     is_int(g_bond_slaves(&gnet, "xcb5.0"), 3, "  which has 3 slaves");
+    /* A clone shell's vif, made ahead: a port of xenbr0 already. */
+    struct xendev c3;
+    strcpy(fadd("vif8.0", 0, 0)->master, "xenbr0");
+    xendev_init(&c3, &xendev_vif_ops, 0, 8, 0);
+    xendev_vif_ops.create(&ctx, &c3, &cfg);
+    is_int(xendev_vif_connect_family(&ctx, &p, &c3, bond, sizeof(bond)), 0,
+           "a shell's vif on xenbr0 connects to the family");
+    is_str(master("vif8.0"), "xcb5.0", "  it left xenbr0 for the bond");
+    is_int(g_bond_slaves(&gnet, "xcb5.0"), 4, "  which has 4 slaves");
 
     /* No bonding in the kernel: the parent's vif goes back. */
     memset(fifs, 0, sizeof(fifs));
@@ -584,6 +593,80 @@ static void test_clone_destroy(struct xendev_ctx *ctx, struct xendev *dev)
     xendev_vif_ops.destroy(ctx, &child);
 }
 
+/* A clone into a shell whose vif backend waits (made ahead, bridged). */
+static void test_clone_shell(struct xendev_ctx *ctx, struct xendev *dev)
+{
+    struct xendev_vif_config pcfg = {
+        .mac = "00:16:3e:00:00:05", .bridge = "xenbr0", .ip = "198.18.0.5"};
+    struct xendev_vif_config scfg = {.mac = "00:16:3e:7a:7a:7a",
+                                     .bridge = "xenbr0"};
+    struct xendev_vif_clone_opts opts = {.backend_ready = true};
+    struct xendev child;
+    int before;
+
+    reset_store();
+    xendev_vif_ops.create(ctx, dev, &pcfg);
+    m_write(&store, FE "/tx-ring-ref", "8");
+    m_write(&store, FE "/rx-ring-ref", "9");
+    m_write(&store, FE "/event-channel", "4");
+    m_write(&store, FE "/state", "4");
+    xendev_init(&child, &xendev_vif_ops, 0, 6, 0);
+    is_int(xendev_vif_backend_waiting(ctx, &child, "xenbr0"), -ENOENT,
+           "shell: no backend: -ENOENT");
+    /* The shell's vif as libchaos leaves it: probed, bridged, tagged. */
+    xendev_vif_ops.create(ctx, &child, &scfg);
+    m_write(&store, CBE "/state", "2");
+    is_int(xendev_vif_backend_waiting(ctx, &child, "xenbr0"), -EBUSY,
+           "shell: an untagged backend is not a shell's: -EBUSY");
+    m_write(&store, CBE "/" XENDEV_VIF_SHELL_KEY, "shell");
+    is_int(xendev_vif_backend_waiting(ctx, &child, "xenbr0"), -EBUSY,
+           "shell: not bridged yet: -EBUSY");
+    ok(strstr(ctx->error, "hotplug-status") != NULL, "  says so (%s)",
+       ctx->error);
+    m_write(&store, CBE "/hotplug-status", "connected");
+    is_int(xendev_vif_backend_waiting(ctx, &child, "br1"), -EXDEV,
+           "shell: another bridge: -EXDEV");
+    is_int(xendev_vif_backend_waiting(ctx, &child, "xenbr0"), 0,
+           "shell: a waiting backend on xenbr0");
+    is_int(xendev_vif_backend_waiting(ctx, &child, NULL), 0, "  on any bridge");
+    m_write(&store, CBE "/state", "4");
+    is_int(xendev_vif_backend_waiting(ctx, &child, NULL), -EBUSY,
+           "shell: a connected backend is not waiting: -EBUSY");
+    m_write(&store, CBE "/state", "2");
+    m_write(&store, CBE "/feature-sg", "1");
+
+    before = tx_count;
+    is_int(xendev_vif_clone(ctx, dev, &child, &opts), 0,
+           "clone into the shell's waiting backend (mode same)");
+    is_int(tx_count, before + 1, "  in one transaction");
+    is_str(val(CFE "/backend"), CBE,
+           "  the frontend names the shell's backend");
+    is_str(val(CFE "/tx-ring-ref"), "8",
+           "  the frontend has the parent's rings");
+    is_str(val(CFE "/state"), "4",
+           "  in the parent's state (netback connects)");
+    is_str(val(CBE "/state"), "2", "  the backend is kept in InitWait");
+    is_str(val(CBE "/hotplug-status"), "connected", "  still bridged");
+    is_str(val(CBE "/feature-sg"), "1", "  netback's keys kept");
+    is_str(val(CBE "/mac"), "00:16:3e:00:00:05",
+           "  the backend's mac is the parent's (read at connect)");
+    is_str(val(CFE "/mac"), "00:16:3e:00:00:05", "  and the frontend's");
+    is_str(val(CBE "/ip"), "198.18.0.5", "  the parent's ip");
+
+    opts.mac = "00:16:3e:5c:00:06";
+    opts.ip = NULL;
+    m_rm(&store, BE "/ip"); /* a parent without an ip key */
+    is_int(
+        xendev_vif_clone(ctx, dev, &child, &opts), 0,
+        "clone into the shell's backend with the child's own MAC (mode new)");
+    is_str(val(CBE "/mac"), "00:16:3e:5c:00:06", "  backend mac the child's");
+    is_str(val(CFE "/mac"), "00:16:3e:5c:00:06", "  frontend mac the child's");
+    ok(val(CBE "/ip") == NULL, "  no ip: none written");
+
+    xendev_vif_ops.destroy(ctx, &child);
+    is_int(count_under("/local/domain/6/"), 0, "the shell's vif removed");
+}
+
 int main(void)
 {
     struct xendev_ctx ctx = {.store = &store, .netif = &netif};
@@ -594,6 +677,7 @@ int main(void)
     test_create(&ctx, &dev);
     test_connect(&ctx, &dev);
     test_clone_destroy(&ctx, &dev);
+    test_clone_shell(&ctx, &dev);
     test_family();
     return done_testing();
 }

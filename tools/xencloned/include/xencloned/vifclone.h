@@ -15,17 +15,58 @@
 int vifclone_open(struct cloned_service *s);
 void vifclone_close(struct cloned_service *s);
 
+/* Most vifs of a shell a child reuses. */
+#define VIFCLONE_MAX_SHELL_VIFS 8
+
+/*
+ * The vifs a child reuses from the shell it was (chaosd's clone shells
+ * with vifs: backends probed by netback and bridged ahead, waiting in
+ * InitWait). Planned before the XenStore copy, written inside it.
+ */
+struct vifclone_plan {
+    struct cloned_service *s;
+    unsigned int parent, child;
+    enum cloned_net_mode mode;
+    unsigned int n; /* vifs reused */
+    struct {
+        unsigned int devid;
+        char mac[18]; /* mode new: the child's own; "" = the parent's */
+        char ip[20];
+    } vif[VIFCLONE_MAX_SHELL_VIFS];
+};
+
+/*
+ * Before the XenStore copy: which of CHILD's vif backends (present only if
+ * CHILD was a shell with vifs) wait for a frontend and match a vif of
+ * PARENT (same device number and bridge)? Those go in PLAN; any other
+ * vif of the shell is removed now (backend first; netback unplugs it),
+ * so that it falls back to today's path. Returns 0 or a negative errno.
+ */
+int vifclone_plan(struct cloned_service *s, unsigned int parent,
+                  unsigned int child, struct vifclone_plan *plan);
+
+/*
+ * Inside the XenStore copy's transaction (an xsclone_extra_fn, ARG the
+ * plan): each planned vif's frontend (the parent's keys, its state) and
+ * its backend's mac and ip (netback reads the mac when it connects), so
+ * that when the copy commits, netback sees the frontend and connects the
+ * waiting backend.
+ */
+int vifclone_plan_write(struct xs_handle *xsh, xs_transaction_t t, void *arg);
+
 /*
  * Give CHILD a copy of every vif of PARENT: the child's frontend (the
  * parent's keys) and a backend in state 1, netback's probe awaited, the
  * vif plugged into its bridge and up, hotplug-status=connected, backend
  * Connected awaited (when the parent's frontend was). In network mode
  * "new" the child gets its own MAC and ip first. On failure everything
- * made is removed. Returns 0 (also when the parent has no vif) or a
- * negative errno (logged, with the stage and the vif).
+ * made is removed. A vif in PLAN (NULL: none) keeps the shell's backend:
+ * only the family bond (mode same) and netback's connection remain.
+ * Returns 0 (also when the parent has no vif) or a negative errno
+ * (logged, with the stage and the vif).
  */
 int vifclone_child(struct cloned_service *s, unsigned int parent,
-                   unsigned int child);
+                   unsigned int child, const struct vifclone_plan *plan);
 
 /* Remove CHILD's cloned vifs: backend directories (netback unplugs and
  * frees the vif), then frontend directories. */
