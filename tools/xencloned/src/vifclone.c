@@ -125,6 +125,27 @@ static char *be_error(struct cloned_service *s, const struct xendev *dev)
 }
 
 /*
+ * Log why CHILD's vif DEVID (a copy of PARENT's) failed at STEP with RC
+ * (and ERROR, libxendev's detail); when netback closed CDEV (-ENODEV), its
+ * own reason too.
+ */
+static void log_vif_failure(struct cloned_service *s, const struct xendev *cdev,
+                            unsigned int child, unsigned int devid,
+                            unsigned int parent, const char *step, int rc,
+                            const char *error)
+{
+    log_err("child %u: vif %u of %u failed at %s: %s%s%s%s", child, devid,
+            parent, step, g_strerror(-rc), error[0] ? " (" : "", error,
+            error[0] ? ")" : "");
+    if (rc == -ENODEV) {
+        char *why = be_error(s, cdev);
+
+        log_err("child %u: netback closed vif %u: %s", child, devid, why);
+        g_free(why);
+    }
+}
+
+/*
  * Wait until DEV's backend reaches state WANT (or beyond, short of
  * Closing) and, with IFNAME, that interface exists (netback makes it just
  * after InitWait; that is no XenStore event, so it is polled every 10 ms).
@@ -181,7 +202,7 @@ static int clone_one(struct cloned_service *s, unsigned int parent,
     uint32_t *used = NULL, addr;
     char mac[18], ip[20], sfx[4] = "", ifname[XENDEV_IFNAME_MAX];
     char bond[XENDEV_IFNAME_MAX] = "";
-    char *be_id = NULL, *pip = NULL, *fe_state = NULL, *why = NULL;
+    char *be_id = NULL, *pip = NULL, *fe_state = NULL;
     char *mark = NULL, *pid = NULL;
     const char *step = "reading the parent's frontend";
     gint64 t0 = g_get_monotonic_time(), deadline;
@@ -277,17 +298,10 @@ static int clone_one(struct cloned_service *s, unsigned int parent,
     goto out;
 
 fail:
-    if (rc == -ENODEV)
-        why = be_error(s, &cdev);
-    log_err("child %u: vif %u of %u failed at %s: %s%s%s%s", child, devid,
-            parent, step, g_strerror(-rc), ctx.error[0] ? " (" : "", ctx.error,
-            ctx.error[0] ? ")" : "");
-    if (why)
-        log_err("child %u: netback closed vif %u: %s", child, devid, why);
+    log_vif_failure(s, &cdev, child, devid, parent, step, rc, ctx.error);
 out:
     g_free(mark);
     g_free(pid);
-    g_free(why);
     free(be_id);
     free(fe_state);
     free(pip);
@@ -457,7 +471,7 @@ static int finish_reused(struct cloned_service *s, unsigned int parent,
                              .netif = xendev_netif_linux()};
     struct xendev pdev, cdev;
     char ifname[XENDEV_IFNAME_MAX], bond[XENDEV_IFNAME_MAX] = "";
-    char *fe_state = NULL, *why = NULL;
+    char *fe_state = NULL;
     const char *step = "naming the vif";
     gint64 t0 = g_get_monotonic_time(), t_bond = t0, t_end, deadline;
     bool wait_connected;
@@ -499,15 +513,8 @@ static int finish_reused(struct cloned_service *s, unsigned int parent,
     goto out;
 
 fail:
-    if (rc == -ENODEV)
-        why = be_error(s, &cdev);
-    log_err("child %u: vif %u of %u failed at %s: %s%s%s%s", child, devid,
-            parent, step, g_strerror(-rc), ctx.error[0] ? " (" : "", ctx.error,
-            ctx.error[0] ? ")" : "");
-    if (why)
-        log_err("child %u: netback closed vif %u: %s", child, devid, why);
+    log_vif_failure(s, &cdev, child, devid, parent, step, rc, ctx.error);
 out:
-    g_free(why);
     free(fe_state);
     return rc;
 }
