@@ -18,7 +18,7 @@
 T=/usr/lib/xen-clone/bin/xen-clone-test
 N=1024
 [ -f "$IMAGES/cowhoard" ] || bail_out "no cowhoard image in $IMAGES"
-plan 21
+plan 25
 
 info() { clone_info "$1" "$2"; }
 no_clones_left() { ! xl list | grep -q 'hoard-clone'; }
@@ -95,6 +95,26 @@ diag "  host pages used: $used = $own own + $shared shared + $gap Xen's ($member
 ok "Xen's figures account for the memory the family holds ($used pages: $own own + $shared shared + $gap of Xen's own)" \
     test "$gap" -ge 0 -a "$gap" -le $((64 * members))
 c1=$(domid_of "$(xl list | awk '/hoard-clone/ {print $1; exit}')")
+
+# The user's view: xl clone-list.
+ids=$(for m in hoard $(xl list | awk '/hoard-clone/ {print $1}'); do domid_of "$m"; done | tr '\n' ' ')
+xl clone-list $ids >/tmp/cl.txt 2>&1
+note_file /tmp/cl.txt
+ok "xl clone-list: a row per member with its own MiB and the family's shared MiB" sh -c "
+    for id in $ids; do
+        awk -v id=\$id -v own=\$(( \$($T info \$id | awk '\$1 == \"nr_pages\" {print \$2}') / 256 )) \
+            -v sh=$((shared / 256)) -v lim=$((limit / 256)) \
+            '\$2 == id && \$3 == own && \$4 == sh && \$5 == lim {f = 1} END {exit !f}' /tmp/cl.txt || exit 1
+    done"
+xl clone-list -l $ids >/tmp/cl.json 2>&1
+jown=$(sed -n 's/.*"own_pages": *\([0-9]*\).*/\1/p' /tmp/cl.json | awk '{t += $1} END {print t + 0}')
+jshared=$(sed -n 's/.*"family_shared_pages": *\([0-9]*\).*/\1/p' /tmp/cl.json | sort -u | tr '\n' ' ')
+is "$jown $jshared" "$own $shared " \
+    "xl clone-list -l: the members' own pages ($own) and the family's shared frames ($shared), as Xen counts them"
+out=$(xl clone-list hoard-nosuch 2>&1)
+st=$?
+is "$st" 1 "xl clone-list of no such domain fails"
+like "$out" "no such domain 'hoard-nosuch'" "  and says which"
 ok "a child's own pages (its $N copies) and its family's frames come from Xen" \
     sh -c "[ \$($T info $c1 | awk '\$1 == \"nr_pages\" {print \$2}') -ge $N ] &&
            [ \$($T info $c1 | awk '\$1 == \"nr_shared\" {print \$2}') = $shared ]"
