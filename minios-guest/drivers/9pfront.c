@@ -467,7 +467,12 @@ int p9_lcreate(uint32_t fid, const char *name, uint32_t flags, uint32_t mode)
     return rpc(p);
 }
 
-long p9_read(uint32_t fid, uint64_t off, void *buf, uint32_t count)
+/*
+ * Tread and Treaddir: the same request (fid, offset, count), answered by
+ * count bytes of data; `overhead` is the reply's size beyond its data.
+ */
+static long read_data(uint8_t type, uint32_t overhead, const char *what,
+                      uint32_t fid, uint64_t off, void *buf, uint32_t count)
 {
     struct p9front *p = dev();
     uint32_t n;
@@ -475,9 +480,9 @@ long p9_read(uint32_t fid, uint64_t off, void *buf, uint32_t count)
 
     if (!p)
         return -ENODEV;
-    if (count > p->msize - 24)
-        count = p->msize - 24;
-    begin(p, TREAD);
+    if (count > p->msize - overhead)
+        count = p->msize - overhead;
+    begin(p, type);
     put(p, fid, 4);
     put(p, off, 8);
     put(p, count, 4);
@@ -486,9 +491,15 @@ long p9_read(uint32_t fid, uint64_t off, void *buf, uint32_t count)
         return rc;
     n = (uint32_t)get(p, 4);
     if (p->err || n > count || p->pos + n > p->len)
-        return lose(p, "an Rread longer than asked");
+        return lose(p, what);
     memcpy(buf, p->buf + p->pos, n);
     return n;
+}
+
+long p9_read(uint32_t fid, uint64_t off, void *buf, uint32_t count)
+{
+    return read_data(TREAD, 24, "an Rread longer than asked", fid, off, buf,
+                     count);
 }
 
 long p9_write(uint32_t fid, uint64_t off, const void *buf, uint32_t count)
@@ -585,26 +596,8 @@ int p9_setattr(uint32_t fid, uint32_t valid, uint32_t mode, uint64_t size)
 
 long p9_readdir(uint32_t fid, uint64_t off, void *buf, uint32_t count)
 {
-    struct p9front *p = dev();
-    uint32_t n;
-    int rc;
-
-    if (!p)
-        return -ENODEV;
-    if (count > p->msize - 11)
-        count = p->msize - 11;
-    begin(p, TREADDIR);
-    put(p, fid, 4);
-    put(p, off, 8);
-    put(p, count, 4);
-    rc = rpc(p);
-    if (rc < 0)
-        return rc;
-    n = (uint32_t)get(p, 4);
-    if (p->err || n > count || p->pos + n > p->len)
-        return lose(p, "an Rreaddir longer than asked");
-    memcpy(buf, p->buf + p->pos, n);
-    return n;
+    return read_data(TREADDIR, 11, "an Rreaddir longer than asked", fid, off,
+                     buf, count);
 }
 
 int p9_mkdir(uint32_t dfid, const char *name, uint32_t mode)

@@ -116,14 +116,23 @@ uint8_t *p9_reserve(struct p9_buf *b, size_t n)
     return p;
 }
 
+static void store_le(uint8_t *p, uint64_t v, unsigned int n)
+{
+    for (unsigned int i = 0; i < n; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
 static void put_le(struct p9_buf *b, uint64_t v, unsigned int n)
 {
     uint8_t *p = p9_reserve(b, n);
 
-    if (!p)
-        return;
-    for (unsigned int i = 0; i < n; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
+    if (p)
+        store_le(p, v, n);
+}
+
+void p9_set32(uint8_t *at, uint32_t v)
+{
+    store_le(at, v, 4);
 }
 
 void p9_put8(struct p9_buf *b, uint8_t v)

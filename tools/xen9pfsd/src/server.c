@@ -467,10 +467,7 @@ static int op_read(struct p9_server *s, struct p9_buf *in, struct p9_buf *out)
     if (n < 0)
         return -errno;
     out->len -= count - (size_t)n; /* give back what was not read */
-    cnt[0] = (uint8_t)n;
-    cnt[1] = (uint8_t)(n >> 8);
-    cnt[2] = (uint8_t)(n >> 16);
-    cnt[3] = (uint8_t)(n >> 24);
+    p9_set32(cnt, (uint32_t)n);
     return 0;
 }
 
@@ -724,10 +721,7 @@ static int op_readdir(struct p9_server *s, struct p9_buf *in,
         p9_putstr(out, e->d_name, nlen);
     }
     n = (uint32_t)(out->len - start);
-    cnt[0] = (uint8_t)n;
-    cnt[1] = (uint8_t)(n >> 8);
-    cnt[2] = (uint8_t)(n >> 16);
-    cnt[3] = (uint8_t)(n >> 24);
+    p9_set32(cnt, (uint32_t)n);
     return 0;
 }
 

@@ -113,6 +113,8 @@ void p9_putraw(struct p9_buf *b, const void *data, size_t len);
 void p9_putqid(struct p9_buf *b, const struct p9_qid *q);
 /* Room for N bytes to be filled later: a pointer to them, or NULL. */
 uint8_t *p9_reserve(struct p9_buf *b, size_t n);
+/* Fill 4 reserved bytes with V, little endian. */
+void p9_set32(uint8_t *at, uint32_t v);
 long p9_finish(struct p9_buf *b);
 
 /* An Rlerror for TAG with ECODE (positive errno) into BUF: its length. */

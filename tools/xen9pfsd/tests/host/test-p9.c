@@ -67,6 +67,17 @@ int main(void)
        "reserving SIZE_MAX bytes fails without overflow");
     p9_writer(&w, buf, sizeof(buf), 0, 1);
     {
+        uint8_t *cnt = p9_reserve(&w, 4);
+
+        p9_put8(&w, 0xee);
+        p9_set32(cnt, 0x0a0b0c0d);
+        p9_reader(&r, buf, w.len);
+        r.pos = P9_HDR_SIZE;
+        ok(p9_get32(&r) == 0x0a0b0c0d && p9_get8(&r) == 0xee,
+           "a reserved count filled later, little endian, before what follows");
+    }
+    p9_writer(&w, buf, sizeof(buf), 0, 1);
+    {
         char *big = calloc(1, 70000);
         p9_putstr(&w, big, 70000);
         ok(w.err, "a string of more than 65535 bytes cannot be encoded");
