@@ -1,4 +1,4 @@
-/* tap.h: a minimal TAP producer for the C host unit tests of tools/. */
+/* tap.h: a minimal TAP producer for the C host unit tests. */
 #ifndef XEN_CLONE_TEST_TAP_H
 #define XEN_CLONE_TEST_TAP_H
 
@@ -48,6 +48,14 @@ TAP_UNUSED static int is_str(const char *got, const char *want,
                want ? want : "(null)");
     return same;
 }
+
+/* A comment line in the TAP stream. */
+#define diag(...)                                                              \
+    do {                                                                       \
+        printf("# ");                                                          \
+        printf(__VA_ARGS__);                                                   \
+        putchar('\n');                                                         \
+    } while (0)
 
 TAP_UNUSED static int done_testing(void)
 {

@@ -197,5 +197,5 @@ int main(void)
     page_alloc_release(&pa, BASE, NPAGES);
     test_heap();
     free(arena);
-    return tap_done();
+    return done_testing();
 }

@@ -42,5 +42,5 @@ int main(void)
     ok(parse_ulong("", &n) == -EINVAL && parse_ulong("12a", &n) == -EINVAL &&
            parse_ulong("-1", &n) == -EINVAL && parse_ulong(" 1", &n) == -EINVAL,
        "parse_ulong rejects empty, junk, signs and blanks");
-    return tap_done();
+    return done_testing();
 }

@@ -73,5 +73,5 @@ int main(void)
     n = frame(f, me_mac, dom0_mac, "198.18.0.0", "198.18.0.11");
     ok(learns(f, n, "198.18.0.11", 24, &src) == 0,
        "from the subnet's network address: no");
-    return tap_done();
+    return done_testing();
 }

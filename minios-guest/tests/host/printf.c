@@ -79,5 +79,5 @@ int main(void)
     SAME("%016lx", 0xdeadbeefUL);
     for (size_t size = 0; size <= 12; size += 3)
         truncated(size);
-    return tap_done();
+    return done_testing();
 }

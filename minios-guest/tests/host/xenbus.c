@@ -121,5 +121,5 @@ int main(void)
     test_ring();
     test_errors();
     test_strings();
-    return tap_done();
+    return done_testing();
 }
