@@ -8,6 +8,8 @@ _tap_planned=
 plan() { _tap_planned=$1; echo "1..$1"; }
 diag() { echo "# $*"; }
 note_file() { sed 's/^/#   /' "$1" 2>/dev/null; }
+# run CMD...: run it; its output (stdout and stderr) in $out, status in $st.
+run() { out=$("$@" 2>&1); st=$?; }
 
 _tap_result() { # STATUS NAME
     _tap_n=$((_tap_n + 1))

@@ -6,9 +6,6 @@
 
 plan 15
 
-# run CMD...: sets $out (stdout+stderr) and $st (exit status).
-run() { out=$("$@" 2>&1); st=$?; }
-
 run xencloned --help
 is "$st" 0 "--help exits 0"
 like "$out" '^Usage: xencloned \[OPTIONS\]' "  and prints the usage"

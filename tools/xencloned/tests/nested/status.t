@@ -11,8 +11,6 @@
 [ -f "$COUNTER_IMAGE" ] || { echo "Bail out! no counter image ($COUNTER_IMAGE): minios-guest is not installed"; exit 1; }
 plan 27
 
-# run CMD...: sets $out (stdout+stderr) and $st (exit status).
-run() { out=$("$@" 2>&1); st=$?; }
 # jnum JSON KEY-REGEX: the number after the first "KEY": in JSON.
 jnum() { printf '%s\n' "$1" | grep -oE "$2\":-?[0-9]+" | head -n 1 | sed 's/.*://'; }
 # jobj JSON KEY: the flat object after "KEY": (no nested braces in it).

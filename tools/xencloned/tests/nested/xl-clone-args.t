@@ -6,9 +6,6 @@
 
 plan 21
 
-# run CMD...: sets $out (stdout+stderr) and $st (exit status).
-run() { out=$("$@" 2>&1); st=$?; }
-
 run xl clone -h
 is "$st" 0 "xl clone -h exits 0"
 like "$out" '^Usage: xl \[-vtTf\] clone \[options\] <Domain>' "  with the synopsis"

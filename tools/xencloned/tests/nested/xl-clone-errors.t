@@ -9,8 +9,6 @@
 [ -f "$COUNTER_IMAGE" ] || { echo "Bail out! no counter image ($COUNTER_IMAGE): minios-guest is not installed"; exit 1; }
 plan 17
 
-# run CMD...: sets $out (stdout+stderr) and $st (exit status).
-run() { out=$("$@" 2>&1); st=$?; }
 LOG=/var/log/xen/xencloned.log
 
 printf '[policy:nocl]\nenabled=false\n[policy:one]\nmax_clones=1\n' >/tmp/x.conf
