@@ -1,4 +1,5 @@
 /* domain.c: destroy, list and find chaos domains; reap orphaned shells. */
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -123,6 +124,7 @@ int chaos_destroy(struct chaos_ctx *ctx, unsigned int domid)
     if (read_dom(ctx, domid, "vm", vm, sizeof(vm)))
         vm[0] = '\0';
     remove_devices(ctx, domid);
+    chaos_record_remove(domid);
     if (in_xen) {
         step = "xc_domain_destroy";
         if (xc_domain_destroy(ctx->xch, domid) && errno != ESRCH) {
@@ -297,6 +299,23 @@ static bool maker_gone(int pid, int also_pid)
     return kill(pid, 0) < 0 && errno == ESRCH;
 }
 
+/* Remove shell records whose domain Xen no longer has. */
+static void reap_records(struct chaos_ctx *ctx)
+{
+    DIR *dir = opendir(CHAOS_RECORD_DIR);
+    struct dirent *e;
+    xc_domaininfo_t info;
+    unsigned int domid;
+
+    while (dir && (e = readdir(dir)) != NULL)
+        if (!strncmp(e->d_name, "shell-", 6) &&
+            !xendev_parse_uint(e->d_name + 6, XENDEV_DOMID_MAX, &domid) &&
+            xen_info(ctx, domid, &info))
+            chaos_record_remove(domid);
+    if (dir)
+        closedir(dir);
+}
+
 int chaos_reap_orphans(struct chaos_ctx *ctx, int also_pid,
                        unsigned int *destroyed)
 {
@@ -321,6 +340,7 @@ int chaos_reap_orphans(struct chaos_ctx *ctx, int also_pid,
             count++;
     }
     free(list);
+    reap_records(ctx);
     if (destroyed)
         *destroyed = count;
     return 0;
