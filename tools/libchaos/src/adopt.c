@@ -38,9 +38,11 @@ static void record_path(unsigned int domid, char *buf, size_t len)
 
 void chaos_record_remove(unsigned int domid)
 {
-    char p[96];
+    char p[96], tmp[104];
 
     record_path(domid, p, sizeof(p));
+    snprintf(tmp, sizeof(tmp), "%s.new", p); /* its maker died writing it */
+    unlink(tmp);
     unlink(p);
 }
 

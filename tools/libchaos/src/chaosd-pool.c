@@ -171,7 +171,7 @@ static bool adopt_one(struct chaosd *d, const struct chaos_domain_info *di)
         return false;
     }
     if (chaos_shell_adopt(d->ctx, di->domid, &sh)) {
-        g_info("adopt: shell %u (%s): destroyed: half-made or damaged: %s",
+        g_info("adopt: shell %u: destroyed: half-made or damaged (%s): %s",
                di->domid, di->state, chaos_error(d->ctx));
         if (chaos_destroy(d->ctx, di->domid))
             g_warning("adopt: destroying shell %u failed at %s", di->domid,
@@ -332,7 +332,9 @@ char *pools_shells(struct chaosd *d, unsigned int parent, unsigned int count,
     struct chaos_reply rep = {.ok = true};
     struct chaos_flavour fl[CHAOSD_MAX_FLAVOURS];
     const char *step = "reading the parent";
-    unsigned int mem_mb, vcpus, i;
+    unsigned int mem_mb, vcpus, i, nr_vifs = 0;
+    struct chaos_vif vifs[CHAOS_MAX_VIFS];
+    bool vifs_match = false;
     struct chaosd_pool *p;
     char *line = NULL, *out;
     int k, rc;
@@ -343,7 +345,9 @@ char *pools_shells(struct chaosd *d, unsigned int parent, unsigned int count,
     step = "matching a clone flavour";
     for (size_t j = 0; j < d->n_pools; j++)
         fl[j] = d->pools[j].flavour;
-    k = chaos_flavour_match_clone(fl, d->n_pools, mem_mb, vcpus);
+    chaos_domain_vifs(d->ctx, parent, vifs, &nr_vifs);
+    k = chaos_flavour_match_clone(fl, d->n_pools, mem_mb, vcpus, vifs, nr_vifs,
+                                  &vifs_match);
     if (k < 0)
         return reply_error("nofit", step, ENOENT,
                            "no clone flavour for domain %u (%u MB, %u "
@@ -378,6 +382,11 @@ char *pools_shells(struct chaosd *d, unsigned int parent, unsigned int count,
         }
     }
     rep.nr_domids = count;
+    if (!vifs_match)
+        g_info("pool %s: no clone flavour has the %u vif(s) of domain %u; "
+               "xencloned removes the shells' other vifs and makes the "
+               "children's own",
+               p->flavour.name, nr_vifs, parent);
     g_info("pool %s: %u shell(s) handed to pid %d for a clone of domain %u",
            p->flavour.name, count, pid, parent);
     pools_schedule_refill(d);

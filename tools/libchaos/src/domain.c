@@ -52,6 +52,16 @@ static int magic_pid(const xc_domaininfo_t *info)
     return (int)pid;
 }
 
+/* Does PATH exist in XenStore? */
+static bool xs_read_nodir(struct chaos_ctx *ctx, const char *path)
+{
+    unsigned int len;
+    void *v = xs_read(ctx->xsh, XBT_NULL, path, &len);
+
+    free(v);
+    return v != NULL;
+}
+
 static int read_dom(struct chaos_ctx *ctx, unsigned int domid, const char *key,
                     char *buf, size_t len)
 {
@@ -247,6 +257,26 @@ int chaos_domain_shape(struct chaos_ctx *ctx, unsigned int domid,
     *memory_mb =
         (unsigned int)((info.max_pages * (XC_PAGE_SIZE / 1024) + 1023) / 1024);
     *vcpus = info.max_vcpu_id + 1;
+    return 0;
+}
+
+int chaos_domain_vifs(struct chaos_ctx *ctx, unsigned int domid,
+                      struct chaos_vif *vifs, unsigned int *n)
+{
+    char p[96];
+    unsigned int i;
+
+    for (i = 0; i < CHAOS_MAX_VIFS; i++) {
+        memset(&vifs[i], 0, sizeof(vifs[i]));
+        snprintf(p, sizeof(p), "/local/domain/0/backend/vif/%u/%u", domid, i);
+        if (!xs_read_nodir(ctx, p))
+            break;
+        snprintf(p, sizeof(p), "/local/domain/0/backend/vif/%u/%u/bridge",
+                 domid, i);
+        if (chaos_xs_read(ctx, p, vifs[i].bridge, sizeof(vifs[i].bridge)))
+            vifs[i].bridge[0] = '\0';
+    }
+    *n = i;
     return 0;
 }
 

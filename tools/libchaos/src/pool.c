@@ -100,17 +100,28 @@ int chaos_adopt_pool(const struct chaos_flavour *f, size_t n,
 }
 
 int chaos_flavour_match_clone(const struct chaos_flavour *f, size_t n,
-                              unsigned int memory_mb, unsigned int vcpus)
+                              unsigned int memory_mb, unsigned int vcpus,
+                              const struct chaos_vif *vifs,
+                              unsigned int nr_vifs, bool *vifs_match)
 {
     int best = -ENOENT;
+    bool best_eq = false;
     size_t i;
 
     for (i = 0; i < n; i++) {
+        bool eq;
+
         if (!f[i].clone || f[i].memory_mb < memory_mb || f[i].vcpus != vcpus)
             continue;
-        if (best < 0 || f[i].memory_mb < f[best].memory_mb)
+        eq = chaos_flavour_vifs_equal(&f[i], vifs, nr_vifs);
+        if (best < 0 || (eq && !best_eq) ||
+            (eq == best_eq && f[i].memory_mb < f[best].memory_mb)) {
             best = (int)i;
+            best_eq = eq;
+        }
     }
+    if (vifs_match)
+        *vifs_match = best_eq;
     return best;
 }
 

@@ -165,6 +165,12 @@ int chaos_name_in_use(struct chaos_ctx *ctx, const char *name);
 int chaos_reap_orphans(struct chaos_ctx *ctx, int also_pid,
                        unsigned int *destroyed);
 
+/* A domain's vifs as its backends name them: vif 0, 1, ... up to the
+ * first missing one (at most CHAOS_MAX_VIFS), each's bridge in VIFS[i]
+ * ("" if its backend names none). */
+int chaos_domain_vifs(struct chaos_ctx *ctx, unsigned int domid,
+                      struct chaos_vif *vifs, unsigned int *n);
+
 /* A domain's max memory (MB, rounded up) and vCPU count, from Xen. */
 int chaos_domain_shape(struct chaos_ctx *ctx, unsigned int domid,
                        unsigned int *memory_mb, unsigned int *vcpus);

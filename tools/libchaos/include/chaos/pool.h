@@ -80,14 +80,20 @@ int chaos_adopt_pool(const struct chaos_flavour *f, size_t n,
                      size_t len);
 
 /*
- * The clone flavour a parent of MEMORY_MB (its max memory) and VCPUS
- * takes: among the clone flavours with exactly VCPUS (Xen requires the
- * parent's vCPU count) and at least MEMORY_MB, the one with the least
- * memory. chaos_flavour_match() never picks a clone flavour. Returns its
- * index or -ENOENT.
+ * The clone flavour a parent of MEMORY_MB (its max memory), VCPUS and
+ * NR_VIFS vifs (VIFS, their bridges) takes: among the clone flavours with
+ * exactly VCPUS (Xen requires the parent's vCPU count) and at least
+ * MEMORY_MB, first those whose vif templates are the parent's vifs (a
+ * shell's vif N is reused only for the parent's vif N on the same bridge),
+ * then the others; within each, the one with the least memory. A child of
+ * a shell whose vifs differ has them removed and its own made (xencloned);
+ * *VIFS_MATCH (may be NULL) says which case it is. chaos_flavour_match()
+ * never picks a clone flavour. Returns its index or -ENOENT.
  */
 int chaos_flavour_match_clone(const struct chaos_flavour *f, size_t n,
-                              unsigned int memory_mb, unsigned int vcpus);
+                              unsigned int memory_mb, unsigned int vcpus,
+                              const struct chaos_vif *vifs,
+                              unsigned int nr_vifs, bool *vifs_match);
 
 /* One pool's accounting. */
 struct chaos_pool_count {

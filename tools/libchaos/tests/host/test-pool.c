@@ -46,19 +46,26 @@ static void test_match_clone(void)
     };
 
     f[1].clone = f[2].clone = f[3].clone = true;
-    is_int(chaos_flavour_match_clone(f, 5, 17, 1), 2,
+    is_int(chaos_flavour_match_clone(f, 5, 17, 1, NULL, 0, NULL), 2,
            "clone of 17 MB, 1 vCPU: c32 (least memory)");
-    is_int(chaos_flavour_match_clone(f, 5, 33, 1), 1, "33 MB: c64");
-    is_int(chaos_flavour_match_clone(f, 5, 17, 2), 3,
+    is_int(chaos_flavour_match_clone(f, 5, 33, 1, NULL, 0, NULL), 1,
+           "33 MB: c64");
+    is_int(chaos_flavour_match_clone(f, 5, 17, 2, NULL, 0, NULL), 3,
            "2 vCPUs: c32x2 (vCPUs must be equal)");
-    is_int(chaos_flavour_match_clone(f, 5, 4, 4), -ENOENT,
+    is_int(chaos_flavour_match_clone(f, 5, 4, 4, NULL, 0, NULL), -ENOENT,
            "4 vCPUs: none (more vCPUs do not fit either)");
-    is_int(chaos_flavour_match_clone(f, 5, 65, 1), -ENOENT,
+    is_int(chaos_flavour_match_clone(f, 5, 65, 1, NULL, 0, NULL), -ENOENT,
            "65 MB: none (guest flavours are never clone shells)");
     is_int(chaos_flavour_match(f, 5, 17, 1, NULL, 0, NULL), 4,
            "a create of 17 MB skips the clone flavours: huge");
     is_int(chaos_flavour_match(f, 5, 2, 2, NULL, 0, NULL), -ENOENT,
            "  and 2 vCPUs does not take c32x2");
+}
+
+/* Give flavour F one more vif template, on BRIDGE. */
+static void add_vif(struct chaos_flavour *f, const char *bridge)
+{
+    strcpy(f->vif_bridges[f->nr_vifs++], bridge);
 }
 
 /* Vifs take part in matching: a request is not handed a shell whose
@@ -74,13 +81,10 @@ static void test_match_vifs(void)
     struct chaos_vif br9[1] = {{.bridge = "br9"}};
     bool eq = true;
 
-    f[1].nr_vifs = 1;
-    strcpy(f[1].vif_bridges[0], "xenbr0");
-    f[2].nr_vifs = 2;
-    strcpy(f[2].vif_bridges[0], "xenbr0");
-    strcpy(f[2].vif_bridges[1], "xenbr1");
-    f[3].nr_vifs = 1;
-    strcpy(f[3].vif_bridges[0], "xenbr1");
+    add_vif(&f[1], "xenbr0");
+    add_vif(&f[2], "xenbr0");
+    add_vif(&f[2], "xenbr1");
+    add_vif(&f[3], "xenbr1");
     is_int(chaos_flavour_match(f, 5, 4, 1, NULL, 0, &eq), 0,
            "no vif: plain, not the smaller-or-equal vif flavour other");
     ok(eq, "  its vifs match (none)");
@@ -117,8 +121,7 @@ static void test_adopt(void)
         .flavour = "small", .memory_mb = 4, .vcpus = 1, .vif_bridges = br};
     char why[256];
 
-    f[1].nr_vifs = 1;
-    strcpy(f[1].vif_bridges[0], "xenbr0");
+    add_vif(&f[1], "xenbr0");
     f[2].clone = true;
     is_int(chaos_adopt_pool(f, 3, ready, &s, why, sizeof(why)), 0,
            "a small shell: pool small");
@@ -161,6 +164,29 @@ static void test_adopt(void)
     s.clone = true;
     is_int(chaos_adopt_pool(f, 3, ready, &s, why, sizeof(why)), 2,
            "a clone shell: pool c32");
+}
+
+/* A parent's vifs take part in clone matching: a parent with a vif on
+ * xenbr0 gets the clone flavour whose shells have one there. */
+static void test_match_clone_vifs(void)
+{
+    struct chaos_flavour f[] = {F("c32", 32, 1, 2), F("cv", 64, 1, 1),
+                                F("cv1", 64, 1, 1)};
+    struct chaos_vif one[1] = {{.bridge = "xenbr0"}};
+    bool eq = false;
+
+    f[0].clone = f[1].clone = f[2].clone = true;
+    add_vif(&f[1], "xenbr0");
+    add_vif(&f[2], "xenbr1");
+    is_int(chaos_flavour_match_clone(f, 3, 16, 1, one, 1, &eq), 1,
+           "a 16 MB parent with a vif on xenbr0: cv (its vif), not c32");
+    ok(eq, "  its vifs match");
+    is_int(chaos_flavour_match_clone(f, 3, 16, 1, NULL, 0, &eq), 0,
+           "the parent without a vif: c32, not a vif flavour");
+    ok(eq, "  its vifs match (none)");
+    is_int(chaos_flavour_match_clone(f, 3, 48, 1, NULL, 0, &eq), 1,
+           "48 MB without a vif: only the vif flavours fit: cv");
+    ok(!eq, "  said: its vifs differ (xencloned removes the shell's)");
 }
 
 static void test_count(void)
@@ -229,6 +255,7 @@ int main(void)
     test_match();
     test_match_clone();
     test_match_vifs();
+    test_match_clone_vifs();
     test_adopt();
     test_count();
     test_rate();
