@@ -20,7 +20,7 @@
 PIP=198.18.0.11
 BIN=/usr/lib/xen-clone/bin
 LOG=/var/log/xen/xencloned.log
-plan 52
+plan 55
 
 chaosd_conf_clone cv 64 1 xenbr0
 
@@ -160,6 +160,16 @@ like "$(cat /tmp/clone.err)" "Xen refused pool 'cv''s shells" \
 destroy_wait "$k"
 chaos destroy cp >/dev/null 2>&1
 ok "  the refused shell's vif, backend and home are removed" wait_for 30 gone "$s"
+
+# A clone shell dropped with xc_domain_destroy() alone, with no domain made
+# or destroyed after it: xenstored raises @releaseDomain only for domains
+# it was introduced to, so xencloned's reaper also runs every 2 s and the
+# shell's vif, backend and stand-in home go anyway.
+ok "the pool is full again" wait_for 60 pool_is cv 1
+s=$(cshells | head -n 1)
+sleep 3 # the watch events of the destroys above are delivered first
+ok "  shell $s destroyed with xc_domain_destroy() only" $BIN/xen-destroy "$s"
+ok "  its vif, backend and home are removed, no other domain event needed" wait_for 30 gone "$s"
 
 ok "SIGTERM: chaosd exits" stop_chaosd
 ok "  its shells' vifs are gone" wait_for 30 sh -c \
