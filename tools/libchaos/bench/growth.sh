@@ -22,10 +22,7 @@ failed=0
 # The plot's x axis (scripts/bench-report.py).
 echo "info: x_axis instances already running (buckets of $BUCKET)"
 
-cat >"$CHAOSD_CONF" <<CONF
-[chaosd]
-refill-rate=50
-refill-burst=8
+chaosd_conf 50 8 <<CONF
 [flavour:g4]
 memory=4
 shells=4

@@ -29,9 +29,12 @@ static const char usage[] =
     "the domain to xenstored and unpauses it. Pools are refilled in the\n"
     "background to their target, at most refill-rate shells a second.\n"
     "\n"
-    "At start, chaosd destroys the shells a previous chaosd (or a killed\n"
-    "'chaos create') left behind: a shell's populated memory is known only\n"
-    "to the process that made it, so shells are not adopted but replaced.\n"
+    "At start, chaosd adopts the shells a previous chaosd left behind when\n"
+    "they are complete and intact (their record in /var/run/chaos, Xen tag,\n"
+    "paused domain, pages, event channels, XenStore skeleton, vifs in\n"
+    "InitWait and bridged) and their flavour is configured unchanged, up to\n"
+    "each pool's target; it destroys the others (half-made, damaged, of an\n"
+    "unknown or changed flavour, beyond the target), logging each decision.\n"
     "On SIGTERM or SIGINT it destroys its shells and exits.\n"
     "\n"
     "Options:\n"
@@ -172,7 +175,10 @@ int main(int argc, char **argv)
     if (daemon_pidfile_write(pidfile))
         goto out;
     pid_written = pidfile[0] != '\0';
-    /* Shells of a chaosd that died (its pid is gone or was PREV). */
+    /* Shells of a chaosd that died (its pid is gone or was PREV): the
+     * complete ones adopted, the rest destroyed. */
+    pools_init(&d);
+    pools_adopt(&d, prev > 0 && prev != getpid() ? prev : -1);
     rc = chaos_reap_orphans(d.ctx, prev > 0 && prev != getpid() ? prev : -1,
                             &reaped);
     if (rc)
@@ -181,7 +187,6 @@ int main(int argc, char **argv)
         g_info("destroyed %u shell(s) or node(s) left by a previous chaosd",
                reaped);
 
-    pools_init(&d);
     d.loop = g_main_loop_new(NULL, FALSE);
     daemon_quit_on_signals(d.loop, "destroying the shells and exiting");
     signal(SIGPIPE, SIG_IGN);

@@ -1,6 +1,7 @@
 /* chaosd-pool.c: chaosd's pools of shells: background refill (rate-limited),
  * serving a create from a ready shell, resize, status, drain on exit. */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -144,6 +145,89 @@ void pools_schedule_refill(struct chaosd *d)
     d->refill_source = g_timeout_add((guint)(wait ? wait : 0), on_refill, d);
 }
 
+static bool maker_gone(int pid, int prev)
+{
+    if (pid == getpid())
+        return false;
+    return pid <= 0 || pid == prev || (kill(pid, 0) < 0 && errno == ESRCH);
+}
+
+/* Take over shell DOMID (left by a dead maker) or destroy it, saying why:
+ * true if adopted. */
+static bool adopt_one(struct chaosd *d, const struct chaos_domain_info *di)
+{
+    unsigned int ready[CHAOSD_MAX_FLAVOURS];
+    struct chaos_flavour fl[CHAOSD_MAX_FLAVOURS];
+    struct chaos_shell_shape shape;
+    struct chaos_shell *sh = NULL;
+    char why[CHAOS_ERR_MAX];
+    int k;
+
+    if (!strcmp(di->state, "finishing")) {
+        g_info("adopt: domain %u (%s): destroyed: its maker died while "
+               "finishing it",
+               di->domid, di->name);
+        chaos_destroy(d->ctx, di->domid);
+        return false;
+    }
+    if (chaos_shell_adopt(d->ctx, di->domid, &sh)) {
+        g_info("adopt: shell %u: destroyed: half-made or damaged (%s): %s",
+               di->domid, di->state, chaos_error(d->ctx));
+        if (chaos_destroy(d->ctx, di->domid))
+            g_warning("adopt: destroying shell %u failed at %s", di->domid,
+                      chaos_error(d->ctx));
+        return false;
+    }
+    for (size_t i = 0; i < d->n_pools; i++) {
+        fl[i] = d->pools[i].flavour;
+        fl[i].target = d->pools[i].count.target;
+        ready[i] = d->pools[i].count.ready;
+    }
+    shape.flavour = chaos_shell_flavour(sh);
+    shape.memory_mb = chaos_shell_memory_mb(sh);
+    shape.vcpus = chaos_shell_vcpus(sh);
+    shape.clone = chaos_shell_is_clone(sh);
+    shape.vif_bridges = chaos_shell_vif_bridges(sh, &shape.nr_vifs);
+    k = chaos_adopt_pool(fl, d->n_pools, ready, &shape, why, sizeof(why));
+    if (k < 0) {
+        g_info("adopt: shell %u: destroyed: %s", di->domid, why);
+        chaos_shell_discard(d->ctx, sh);
+        return false;
+    }
+    g_queue_push_tail(&d->pools[k].shells, sh);
+    chaos_pool_adopt(&d->pools[k].count);
+    g_info("adopt: shell %u: adopted into pool %s: %s", di->domid,
+           d->pools[k].flavour.name, why);
+    return true;
+}
+
+void pools_adopt(struct chaosd *d, int prev)
+{
+    struct chaos_domain_info *list = NULL;
+    unsigned int adopted = 0, seen = 0;
+    size_t n = 0;
+
+    if (chaos_list(d->ctx, &list, &n)) {
+        g_warning("adopt: listing chaos domains failed at %s",
+                  chaos_error(d->ctx));
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct chaos_domain_info *di = &list[i];
+
+        if (!strcmp(di->state, "guest") || !strcmp(di->state, "orphan") ||
+            !maker_gone(di->pid, prev))
+            continue;
+        adopted += adopt_one(d, di) ? 1 : 0;
+        seen++;
+    }
+    free(list);
+    if (seen)
+        g_info("adopt: %u shell(s) left by a previous chaosd: %u adopted, %u "
+               "destroyed",
+               seen, adopted, seen - adopted);
+}
+
 void pools_drain(struct chaosd *d)
 {
     if (d->refill_source)
@@ -182,12 +266,14 @@ char *pools_create(struct chaosd *d, const struct chaos_domain_config *cfg)
     struct chaos_shell *sh;
     unsigned int domid;
     struct stat st;
+    bool vifs_match = false;
     char *out;
     int i, rc;
 
     for (size_t k = 0; k < d->n_pools; k++)
         fl[k] = d->pools[k].flavour;
-    i = chaos_flavour_match(fl, d->n_pools, cfg->memory_mb, cfg->vcpus);
+    i = chaos_flavour_match(fl, d->n_pools, cfg->memory_mb, cfg->vcpus,
+                            cfg->vifs, cfg->nr_vifs, &vifs_match);
     if (i < 0) {
         unsigned int big = 0;
 
@@ -219,6 +305,12 @@ char *pools_create(struct chaosd *d, const struct chaos_domain_config *cfg)
                            p->flavour.name, p->count.preparing);
     }
     chaos_pool_take(&p->count);
+    if (!vifs_match)
+        g_info("create %s: no flavour has its %u vif(s); shell %u of pool %s "
+               "has %u: finishing keeps those on the wanted bridge, removes "
+               "the others and makes the missing ones",
+               cfg->name, cfg->nr_vifs, chaos_shell_domid(sh), p->flavour.name,
+               p->flavour.nr_vifs);
     step = "finishing the shell";
     rc = chaos_shell_finish(d->ctx, sh, cfg, &domid);
     if (rc) {
@@ -240,7 +332,9 @@ char *pools_shells(struct chaosd *d, unsigned int parent, unsigned int count,
     struct chaos_reply rep = {.ok = true};
     struct chaos_flavour fl[CHAOSD_MAX_FLAVOURS];
     const char *step = "reading the parent";
-    unsigned int mem_mb, vcpus, i;
+    unsigned int mem_mb, vcpus, i, nr_vifs = 0;
+    struct chaos_vif vifs[CHAOS_MAX_VIFS];
+    bool vifs_match = false;
     struct chaosd_pool *p;
     char *line = NULL, *out;
     int k, rc;
@@ -251,7 +345,9 @@ char *pools_shells(struct chaosd *d, unsigned int parent, unsigned int count,
     step = "matching a clone flavour";
     for (size_t j = 0; j < d->n_pools; j++)
         fl[j] = d->pools[j].flavour;
-    k = chaos_flavour_match_clone(fl, d->n_pools, mem_mb, vcpus);
+    chaos_domain_vifs(d->ctx, parent, vifs, &nr_vifs);
+    k = chaos_flavour_match_clone(fl, d->n_pools, mem_mb, vcpus, vifs, nr_vifs,
+                                  &vifs_match);
     if (k < 0)
         return reply_error("nofit", step, ENOENT,
                            "no clone flavour for domain %u (%u MB, %u "
@@ -286,6 +382,11 @@ char *pools_shells(struct chaosd *d, unsigned int parent, unsigned int count,
         }
     }
     rep.nr_domids = count;
+    if (!vifs_match)
+        g_info("pool %s: no clone flavour has the %u vif(s) of domain %u; "
+               "xencloned removes the shells' other vifs and makes the "
+               "children's own",
+               p->flavour.name, nr_vifs, parent);
     g_info("pool %s: %u shell(s) handed to pid %d for a clone of domain %u",
            p->flavour.name, count, pid, parent);
     pools_schedule_refill(d);
@@ -351,6 +452,7 @@ char *pools_status(struct chaosd *d)
         INT("served", p->count.served);
         INT("failed", p->count.failed);
         INT("discarded", p->count.discarded);
+        INT("adopted", p->count.adopted);
 #undef INT
         GSTR(g, "shells");
         yajl_gen_array_open(g);

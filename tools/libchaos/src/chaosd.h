@@ -51,6 +51,10 @@ struct chaosd {
 
 /* Pools (src/chaosd-pool.c). */
 void pools_init(struct chaosd *d);
+/* Adopt the complete shells a dead chaosd (pid PREV, or any maker no
+ * longer running) left, up to each pool's target; destroy the others,
+ * logging each decision with its reason. */
+void pools_adopt(struct chaosd *d, int prev);
 /* Arrange for the pools to be refilled (rate-limited) in the background. */
 void pools_schedule_refill(struct chaosd *d);
 /* Destroy every ready shell (on exit). */

@@ -1,4 +1,5 @@
 /* domain.c: destroy, list and find chaos domains; reap orphaned shells. */
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -49,6 +50,16 @@ static int magic_pid(const xc_domaininfo_t *info)
 
     memcpy(&pid, info->handle + 8, 4);
     return (int)pid;
+}
+
+/* Does PATH exist in XenStore? */
+static bool xs_read_nodir(struct chaos_ctx *ctx, const char *path)
+{
+    unsigned int len;
+    void *v = xs_read(ctx->xsh, XBT_NULL, path, &len);
+
+    free(v);
+    return v != NULL;
 }
 
 static int read_dom(struct chaos_ctx *ctx, unsigned int domid, const char *key,
@@ -123,6 +134,7 @@ int chaos_destroy(struct chaos_ctx *ctx, unsigned int domid)
     if (read_dom(ctx, domid, "vm", vm, sizeof(vm)))
         vm[0] = '\0';
     remove_devices(ctx, domid);
+    chaos_record_remove(domid);
     if (in_xen) {
         step = "xc_domain_destroy";
         if (xc_domain_destroy(ctx->xch, domid) && errno != ESRCH) {
@@ -248,6 +260,26 @@ int chaos_domain_shape(struct chaos_ctx *ctx, unsigned int domid,
     return 0;
 }
 
+int chaos_domain_vifs(struct chaos_ctx *ctx, unsigned int domid,
+                      struct chaos_vif *vifs, unsigned int *n)
+{
+    char p[96];
+    unsigned int i;
+
+    for (i = 0; i < CHAOS_MAX_VIFS; i++) {
+        memset(&vifs[i], 0, sizeof(vifs[i]));
+        snprintf(p, sizeof(p), "/local/domain/0/backend/vif/%u/%u", domid, i);
+        if (!xs_read_nodir(ctx, p))
+            break;
+        snprintf(p, sizeof(p), "/local/domain/0/backend/vif/%u/%u/bridge",
+                 domid, i);
+        if (chaos_xs_read(ctx, p, vifs[i].bridge, sizeof(vifs[i].bridge)))
+            vifs[i].bridge[0] = '\0';
+    }
+    *n = i;
+    return 0;
+}
+
 int chaos_name_in_use(struct chaos_ctx *ctx, const char *name)
 {
     char **doms, buf[CHAOS_NAME_MAX];
@@ -297,6 +329,23 @@ static bool maker_gone(int pid, int also_pid)
     return kill(pid, 0) < 0 && errno == ESRCH;
 }
 
+/* Remove shell records whose domain Xen no longer has. */
+static void reap_records(struct chaos_ctx *ctx)
+{
+    DIR *dir = opendir(CHAOS_RECORD_DIR);
+    struct dirent *e;
+    xc_domaininfo_t info;
+    unsigned int domid;
+
+    while (dir && (e = readdir(dir)) != NULL)
+        if (!strncmp(e->d_name, "shell-", 6) &&
+            !xendev_parse_uint(e->d_name + 6, XENDEV_DOMID_MAX, &domid) &&
+            xen_info(ctx, domid, &info))
+            chaos_record_remove(domid);
+    if (dir)
+        closedir(dir);
+}
+
 int chaos_reap_orphans(struct chaos_ctx *ctx, int also_pid,
                        unsigned int *destroyed)
 {
@@ -321,6 +370,7 @@ int chaos_reap_orphans(struct chaos_ctx *ctx, int also_pid,
             count++;
     }
     free(list);
+    reap_records(ctx);
     if (destroyed)
         *destroyed = count;
     return 0;

@@ -194,6 +194,7 @@ int chaos_shell_finish(struct chaos_ctx *ctx, struct chaos_shell *sh,
         goto fail;
     }
     *domid = sh->domid;
+    chaos_record_remove(sh->domid); /* a guest now, no shell to adopt */
     free(sh);
     return 0;
 

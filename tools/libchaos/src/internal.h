@@ -60,6 +60,14 @@ int chaos_vifs_finish(struct chaos_ctx *ctx, unsigned int domid,
                       const char (*ready)[16], unsigned int nr_ready,
                       const struct chaos_vif *want, unsigned int nr_want);
 
+/* Shell records (src/adopt.c): a shell's build state (tags, ports, vifs,
+ * P2M) in CHAOS_RECORD_DIR/shell-D, written once the shell is complete, so
+ * that another process can adopt it (chaos_shell_adopt). A shell without
+ * one was made only in part. */
+#define CHAOS_RECORD_DIR "/var/run/chaos"
+int chaos_record_write(struct chaos_ctx *ctx, const struct chaos_shell *sh);
+void chaos_record_remove(unsigned int domid);
+
 /* Remove everything chaos may have written for DOMID (best effort). */
 void chaos_xs_cleanup(struct chaos_ctx *ctx, unsigned int domid,
                       const char *vm_path);

@@ -1,6 +1,7 @@
 /* pool.c: flavour matching, pool accounting and the refill rate limit. */
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "chaos/pool.h"
@@ -18,34 +19,109 @@ int chaos_flavour_name_valid(const char *name)
     return 0;
 }
 
+bool chaos_flavour_vifs_equal(const struct chaos_flavour *f,
+                              const struct chaos_vif *vifs,
+                              unsigned int nr_vifs)
+{
+    if (f->nr_vifs != nr_vifs)
+        return false;
+    for (unsigned int i = 0; i < nr_vifs; i++)
+        if (strcmp(f->vif_bridges[i], vifs[i].bridge))
+            return false;
+    return true;
+}
+
 int chaos_flavour_match(const struct chaos_flavour *f, size_t n,
-                        unsigned int memory_mb, unsigned int vcpus)
+                        unsigned int memory_mb, unsigned int vcpus,
+                        const struct chaos_vif *vifs, unsigned int nr_vifs,
+                        bool *vifs_match)
 {
     int best = -ENOENT;
+    bool best_eq = false;
     size_t i;
 
     for (i = 0; i < n; i++) {
+        bool eq;
+
         if (f[i].clone || f[i].memory_mb < memory_mb || f[i].vcpus < vcpus)
             continue;
-        if (best < 0 || f[i].memory_mb < f[best].memory_mb ||
-            (f[i].memory_mb == f[best].memory_mb && f[i].vcpus < f[best].vcpus))
+        eq = chaos_flavour_vifs_equal(&f[i], vifs, nr_vifs);
+        if (best < 0 || (eq && !best_eq) ||
+            (eq == best_eq && (f[i].memory_mb < f[best].memory_mb ||
+                               (f[i].memory_mb == f[best].memory_mb &&
+                                f[i].vcpus < f[best].vcpus)))) {
             best = (int)i;
+            best_eq = eq;
+        }
     }
+    if (vifs_match)
+        *vifs_match = best_eq;
     return best;
 }
 
+int chaos_adopt_pool(const struct chaos_flavour *f, size_t n,
+                     const unsigned int *ready,
+                     const struct chaos_shell_shape *s, char *why, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (!strcmp(f[i].name, s->flavour))
+            break;
+    if (i == n) {
+        snprintf(why, len, "flavour '%s' is no longer configured", s->flavour);
+        return -ENOENT;
+    }
+    if (f[i].memory_mb != s->memory_mb || f[i].vcpus != s->vcpus ||
+        f[i].clone != s->clone || f[i].nr_vifs != s->nr_vifs) {
+        snprintf(why, len,
+                 "flavour '%s' changed (shell: %u MB, %u vCPU(s), %s, %u "
+                 "vif(s); now %u MB, %u vCPU(s), %s, %u vif(s))",
+                 s->flavour, s->memory_mb, s->vcpus,
+                 s->clone ? "clone" : "guest", s->nr_vifs, f[i].memory_mb,
+                 f[i].vcpus, f[i].clone ? "clone" : "guest", f[i].nr_vifs);
+        return -ESTALE;
+    }
+    for (unsigned int k = 0; k < s->nr_vifs; k++)
+        if (strcmp(f[i].vif_bridges[k], s->vif_bridges[k])) {
+            snprintf(why, len,
+                     "flavour '%s' changed (vif %u: bridge %s, now %s)",
+                     s->flavour, k, s->vif_bridges[k], f[i].vif_bridges[k]);
+            return -ESTALE;
+        }
+    if (ready[i] >= f[i].target) {
+        snprintf(why, len, "pool '%s' is full (%u ready, target %u)",
+                 s->flavour, ready[i], f[i].target);
+        return -ENOSPC;
+    }
+    snprintf(why, len, "complete and intact, flavour '%s' unchanged (%u/%u)",
+             s->flavour, ready[i] + 1, f[i].target);
+    return (int)i;
+}
+
 int chaos_flavour_match_clone(const struct chaos_flavour *f, size_t n,
-                              unsigned int memory_mb, unsigned int vcpus)
+                              unsigned int memory_mb, unsigned int vcpus,
+                              const struct chaos_vif *vifs,
+                              unsigned int nr_vifs, bool *vifs_match)
 {
     int best = -ENOENT;
+    bool best_eq = false;
     size_t i;
 
     for (i = 0; i < n; i++) {
+        bool eq;
+
         if (!f[i].clone || f[i].memory_mb < memory_mb || f[i].vcpus != vcpus)
             continue;
-        if (best < 0 || f[i].memory_mb < f[best].memory_mb)
+        eq = chaos_flavour_vifs_equal(&f[i], vifs, nr_vifs);
+        if (best < 0 || (eq && !best_eq) ||
+            (eq == best_eq && f[i].memory_mb < f[best].memory_mb)) {
             best = (int)i;
+            best_eq = eq;
+        }
     }
+    if (vifs_match)
+        *vifs_match = best_eq;
     return best;
 }
 
@@ -97,6 +173,15 @@ int chaos_pool_discard(struct chaos_pool_count *p)
         return -EINVAL;
     p->ready--;
     p->discarded++;
+    return 0;
+}
+
+int chaos_pool_adopt(struct chaos_pool_count *p)
+{
+    if (p->ready >= p->target)
+        return -EINVAL;
+    p->ready++;
+    p->adopted++;
     return 0;
 }
 

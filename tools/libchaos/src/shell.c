@@ -34,6 +34,31 @@ const char *chaos_shell_flavour(const struct chaos_shell *sh)
     return sh->flavour;
 }
 
+const char (*chaos_shell_vif_bridges(const struct chaos_shell *sh,
+                                     unsigned int *n))[16]
+{
+    *n = sh->nr_vifs;
+    return sh->vif_bridges;
+}
+
+bool chaos_shell_is_clone(const struct chaos_shell *sh)
+{
+    return sh->clone;
+}
+
+/* A pool's shell (not a one-off "direct" one) is recorded for adoption. */
+static int record(struct chaos_ctx *ctx, struct chaos_shell *sh)
+{
+    int rc;
+
+    if (!strcmp(sh->flavour, "direct"))
+        return 0;
+    rc = chaos_record_write(ctx, sh);
+    if (rc)
+        chaos_shell_discard(ctx, sh); /* keeps ctx->error */
+    return rc;
+}
+
 /* Read a domid another daemon publishes (xenstored, xenconsoled); 0 if
  * it publishes none. */
 static unsigned int tool_domid(struct chaos_ctx *ctx, const char *path)
@@ -243,6 +268,7 @@ int chaos_shell_handover(struct chaos_ctx *ctx, struct chaos_shell *sh, int pid,
         goto fail;
     }
     *domid = sh->domid;
+    chaos_record_remove(sh->domid); /* the taker's now */
     free(sh);
     return 0;
 fail:
@@ -300,6 +326,8 @@ int chaos_shell_prepare(struct chaos_ctx *ctx,
         if (rc)
             goto fail;
         rc = clone_vifs(ctx, sh, spec);
+        if (!rc)
+            rc = record(ctx, sh);
         if (rc)
             return rc; /* the shell is discarded; ctx->error says why */
         *out = sh;
@@ -369,6 +397,9 @@ int chaos_shell_prepare(struct chaos_ctx *ctx,
                  v.bridge);
         sh->nr_vifs++;
     }
+    rc = record(ctx, sh);
+    if (rc)
+        return rc; /* the shell is discarded; ctx->error says why */
     *out = sh;
     return 0;
 

@@ -52,6 +52,23 @@ static gboolean on_watch(gint fd, GIOCondition cond, gpointer data)
     return G_SOURCE_CONTINUE;
 }
 
+/*
+ * The vif reaper, every REAP_PERIOD_S seconds: a clone shell that
+ * xenstored never introduced (chaosd's, destroyed unused by its taker)
+ * raises no @releaseDomain, so no watch tells us it is gone; without this
+ * its backends, bridge port and stand-in home would wait for some other
+ * domain's event. vifclone_reap() is idempotent and quiet when there is
+ * nothing to remove.
+ */
+#define REAP_PERIOD_S 2
+static gboolean on_reap_tick(gpointer data)
+{
+    struct daemon *d = data;
+
+    vifclone_reap(&d->svc);
+    return G_SOURCE_CONTINUE;
+}
+
 static char *status_reply(const char *op, void *data)
 {
     struct daemon *d = data;
@@ -140,6 +157,7 @@ int main(int argc, char **argv)
     g_unix_fd_add(service_virq_fd(&d.svc), G_IO_IN, on_virq, &d);
     g_unix_fd_add(xs_fileno(d.svc.xsh), G_IO_IN, on_watch, &d);
     g_unix_fd_add(ctl_fd, G_IO_IN, on_control, &d);
+    g_timeout_add_seconds(REAP_PERIOD_S, on_reap_tick, &d);
     daemon_quit_on_signals(d.loop, "shutting down");
     signal(SIGPIPE, SIG_IGN);
     /* Children announced before we bound the VIRQ. */

@@ -99,6 +99,24 @@ int chaos_shell_handover(struct chaos_ctx *ctx, struct chaos_shell *sh, int pid,
 void chaos_shell_discard(struct chaos_ctx *ctx, struct chaos_shell *sh);
 
 /* Prepare a shell of exactly CFG's size and finish it: one call. */
+/*
+ * Adopt shell DOMID, made by a process that is gone (a killed chaosd): its
+ * record must be there and everything it names intact: the Xen tag, the
+ * domain paused, not dying, with the recorded vCPUs and pages (each page
+ * the domain's), for a guest shell its XenStore skeleton (state "shell",
+ * flavour, memory, store port) and both event channels unbound to
+ * xenstored and xenconsoled, and each recorded vif's backend in InitWait,
+ * connected and in its bridge (and no other vif). Then the shell is
+ * re-tagged as this process's and returned. -errno otherwise, with the
+ * reason in chaos_error() (the shell is left as it was: destroy it).
+ */
+int chaos_shell_adopt(struct chaos_ctx *ctx, unsigned int domid,
+                      struct chaos_shell **out);
+/* A shell's vif bridges (N: how many) and whether it is a clone shell. */
+const char (*chaos_shell_vif_bridges(const struct chaos_shell *sh,
+                                     unsigned int *n))[16];
+bool chaos_shell_is_clone(const struct chaos_shell *sh);
+
 int chaos_create_direct(struct chaos_ctx *ctx,
                         const struct chaos_domain_config *cfg,
                         unsigned int *domid);
@@ -146,6 +164,12 @@ int chaos_name_in_use(struct chaos_ctx *ctx, const char *name);
  */
 int chaos_reap_orphans(struct chaos_ctx *ctx, int also_pid,
                        unsigned int *destroyed);
+
+/* A domain's vifs as its backends name them: vif 0, 1, ... up to the
+ * first missing one (at most CHAOS_MAX_VIFS), each's bridge in VIFS[i]
+ * ("" if its backend names none). */
+int chaos_domain_vifs(struct chaos_ctx *ctx, unsigned int domid,
+                      struct chaos_vif *vifs, unsigned int *n);
 
 /* A domain's max memory (MB, rounded up) and vCPU count, from Xen. */
 int chaos_domain_shape(struct chaos_ctx *ctx, unsigned int domid,

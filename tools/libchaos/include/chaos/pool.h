@@ -37,23 +37,63 @@ struct chaos_flavour {
 int chaos_flavour_name_valid(const char *name);
 
 /*
- * The flavour a request of MEMORY_MB and VCPUS takes: among those with at
- * least as much memory and as many vCPUs, the one with the least memory
- * (then the fewest vCPUs, then the first listed). Returns its index, or
- * -ENOENT when none fits.
+ * The flavour a request of MEMORY_MB, VCPUS and NR_VIFS vifs (VIFS, their
+ * bridges) takes: among those with at least as much memory and as many
+ * vCPUs, first those whose vif templates are the request's vifs (same
+ * number, same bridge for each), then the others; within each, the one
+ * with the least memory (then the fewest vCPUs, then the first listed).
+ * A shell whose vifs differ is finished explicitly (chaos_shell_finish:
+ * a ready vif on the wanted bridge is kept, the others removed, the
+ * missing ones made); *VIFS_MATCH (may be NULL) says which case it is.
+ * Returns the flavour's index, or -ENOENT when none fits.
  */
 int chaos_flavour_match(const struct chaos_flavour *f, size_t n,
-                        unsigned int memory_mb, unsigned int vcpus);
+                        unsigned int memory_mb, unsigned int vcpus,
+                        const struct chaos_vif *vifs, unsigned int nr_vifs,
+                        bool *vifs_match);
+
+/* The vif templates of F are exactly VIFS (NR_VIFS, bridge by bridge). */
+bool chaos_flavour_vifs_equal(const struct chaos_flavour *f,
+                              const struct chaos_vif *vifs,
+                              unsigned int nr_vifs);
+
+/* What an adopted shell is (src/adopt.c reads it from its record). */
+struct chaos_shell_shape {
+    const char *flavour;
+    unsigned int memory_mb, vcpus;
+    bool clone;
+    unsigned int nr_vifs;
+    const char (*vif_bridges)[16];
+};
 
 /*
- * The clone flavour a parent of MEMORY_MB (its max memory) and VCPUS
- * takes: among the clone flavours with exactly VCPUS (Xen requires the
- * parent's vCPU count) and at least MEMORY_MB, the one with the least
- * memory. chaos_flavour_match() never picks a clone flavour. Returns its
- * index or -ENOENT.
+ * The pool that adopts a shell of SHAPE left by a previous daemon, given
+ * the configured flavours F and each pool's ready count READY[i]: the
+ * flavour of its name if that flavour is still the same (memory, vCPUs,
+ * kind, vif bridges) and its pool is below target. Otherwise -ENOENT (no
+ * such flavour), -ESTALE (the flavour changed) or -ENOSPC (the pool is
+ * full), WHY saying which in words. Returns the index.
+ */
+int chaos_adopt_pool(const struct chaos_flavour *f, size_t n,
+                     const unsigned int *ready,
+                     const struct chaos_shell_shape *shape, char *why,
+                     size_t len);
+
+/*
+ * The clone flavour a parent of MEMORY_MB (its max memory), VCPUS and
+ * NR_VIFS vifs (VIFS, their bridges) takes: among the clone flavours with
+ * exactly VCPUS (Xen requires the parent's vCPU count) and at least
+ * MEMORY_MB, first those whose vif templates are the parent's vifs (a
+ * shell's vif N is reused only for the parent's vif N on the same bridge),
+ * then the others; within each, the one with the least memory. A child of
+ * a shell whose vifs differ has them removed and its own made (xencloned);
+ * *VIFS_MATCH (may be NULL) says which case it is. chaos_flavour_match()
+ * never picks a clone flavour. Returns its index or -ENOENT.
  */
 int chaos_flavour_match_clone(const struct chaos_flavour *f, size_t n,
-                              unsigned int memory_mb, unsigned int vcpus);
+                              unsigned int memory_mb, unsigned int vcpus,
+                              const struct chaos_vif *vifs,
+                              unsigned int nr_vifs, bool *vifs_match);
 
 /* One pool's accounting. */
 struct chaos_pool_count {
@@ -61,6 +101,7 @@ struct chaos_pool_count {
     unsigned int ready;     /* prepared, waiting for a request */
     unsigned int preparing; /* being made now */
     uint64_t made, served, failed, discarded;
+    uint64_t adopted; /* ready shells taken over from a previous daemon */
 };
 
 /* Shells to start making now so that ready + preparing reaches target. */
@@ -72,6 +113,7 @@ int chaos_pool_begin(struct chaos_pool_count *p);        /* start one */
 int chaos_pool_end(struct chaos_pool_count *p, bool ok); /* made/failed */
 int chaos_pool_take(struct chaos_pool_count *p);         /* serve one */
 int chaos_pool_discard(struct chaos_pool_count *p);      /* drop one */
+int chaos_pool_adopt(struct chaos_pool_count *p);        /* one more ready */
 
 /*
  * The refill rate limit: at most RATE shells a second on average, BURST at

@@ -15,22 +15,8 @@
 [ -f "$COUNTER_IMAGE" ] || { echo "Bail out! no counter image ($COUNTER_IMAGE): minios-guest is not installed"; exit 1; }
 plan 40
 
-cat >"$CHAOSD_CONF" <<CONF
-[chaosd]
-refill-rate=20
-refill-burst=4
-[flavour:c32]
-kind=clone
-memory=32
-vcpus=1
-shells=2
-CONF
+chaosd_conf_clone c32 32 2
 
-# cshells: domids of the empty clone shells chaos lists.
-cshells() { chaos list 2>/dev/null | awk '$5 == "clone-shell" {print $2}'; }
-# run CMD...: $out (stdout), $err (stderr), $st (exit status).
-run() { out=$("$@" 2>/tmp/run.err); st=$?; err=$(cat /tmp/run.err); }
-counts() { count_reaches "counter-clone-$1" "$1" 0; }
 
 ok "warm-up: Xen's tables for Dom0 grown (for 10 guests: up to 7 live here)" warm_xen_tables 10
 ok "xl create counter (16 MB)" counter_create counter
@@ -42,10 +28,7 @@ w=$(xl clone counter 2>/dev/null)
 ok "warm-up: a first xl clone ($w), destroyed" destroy_gone "$w"
 base=$(free_pages)
 
-run chaosd -c "$CHAOSD_CONF"
-is "$st" 0 "chaosd starts with a clone flavour (c32: 32 MB, 1 vCPU, 2 shells)"
-[ "$st" = 0 ] || diag "$out $err"
-ok "  the pool fills to 2" wait_for 60 pool_is c32 2
+start_chaosd "chaosd starts with a clone flavour (c32: 32 MB, 1 vCPU, 2 shells)" c32 2
 is "$(cshells | wc -l)" 2 "  chaos list shows 2 clone shells"
 s1=$(cshells | head -n 1)
 is "$(dom_pages "$s1")" 0 "  a clone shell holds no memory (shell $s1)"

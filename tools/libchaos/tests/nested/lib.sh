@@ -28,3 +28,39 @@ xs_orphans() {
         xl list "$_d" >/dev/null 2>&1 || echo "$_d"
     done
 }
+# chaosd_conf RATE BURST: write $CHAOSD_CONF: a [chaosd] group with
+# refill-rate RATE and refill-burst BURST, then the flavour groups read
+# from stdin (a here-document).
+chaosd_conf() {
+    { printf '[chaosd]\nrefill-rate=%s\nrefill-burst=%s\n' "$1" "$2"; cat; } >"$CHAOSD_CONF"
+}
+# chaosd_conf_clone NAME MEMORY SHELLS [BRIDGE]: $CHAOSD_CONF with one
+# clone flavour NAME (kind=clone, MEMORY MB, 1 vCPU, SHELLS shells, a vif
+# on BRIDGE if given), refilled at 20/s, burst 4.
+chaosd_conf_clone() {
+    chaosd_conf 20 4 <<CONF
+[flavour:$1]
+kind=clone
+memory=$2
+vcpus=1
+shells=$3
+${4:+vifs=$4}
+CONF
+}
+# start_chaosd DESCRIPTION [FLAVOUR N]: start chaosd on $CHAOSD_CONF, one
+# check that it starts detached and returns 0 (its output as a diagnostic
+# otherwise); with FLAVOUR N a second check that pool FLAVOUR fills to N.
+start_chaosd() {
+    _out=$(chaosd -c "$CHAOSD_CONF" 2>&1); _st=$?
+    is "$_st" 0 "$1"
+    [ "$_st" = 0 ] || diag "$_out"
+    [ $# -lt 3 ] || ok "  the pool $2 fills to $3" wait_for 60 pool_is "$2" "$3"
+}
+# cshells: domids of the empty clone shells chaos lists.
+cshells() { chaos list 2>/dev/null | awk '$5 == "clone-shell" {print $2}'; }
+# run CMD...: run it; $out its stdout, $err its stderr, $st its status.
+run() { out=$("$@" 2>/tmp/run.err); st=$?; err=$(cat /tmp/run.err); }
+# counts N: counter-clone-N's console shows its counter moving.
+counts() { count_reaches "counter-clone-$1" "$1" 0; }
+# adopted FLAVOUR: how many shells chaosd adopted into FLAVOUR's pool.
+adopted() { pool_col "$1" 10; }

@@ -12,10 +12,7 @@
 EX=/etc/xen/examples
 plan 44
 
-cat >"$CHAOSD_CONF" <<CONF
-[chaosd]
-refill-rate=20
-refill-burst=4
+chaosd_conf 20 4 <<CONF
 [flavour:small]
 memory=4
 vcpus=1
@@ -29,9 +26,7 @@ ok "warm-up: Xen's tables for Dom0 grown" warm_xen_tables
 base=$(free_pages)
 doms=$(nr_domains)
 
-out=$(chaosd -c "$CHAOSD_CONF" 2>&1); st=$?
-is "$st" 0 "chaosd starts (detached) and returns 0"
-[ "$st" = 0 ] || diag "$out"
+start_chaosd "chaosd starts (detached) and returns 0"
 ok "  it is running" chaosd_running
 ok "  its socket is there" test -S /var/run/chaosd.sock
 full() { pool_is small 2 && pool_is medium 1; }

@@ -12,9 +12,7 @@
 EX=/etc/xen/examples
 plan 26
 
-cat >"$CHAOSD_CONF" <<CONF
-[chaosd]
-refill-rate=10
+chaosd_conf 10 2 <<CONF
 [flavour:net]
 memory=32
 shells=1
@@ -25,8 +23,7 @@ no_vifs() { ! ip -o link 2>/dev/null | grep -qE '^[0-9]+: vif'; }
 ok "warm-up: Xen's tables for Dom0 grown" warm_xen_tables
 base=$(free_pages)
 
-ok "chaosd starts" chaosd -c "$CHAOSD_CONF"
-ok "  the net pool fills" wait_for 60 pool_is net 1
+start_chaosd "chaosd starts" net 1
 s=$(shells)
 be=/local/domain/0/backend/vif/$s/0
 ok "the shell's vif$s.0 exists before any request" test -e /sys/class/net/vif$s.0
