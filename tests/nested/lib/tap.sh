@@ -10,6 +10,8 @@ diag() { echo "# $*"; }
 note_file() { sed 's/^/#   /' "$1" 2>/dev/null; }
 # run CMD...: run it; its output (stdout and stderr) in $out, status in $st.
 run() { out=$("$@" 2>&1); st=$?; }
+# run_split CMD...: the same with stdout in $out and stderr in $err.
+run_split() { out=$("$@" 2>/tmp/run.err); st=$?; err=$(cat /tmp/run.err); }
 
 _tap_result() { # STATUS NAME
     _tap_n=$((_tap_n + 1))

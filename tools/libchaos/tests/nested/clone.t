@@ -37,7 +37,7 @@ ok "  and has no XenStore home" sh -c "! xenstore-exists /local/domain/$s1"
 
 # One child from a shell.
 before=" $(cshells | tr '\n' ' ')"
-run chaos clone counter
+run_split chaos clone counter
 is "$st" 0 "chaos clone counter: exit 0"
 c=$out
 like "$before" " $c " "  the child ($c) is a former shell ($before)"
@@ -55,7 +55,7 @@ ok "  with new shells" sh -c "! cshells | grep -qx '$c'"
 
 # Two children from two shells.
 before=" $(cshells | tr '\n' ' ')"
-run chaos clone -n 2 counter
+run_split chaos clone -n 2 counter
 is "$st" 0 "chaos clone -n 2 counter: exit 0"
 c1=$(echo "$out" | sed -n 1p); c2=$(echo "$out" | sed -n 2p)
 ok "  both children ($c1 $c2) are former shells ($before)" sh -c \
@@ -68,7 +68,7 @@ ok "the pool is refilled" wait_for 30 pool_is c32 2
 
 # More than the pool holds: all or none, so Xen makes them.
 before=" $(cshells | tr '\n' ' ')"
-run chaos clone -n 3 counter
+run_split chaos clone -n 3 counter
 is "$st" 0 "chaos clone -n 3 counter (2 shells ready): exit 0"
 is "$(echo "$out" | wc -l)" 3 "  three children"
 like "$err" "pool 'c32' has 2 ready shell\(s\), 3 wanted.*Xen made the children \(no shell\)" \
@@ -83,7 +83,7 @@ is "$(cshells | wc -l)" 0 "  no clone shell left"
 free_is_back "Xen's free memory exactly as before chaosd (children and shells gone)" "$base"
 
 # No chaosd: the clone still works, and says how.
-run chaos clone counter
+run_split chaos clone counter
 is "$st" 0 "without chaosd: chaos clone counter exits 0"
 c=$out
 like "$err" "chaosd is not running \(no answer on /var/run/chaosd.sock\); Xen made the children \(no shell\)" \
@@ -92,9 +92,9 @@ ok "  the child ($c) counts" wait_for 60 counts "$c"
 destroy_gone "$c"
 free_is_back "  Xen's free memory exact after it is destroyed" "$base"
 
-run chaos clone -n 0 counter
+run_split chaos clone -n 0 counter
 is "$st" 2 "chaos clone -n 0: exit 2"
-run chaos clone nosuchdomain
+run_split chaos clone nosuchdomain
 is "$st" 1 "chaos clone of an unknown domain: exit 1"
 like "$err" "no domain 'nosuchdomain'" "  naming it"
 destroy_gone counter

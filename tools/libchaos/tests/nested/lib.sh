@@ -58,8 +58,6 @@ start_chaosd() {
 }
 # cshells: domids of the empty clone shells chaos lists.
 cshells() { chaos list 2>/dev/null | awk '$5 == "clone-shell" {print $2}'; }
-# run CMD...: run it; $out its stdout, $err its stderr, $st its status.
-run() { out=$("$@" 2>/tmp/run.err); st=$?; err=$(cat /tmp/run.err); }
 # counts N: counter-clone-N's console shows its counter moving.
 counts() { count_reaches "counter-clone-$1" "$1" 0; }
 # adopted FLAVOUR: how many shells chaosd adopted into FLAVOUR's pool.

@@ -23,7 +23,7 @@ chaosd_conf_clone c32 32 2
 # in_list WORD " LIST ": is WORD one of LIST's words?
 in_list() { case "$2" in *" $1 "*) return 0 ;; esac; return 1; }
 
-run xl clone --help
+run_split xl clone --help
 like "$out$err" "--no-shells" "xl clone --help documents --no-shells"
 like "$out$err" "chaosd" "  and where the shells come from (chaosd)"
 
@@ -41,7 +41,7 @@ start_chaosd "chaosd starts with a clone flavour (c32: 32 MB, 1 vCPU, 2 shells)"
 
 # xl -v clone: a shell, and the pool named.
 before=" $(cshells | tr '\n' ' ')"
-run xl -v clone counter
+run_split xl -v clone counter
 is "$st" 0 "xl -v clone counter: exit 0"
 c=$out
 ok "  the child ($c) is a former shell ($before)" in_list "$c" "$before"
@@ -59,7 +59,7 @@ ok "  with new shells" sh -c "! cshells | grep -qx '$c'"
 
 # Plain xl clone: a shell too, and nothing on stderr (scripts read stdout).
 before=" $(cshells | tr '\n' ' ')"
-run xl clone counter
+run_split xl clone counter
 is "$st" 0 "xl clone counter: exit 0"
 c2=$out
 ok "  the child ($c2) is a former shell ($before)" in_list "$c2" "$before"
@@ -69,7 +69,7 @@ ok "the pool is refilled" wait_for 30 pool_is c32 2
 
 # --no-shells: Xen makes the child; the pool is untouched.
 before=" $(cshells | tr '\n' ' ')"
-run xl clone --no-shells counter
+run_split xl clone --no-shells counter
 is "$st" 0 "xl clone --no-shells counter: exit 0"
 c3=$out
 ok "  the child ($c3) is no shell" sh -c "! echo '$before ' | grep -q ' $c3 '"
@@ -78,7 +78,7 @@ is "$(pool_col c32 8)" 2 "  chaosd still counts 2 served"
 ok "  it counts" wait_for 60 counts "$c3"
 
 # More than the pool holds: all or none, so Xen makes them, said.
-run xl clone -n 3 counter
+run_split xl clone -n 3 counter
 is "$st" 0 "xl clone -n 3 counter (2 shells ready): exit 0"
 is "$(echo "$out" | wc -l)" 3 "  three children"
 like "$err" "^xl clone: chaosd: pool 'c32' has 2 ready shell\(s\), 3 wanted.*; Xen made the children \(no shell\)\.$" \
@@ -88,13 +88,13 @@ kids3=$out
 
 # Shells Xen refuses (a chaos-made parent: grant v1, the shells allow v2):
 # destroyed, not leaked, and Xen makes the child.
-run chaos create --direct $EX/counter.cfg name=cp
+run_split chaos create --direct $EX/counter.cfg name=cp
 is "$st" 0 "chaos create --direct counter as cp: exit 0"
 cp=$(domid_of cp)
 ok "  cp counts" wait_for 60 count_reaches cp "$cp" 1
 ok "  the pool is full" wait_for 30 pool_is c32 2
 before=" $(cshells | tr '\n' ' ')"
-run xl clone cp
+run_split xl clone cp
 is "$st" 0 "xl clone cp: exit 0"
 c4=$out
 like "$err" "Xen refused pool 'c32''s shells for domain $cp \(EINVAL: they do not fit it; destroyed\); Xen made the children \(no shell\)" \
@@ -123,11 +123,11 @@ is "$(cshells | wc -l)" 0 "  no clone shell left"
 free_is_back "Xen's free memory exactly as before chaosd (children and shells gone)" "$base"
 
 # No chaosd: xl clone works and is quiet; xl -v says why no shell.
-run xl clone counter
+run_split xl clone counter
 is "$st" 0 "without chaosd: xl clone counter exits 0"
 is "$err" "" "  nothing on stderr"
 destroy_gone "$out"
-run xl -v clone counter
+run_split xl -v clone counter
 is "$st" 0 "without chaosd: xl -v clone counter exits 0"
 like "$err" "^xl clone: chaosd is not running \(no answer on /var/run/chaosd.sock\); Xen made the children \(no shell\)\.$" \
     "  and says in one line that Xen made the child"
