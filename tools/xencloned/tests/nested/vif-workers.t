@@ -12,7 +12,7 @@
 IP=198.18.0.11
 BIN=/usr/lib/xen-clone/bin
 LOG=/var/log/xen/xencloned.log
-plan 20
+plan 21
 
 ok "httpd workers=4 created" guest_create w httpd \
     'cmdline="port=80 size=1024 workers=4"'
