@@ -130,7 +130,8 @@ static bool member_alive(struct xendev_netif *n, const char *vif,
 }
 
 /*
- * BOND's slots into SLOTS (MAX_SLOTS): how many, or -errno. An owner or
+ * BOND's slots into SLOTS (MAX_SLOTS): how many, or -errno (-ENOTEMPTY:
+ * a slave that is no slot of BOND's, which is left alone). An owner or
  * target counts as alive if its vif is there, ALIVE (may be NULL) agrees
  * and (for an owner) its vif's record still names the slot.
  */
@@ -157,8 +158,13 @@ static int read_slots(struct xendev_ctx *ctx, const char *bond,
 
         memset(s, 0, sizeof(*s));
         if (parse_slot(bond, names[i], &s->index) ||
-            xendev_family_slot_names(bond, s->index, slave, peer))
-            continue; /* no slot of ours */
+            xendev_family_slot_names(bond, s->index, slave, peer)) {
+            /* Not ours to repair or delete (a vif enslaved by hand?). */
+            count = xendev_error(ctx, -ENOTEMPTY,
+                                 "bond %s has a slave %s that is no flow slot",
+                                 bond, names[i]);
+            goto out;
+        }
         if (!n->alias_of(n, slave, vif, sizeof(vif)) &&
             !parse_vif(vif, &s->owner))
             s->owner_alive = member_alive(n, vif, s->owner, alive, arg) &&

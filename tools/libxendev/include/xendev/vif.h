@@ -141,7 +141,8 @@ int xendev_family_slot_names(const char *bond, unsigned int k, char *slave,
  * re-pointed at a live one (xendev_family_plan()). The ended member's
  * own connections fail (a survivor answers with a RST), the others stay
  * where they are. No live member: every slot and the bond are deleted.
- * Returns the number of live members (0: the family is gone), or -errno;
+ * Returns the number of live members (0: the family is gone), or -errno
+ * (-ENOTEMPTY: BOND has a slave that is no flow slot; it is left alone);
  * CTX->error says what was re-pointed or deleted ("" if nothing).
  */
 int xendev_vif_family_repair(struct xendev_ctx *ctx, const char *bond,

@@ -582,6 +582,12 @@ static void test_family(void)
            "repairing a bond that is gone: -ENOENT");
     is_int(xendev_vif_family_repair(&ctx, "eth0", NULL, NULL), -EINVAL,
            "repairing no family bond: -EINVAL");
+    g_bond_create(&gnet, "xcb9.0");
+    strcpy(fadd("vif9.0", 0, 0)->master, "xcb9.0");
+    is_int(xendev_vif_family_repair(&ctx, "xcb9.0", NULL, NULL), -ENOTEMPTY,
+           "a bond with a slave that is no slot: -ENOTEMPTY");
+    ok(ff("xcb9.0") && !strcmp(master("vif9.0"), "xcb9.0"),
+       "  it is left alone (%s)", ctx.error);
 
     /* No bonding in the kernel: the parent's vif goes back. */
     memset(fifs, 0, sizeof(fifs));
