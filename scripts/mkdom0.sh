@@ -69,12 +69,14 @@ cp -L /lib/x86_64-linux-gnu/libgcc_s.so.1 "$R/lib/x86_64-linux-gnu/"
 
 # Kernel modules, loaded by init in the order of /etc/xen-clone/modules
 # (one "FILE [ARGS]" a line): the Xen device modules, then networking
-# (netback, the bridge, bonding, tun). Dependencies come first, resolved
+# (netback, the bridge, bonding, tun; veth, the ingress qdisc, matchall
+# and mirred for mode same's flow slots). Dependencies come first, resolved
 # from each module's own .modinfo "depends=" (Debian's package ships no
 # modules.dep: depmod runs at install time). A compressed module (.ko.xz,
 # .ko.zst) is unpacked here: busybox's insmod reads plain .ko only.
 MODULES=(xen-privcmd xenfs xen-evtchn xen-gntdev xen-gntalloc
-         xen-netback bridge bonding tun)
+         xen-netback bridge bonding tun veth sch_ingress cls_matchall
+         act_mirred)
 # Arguments: no bond0 at load time (bonds are made when needed).
 declare -A MODARGS=([bonding]="max_bonds=0")
 declare -A MOD_PATH=() MOD_DONE=()

@@ -1,6 +1,7 @@
 /* httpcheck.c: Dom0 helper: N sequential HTTP connections to the httpd
  * guest app, each body checked against its length and X-Checksum; with
- * --domids, how many responses each domain (X-Domid) served. */
+ * --domids, how many responses each domain (X-Domid) served; with --hold,
+ * N connections held open across an event, each asked before and after. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -20,12 +21,19 @@ static int usage(void)
             "  REQUESTS (default 1) GETs on each (keep-alive, the last with\n"
             "  Connection: close), check every body's length and CRC-32;\n"
             "  exit 0 if there was no error. --domids: also print, per\n"
-            "  X-Domid header value, 'domid D: N responses'\n");
+            "  X-Domid header value, 'domid D: N responses'\n"
+            "   or: minios-httpcheck --hold FILE HOST PORT CONNS\n"
+            "  open CONNS (1..100) keep-alive connections, one GET on each\n"
+            "  ('conn C before D', D its X-Domid, or 'conn C before failed'),\n"
+            "  wait until FILE exists, then one more GET on each same\n"
+            "  connection ('conn C after D' or 'conn C after failed');\n"
+            "  exit 0 if every request was answered\n");
     return 2;
 }
 
 #define MAX_DOMIDS 32768
 static unsigned long per_domid[MAX_DOMIDS], no_domid;
+static long last_domid; /* of the last response read, -1 if none */
 
 /* Read one response on FD: 0 if its body matches its headers. */
 static int one_response(int fd, char *buf, size_t cap)
@@ -57,10 +65,13 @@ static int one_response(int fd, char *buf, size_t cap)
         return -1;
     want = strtoul(h + 13, NULL, 16);
     h = strcasestr(buf, "\r\nx-domid:");
-    if (h && h < hend && strtoul(h + 10, NULL, 10) < MAX_DOMIDS)
-        per_domid[strtoul(h + 10, NULL, 10)]++;
-    else
+    last_domid = -1;
+    if (h && h < hend && strtoul(h + 10, NULL, 10) < MAX_DOMIDS) {
+        last_domid = (long)strtoul(h + 10, NULL, 10);
+        per_domid[last_domid]++;
+    } else {
         no_domid++;
+    }
     char *body = malloc(clen + 1);
     if (!body)
         return -1;
@@ -83,6 +94,73 @@ static int one_response(int fd, char *buf, size_t cap)
     return rc;
 }
 
+/* One GET on FD (tag C/R, CLOSE: the last): its X-Domid, or -1. */
+static long ask(int fd, const char *host, unsigned long c, int r, int close)
+{
+    static char buf[8192];
+    int n =
+        snprintf(buf, sizeof(buf), "GET /%lu/%d HTTP/1.1\r\nHost: %s\r\n%s\r\n",
+                 c, r, host, close ? "Connection: close\r\n" : "");
+
+    if (send(fd, buf, n, MSG_NOSIGNAL) != n ||
+        one_response(fd, buf, sizeof(buf)) < 0 || last_domid < 0)
+        return -1;
+    return last_domid;
+}
+
+/* --hold FILE HOST PORT CONNS (see usage()). */
+static int hold(int argc, char **argv)
+{
+    struct sockaddr_in to = {.sin_family = AF_INET};
+    struct timeval tv = {.tv_sec = 10};
+    static int fds[100];
+    unsigned long conns, port, errors = 0;
+    char *end;
+
+    if (argc != 5 || inet_pton(AF_INET, argv[2], &to.sin_addr) != 1)
+        return usage();
+    port = strtoul(argv[3], &end, 10);
+    if (*end || port < 1 || port > 65535)
+        return usage();
+    conns = strtoul(argv[4], &end, 10);
+    if (*end || conns < 1 || conns > 100)
+        return usage();
+    to.sin_port = htons(port);
+    for (unsigned long c = 0; c < conns; c++) {
+        long d = -1;
+
+        fds[c] = socket(AF_INET, SOCK_STREAM, 0);
+        if (fds[c] >= 0) {
+            setsockopt(fds[c], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+            setsockopt(fds[c], SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+            if (connect(fds[c], (struct sockaddr *)&to, sizeof(to)) == 0)
+                d = ask(fds[c], argv[2], c, 0, 0);
+        }
+        if (d < 0) {
+            printf("conn %lu before failed\n", c);
+            errors++;
+        } else {
+            printf("conn %lu before %ld\n", c, d);
+        }
+    }
+    fflush(stdout);
+    while (access(argv[1], F_OK) != 0)
+        usleep(100000);
+    for (unsigned long c = 0; c < conns; c++) {
+        long d = fds[c] >= 0 ? ask(fds[c], argv[2], c, 1, 1) : -1;
+
+        if (d < 0) {
+            printf("conn %lu after failed\n", c);
+            errors++;
+        } else {
+            printf("conn %lu after %ld\n", c, d);
+        }
+        if (fds[c] >= 0)
+            close(fds[c]);
+    }
+    return errors ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     static char buf[8192];
@@ -92,6 +170,8 @@ int main(int argc, char **argv)
     char *end;
     int domids = argc > 1 && !strcmp(argv[1], "--domids");
 
+    if (argc > 1 && !strcmp(argv[1], "--hold"))
+        return hold(argc - 1, argv + 1);
     if (domids) {
         argv++;
         argc--;

@@ -1,4 +1,5 @@
-/* netif-linux.c: struct xendev_netif with Linux ioctl()s and sysfs. */
+/* netif-linux.c: struct xendev_netif with Linux ioctl()s, sysfs and
+ * rtnetlink (src/rtnl.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 #include <linux/sockios.h>
 
+#include "rtnl.h"
 #include "xendev/vif.h"
 #include "xendev/xendev.h"
 
@@ -272,6 +274,94 @@ static int lx_bond_slaves(struct xendev_netif *n, const char *bond)
     return count;
 }
 
+static int lx_bond_members(struct xendev_netif *n, const char *bond,
+                           char (*names)[XENDEV_IFNAME_MAX], unsigned int max)
+{
+    char path[96], buf[4096];
+    unsigned int count = 0;
+    int fd;
+    ssize_t r;
+
+    if (xendev_ifname_valid(bond))
+        return -EINVAL;
+    snprintf(path, sizeof(path), "/sys/class/net/%s/bonding/slaves", bond);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    r = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (r < 0)
+        return -errno;
+    buf[r] = '\0';
+    for (char *t = strtok(buf, " \n"); t; t = strtok(NULL, " \n")) {
+        if (count == max || strlen(t) >= XENDEV_IFNAME_MAX)
+            return -ENOSPC;
+        strcpy(names[count++], t);
+    }
+    return (int)count;
+}
+
+static int lx_veth_create(struct xendev_netif *n, const char *name,
+                          const char *peer)
+{
+    if (xendev_ifname_valid(name) || xendev_ifname_valid(peer))
+        return -EINVAL;
+    return rtnl_veth_create(name, peer);
+}
+
+static int lx_link_delete(struct xendev_netif *n, const char *name)
+{
+    if (xendev_ifname_valid(name))
+        return -EINVAL;
+    return rtnl_link_delete(name);
+}
+
+static int lx_redirect(struct xendev_netif *n, const char *from, const char *to)
+{
+    if (xendev_ifname_valid(from) || (to && xendev_ifname_valid(to)))
+        return -EINVAL;
+    return rtnl_redirect(from, to);
+}
+
+static int lx_set_alias(struct xendev_netif *n, const char *ifname,
+                        const char *alias)
+{
+    char path[64];
+    int rc;
+
+    if (xendev_ifname_valid(ifname) || strlen(alias) >= 64)
+        return -EINVAL;
+    snprintf(path, sizeof(path), "/sys/class/net/%s/ifalias", ifname);
+    /* The kernel clears the alias for a write of "\n" only. */
+    rc = sysfs_write(path, alias[0] ? alias : "\n");
+    return rc == -ENOENT ? -ENODEV : rc;
+}
+
+static int lx_alias_of(struct xendev_netif *n, const char *ifname, char *buf,
+                       size_t len)
+{
+    char path[64], v[64];
+    int fd;
+    ssize_t r;
+
+    if (xendev_ifname_valid(ifname) || !len)
+        return -EINVAL;
+    snprintf(path, sizeof(path), "/sys/class/net/%s/ifalias", ifname);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? -ENODEV : -errno;
+    r = read(fd, v, sizeof(v) - 1);
+    close(fd);
+    if (r < 0)
+        return -errno;
+    v[r] = '\0';
+    v[strcspn(v, "\n")] = '\0';
+    if (strlen(v) >= len)
+        return -ENAMETOOLONG;
+    strcpy(buf, v);
+    return 0;
+}
+
 static struct xendev_netif linux_netif = {
     .exists = lx_exists,
     .is_bridge = lx_is_bridge,
@@ -283,6 +373,12 @@ static struct xendev_netif linux_netif = {
     .bond_delete = lx_bond_delete,
     .bond_add = lx_bond_add,
     .bond_slaves = lx_bond_slaves,
+    .bond_members = lx_bond_members,
+    .veth_create = lx_veth_create,
+    .link_delete = lx_link_delete,
+    .redirect = lx_redirect,
+    .set_alias = lx_set_alias,
+    .alias_of = lx_alias_of,
 };
 
 struct xendev_netif *xendev_netif_linux(void)

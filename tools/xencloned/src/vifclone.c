@@ -602,24 +602,38 @@ static bool domain_gone(struct cloned_service *s, unsigned int domid)
            info.domain != domid;
 }
 
-/* Delete the family bonds (xcb*) whose members are all gone. */
-static void reap_bonds(void)
+static bool member_runs(unsigned int domid, void *arg)
 {
-    struct xendev_netif *nif = xendev_netif_linux();
+    return !domain_ended(arg, domid);
+}
+
+/*
+ * Every family bond (xcb*): the slots of ended members are re-pointed at
+ * live ones (the bond's hash unchanged, the survivors' flows where they
+ * are); a family with no live member loses its slots and its bond.
+ */
+static void repair_families(struct cloned_service *s)
+{
+    struct xendev_ctx ctx = {.store = s->dev_store,
+                             .netif = xendev_netif_linux()};
     GDir *dir = g_dir_open("/sys/class/net", 0, NULL);
     const char *name;
 
     while (dir && (name = g_dir_read_name(dir)) != NULL) {
         int rc;
 
-        if (!g_str_has_prefix(name, "xcb") || nif->bond_slaves(nif, name))
+        if (!g_str_has_prefix(name, "xcb"))
             continue;
-        rc = nif->bond_delete(nif, name);
-        if (rc)
-            log_warn("deleting the empty bond %s failed: %s", name,
-                     g_strerror(-rc));
-        else
-            log_info("the family of bond %s has no vif left: deleted", name);
+        rc = xendev_vif_family_repair(&ctx, name, member_runs, s);
+        if (rc < 0)
+            log_warn("repairing the family of bond %s failed: %s (%s)", name,
+                     g_strerror(-rc), ctx.error);
+        else if (rc == 0)
+            log_info("the family of bond %s has no member left: %s", name,
+                     ctx.error);
+        else if (ctx.error[0])
+            log_info("bond %s: %d members left; re-pointed %s", name, rc,
+                     ctx.error);
     }
     if (dir)
         g_dir_close(dir);
@@ -666,5 +680,5 @@ void vifclone_reap(struct cloned_service *s)
         g_free(dpath);
     }
     free(doms);
-    reap_bonds();
+    repair_families(s);
 }

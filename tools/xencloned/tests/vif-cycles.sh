@@ -33,8 +33,11 @@ vif_cycles_scenario() {
         [ "$(xenstore-read /local/domain/0/backend/vif/$2/0/state)" = 4 ] ||
             echo " child $2's backend is not connected"
         if [ "$3" = same ]; then
-            grep -qw "vif$2.0" /sys/class/net/xcb$p.0/bonding/slaves ||
-                echo " vif$2.0 is not in bond xcb$p.0"
+            # Slot 0 is the parent's; every child takes slot 1, the
+            # ended child's: the bond never grows.
+            [ "$(cat /sys/class/net/xcp$p.0.1/ifalias 2>&1)" = "vif$2.0" ] &&
+                [ "$(cat /sys/class/net/vif$2.0/ifalias 2>&1)" = "xcp$p.0.1" ] ||
+                echo " vif$2.0 is not in slot 1 of bond xcb$p.0"
             if [ $(($1 % 10)) = 0 ]; then
                 out=$($BIN/minios-httpcheck 198.18.0.11 80 20 2>&1 | tail -n 1)
                 echo "$out" | grep -q 'errors 0$' ||
@@ -77,10 +80,11 @@ vif_cycles_scenario() {
     for k in $(seq 1 $S); do
         msg=$(cycle "$k" same 2>&1) || { bad=$((bad + 1)); diag "$msg"; }
     done
-    is "$bad" 0 "mode same: $S cycles, every child in bond xcb$p.0, every tenth cycle 20 connections to the family all answered, all destroyed"
-    ok "  the bond keeps the parent's vif only, and is xenbr0's only port" \
+    is "$bad" 0 "mode same: $S cycles, every child in slot 1 of bond xcb$p.0, every tenth cycle 20 connections to the family all answered, all destroyed"
+    ok "  the bond keeps 2 slots, both leading to the parent's vif, and is xenbr0's only port" \
         wait_for 30 sh -c \
-        "[ \"\$(cat /sys/class/net/xcb$p.0/bonding/slaves)\" = 'vif$p.0' ] &&
+        "[ \"\$(cat /sys/class/net/xcb$p.0/bonding/slaves)\" = 'xcs$p.0.0 xcs$p.0.1' ] &&
+         [ \"\$(cat /sys/class/net/xcp$p.0.0/ifalias /sys/class/net/xcp$p.0.1/ifalias | tr '\n' ' ')\" = 'vif$p.0 vif$p.0 ' ] &&
          [ \"\$(ls /sys/class/net/xenbr0/brif | tr '\n' ' ')\" = 'xcb$p.0 ' ] &&
          [ \"\$(xenstore-list /local/domain/0/backend/vif)\" = $p ] &&
          [ \$(ip -o link | grep -cE '^[0-9]+: vif') = 1 ]"
@@ -89,7 +93,7 @@ vif_cycles_scenario() {
     is "$(nr_domains)" 2 "no domain but Dom0 and the parent (none held dying)"
     free_is_back "Xen's free memory is exactly back" "$before"
     ok "xl destroy the parent" destroy_wait h
-    ok "no vif or bond is left" wait_for 30 sh -c \
-        "! ip -o link | grep -qE '^[0-9]+: (vif|xcb)'"
+    ok "no vif, bond or slot is left" wait_for 30 sh -c \
+        "! ip -o link | grep -qE '^[0-9]+: (vif|xcb|xcs|xcp)'"
     done_testing
 }

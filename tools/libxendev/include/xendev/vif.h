@@ -82,17 +82,72 @@ int xendev_vif_clone(struct xendev_ctx *ctx, const struct xendev *parent,
  * Network mode "same" (the child keeps its parent's MAC and address):
  * connect CHILD's vif (netback made it) to the bond its family shares, so
  * that Dom0 spreads flows over the family instead of one bridge seeing
- * one MAC on several ports. If PARENT's vif is a bond's slave, that bond;
- * if it is a bridge's port, bond "xcb<parent>.<devid>" is made
- * (balance-xor, layer3+4 hash), the parent's vif moved into it and the
- * bond put on the bridge. Then CHILD's vif is enslaved and up, and
- * hotplug-status=connected written (on failure hotplug-error and
+ * one MAC on several ports (src/family.c, docs/network-clones.md). The
+ * bond's slaves are flow slots: slot K of family bond xcb<F>.<devid> is a
+ * veth pair xcs<F>.<devid>.<K> (the slave) <-> xcp<F>.<devid>.<K>, whose
+ * ingress is redirected (tc) to a member's vif, and that vif's to it.
+ * Records, in interface aliases: xcs's = its owner's vif, xcp's = the vif
+ * it leads to, a member vif's = its slot's xcp. If PARENT's vif has a
+ * slot, the family is that slot's bond; if it is a bridge's port, bond
+ * "xcb<parent>.<devid>" is made (balance-xor, layer3+4 hash), put on the
+ * bridge, and the parent's vif moved off the bridge into slot 0. CHILD's
+ * vif then takes the slot of an ended member if there is one (the bond's
+ * hash is unchanged), else a new slot (the bond rehashes), is up, and
+ * hotplug-status=connected is written (on failure hotplug-error and
  * hotplug-status=error). BOND (LEN bytes) gets the bond's name.
  */
 int xendev_vif_connect_family(struct xendev_ctx *ctx,
                               const struct xendev *parent,
                               const struct xendev *child, char *bond,
                               size_t len);
+
+/* One flow slot of a family (xendev_family_plan(), _pick_slot()). */
+struct xendev_slot {
+    unsigned int index;  /* K of xcs<F>.<devid>.<K> */
+    unsigned int owner;  /* the member the slot is for (its domid) */
+    unsigned int target; /* the member whose vif the slot leads to */
+    bool owner_alive;    /* the owner's vif is there and its domain runs */
+    bool target_alive;   /* the target's too (false: no target) */
+    bool moved;          /* out: target changed by the plan */
+};
+
+/*
+ * The pure part of a repair: every slot of SLOTS (N) whose target is not
+ * alive gets a live member as target (moved = true): the live owner the
+ * fewest live slots lead to, the lowest domid on a tie. A slot whose
+ * target is alive keeps it: its flows stay where they are. Returns the
+ * number of live members; 0: nothing is changed (the family is over).
+ */
+int xendev_family_plan(struct xendev_slot *slots, unsigned int n);
+
+/*
+ * The pure part of a join: the slot of SLOTS (N) a new member takes: the
+ * first slot whose owner ended (!owner_alive), so the bond's hash stays;
+ * N if every owner is alive (a new slot: index *NEXT, the lowest unused).
+ */
+unsigned int xendev_family_pick_slot(const struct xendev_slot *slots,
+                                     unsigned int n, unsigned int *next);
+
+/* Slot K of family bond xcb<F>.<devid>: SLAVE and PEER (each
+ * XENDEV_IFNAME_MAX bytes) "xcs<F>.<devid>.<K>", "xcp<F>.<devid>.<K>";
+ * -ENAMETOOLONG. */
+int xendev_family_slot_names(const char *bond, unsigned int k, char *slave,
+                             char *peer);
+
+/*
+ * A member of BOND's family may have ended (ALIVE(domid, ARG) false, or
+ * its vif gone; ALIVE may be NULL): its slot stays, so the bond's hash
+ * does not change, and every slot that led to an ended member is
+ * re-pointed at a live one (xendev_family_plan()). The ended member's
+ * own connections fail (a survivor answers with a RST), the others stay
+ * where they are. No live member: every slot and the bond are deleted.
+ * Returns the number of live members (0: the family is gone), or -errno
+ * (-ENOTEMPTY: BOND has a slave that is no flow slot; it is left alone);
+ * CTX->error says what was re-pointed or deleted ("" if nothing).
+ */
+int xendev_vif_family_repair(struct xendev_ctx *ctx, const char *bond,
+                             bool (*alive)(unsigned int domid, void *arg),
+                             void *arg);
 
 /* What connect() needs, read from the backend directory. */
 struct xendev_vif_backend {

@@ -106,6 +106,24 @@ struct xendev_netif {
                     const char *ifname);
     /* How many slaves BOND has (>= 0), or -errno. */
     int (*bond_slaves)(struct xendev_netif *n, const char *bond);
+    /* Optional (NULL: no flow slots, see src/family.c). BOND's slaves'
+     * names into NAMES (at most MAX): how many (>= 0), or -errno. */
+    int (*bond_members)(struct xendev_netif *n, const char *bond,
+                        char (*names)[XENDEV_IFNAME_MAX], unsigned int max);
+    /* Make the veth pair NAME <-> PEER, both down (-EEXIST if NAME
+     * exists); delete interface NAME (a veth: its peer too; gone: 0). */
+    int (*veth_create)(struct xendev_netif *n, const char *name,
+                       const char *peer);
+    int (*link_delete)(struct xendev_netif *n, const char *name);
+    /* Send every frame FROM receives out of TO instead, replacing FROM's
+     * earlier redirect (TO NULL: none). */
+    int (*redirect)(struct xendev_netif *n, const char *from, const char *to);
+    /* IFNAME's alias (IFLA_IFALIAS): set it ("" clears), read it into
+     * BUF ("" if none). The family's records (src/family.c). */
+    int (*set_alias)(struct xendev_netif *n, const char *ifname,
+                     const char *alias);
+    int (*alias_of)(struct xendev_netif *n, const char *ifname, char *buf,
+                    size_t len);
     void *priv;
 };
 

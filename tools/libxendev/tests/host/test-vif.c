@@ -182,17 +182,19 @@ static void reset_net(void)
     strcpy(have_if[2], "vif5.0");
 }
 
-/* ---- a fake host network with bonds (xendev_vif_connect_family) ------- */
+/* ---- a fake host network with bonds, veth pairs, redirects, aliases
+ * (xendev_vif_connect_family, xendev_vif_family_repair) ------------------ */
+#define NFIF 32
 struct fif {
-    char name[16], master[16];
+    char name[16], master[16], peer[16], redirect[16], alias[64];
     int up, bridge, bond;
 };
-static struct fif fifs[8];
-static int bond_create_fails;
+static struct fif fifs[NFIF];
+static int bond_create_fails, veth_fails;
 
 static struct fif *ff(const char *name)
 {
-    for (int i = 0; i < 8; i++)
+    for (int i = 0; i < NFIF; i++)
         if (fifs[i].name[0] && !strcmp(fifs[i].name, name))
             return &fifs[i];
     return NULL;
@@ -200,13 +202,28 @@ static struct fif *ff(const char *name)
 
 static struct fif *fadd(const char *name, int bridge, int bond)
 {
-    for (int i = 0; i < 8; i++)
+    for (int i = 0; i < NFIF; i++)
         if (!fifs[i].name[0]) {
             fifs[i] = (struct fif){.bridge = bridge, .bond = bond};
             snprintf(fifs[i].name, 16, "%s", name);
             return &fifs[i];
         }
     return NULL;
+}
+
+/* An interface goes: as a port, a redirect target, a peer. */
+static void fdel(struct fif *f)
+{
+    char name[16];
+
+    snprintf(name, sizeof(name), "%s", f->name);
+    memset(f, 0, sizeof(*f));
+    for (int i = 0; i < NFIF; i++) {
+        if (!strcmp(fifs[i].master, name))
+            fifs[i].master[0] = '\0';
+        if (!strcmp(fifs[i].redirect, name))
+            fifs[i].redirect[0] = '\0'; /* mirred forgets a gone device */
+    }
 }
 
 static int g_exists(struct xendev_netif *n, const char *name)
@@ -278,12 +295,8 @@ static int g_bond_delete(struct xendev_netif *n, const char *bond)
 {
     struct fif *b = ff(bond);
 
-    if (!b)
-        return 0;
-    for (int i = 0; i < 8; i++)
-        if (!strcmp(fifs[i].master, bond))
-            fifs[i].master[0] = '\0';
-    memset(b, 0, sizeof(*b));
+    if (b)
+        fdel(b);
     return 0;
 }
 
@@ -305,9 +318,89 @@ static int g_bond_slaves(struct xendev_netif *n, const char *bond)
 {
     int count = 0;
 
-    for (int i = 0; i < 8; i++)
+    for (int i = 0; i < NFIF; i++)
         count += fifs[i].name[0] && !strcmp(fifs[i].master, bond);
     return count;
+}
+
+static int g_bond_members(struct xendev_netif *n, const char *bond,
+                          char (*names)[XENDEV_IFNAME_MAX], unsigned int max)
+{
+    unsigned int count = 0;
+
+    if (!ff(bond))
+        return -ENOENT;
+    for (int i = 0; i < NFIF; i++)
+        if (fifs[i].name[0] && !strcmp(fifs[i].master, bond)) {
+            if (count == max)
+                return -ENOSPC;
+            strcpy(names[count++], fifs[i].name);
+        }
+    return (int)count;
+}
+
+static int g_veth_create(struct xendev_netif *n, const char *name,
+                         const char *peer)
+{
+    struct fif *a, *b;
+
+    if (veth_fails)
+        return veth_fails;
+    if (ff(name) || ff(peer))
+        return -EEXIST;
+    a = fadd(name, 0, 0);
+    b = fadd(peer, 0, 0);
+    if (!a || !b)
+        return -ENOSPC;
+    strcpy(a->peer, peer);
+    strcpy(b->peer, name);
+    return 0;
+}
+
+static int g_link_delete(struct xendev_netif *n, const char *name)
+{
+    struct fif *f = ff(name);
+    char peer[16];
+
+    if (!f)
+        return 0;
+    strcpy(peer, f->peer);
+    fdel(f);
+    if (peer[0] && ff(peer))
+        fdel(ff(peer));
+    return 0;
+}
+
+static int g_redirect(struct xendev_netif *n, const char *from, const char *to)
+{
+    struct fif *f = ff(from);
+
+    if (!f || (to && !ff(to)))
+        return -ENODEV;
+    snprintf(f->redirect, sizeof(f->redirect), "%s", to ? to : "");
+    return 0;
+}
+
+static int g_set_alias(struct xendev_netif *n, const char *ifname,
+                       const char *alias)
+{
+    struct fif *f = ff(ifname);
+
+    if (!f)
+        return -ENODEV;
+    snprintf(f->alias, sizeof(f->alias), "%s", alias);
+    return 0;
+}
+
+static int g_alias_of(struct xendev_netif *n, const char *ifname, char *buf,
+                      size_t len)
+{
+    struct fif *f = ff(ifname);
+
+    if (!f)
+        return -ENODEV;
+    snprintf(buf, len, "%s", f->alias);
+    return 0;
 }
 
 static struct xendev_netif gnet = {
@@ -321,6 +414,12 @@ static struct xendev_netif gnet = {
     .bond_delete = g_bond_delete,
     .bond_add = g_bond_add,
     .bond_slaves = g_bond_slaves,
+    .bond_members = g_bond_members,
+    .veth_create = g_veth_create,
+    .link_delete = g_link_delete,
+    .redirect = g_redirect,
+    .set_alias = g_set_alias,
+    .alias_of = g_alias_of,
 };
 
 static const char *master(const char *ifname)
@@ -330,54 +429,165 @@ static const char *master(const char *ifname)
     return f ? f->master : "(gone)";
 }
 
+static const char *redir(const char *ifname)
+{
+    struct fif *f = ff(ifname);
+
+    return f ? f->redirect : "(gone)";
+}
+
+/* Frames of a flow the bond hashes to slot K: the vif they reach. */
+static const char *slot_leads_to(unsigned int k)
+{
+    char peer[16];
+
+    snprintf(peer, sizeof(peer), "xcp5.0.%u", k);
+    return redir(peer);
+}
+
+static int count_prefix(const char *prefix)
+{
+    int c = 0;
+
+    for (int i = 0; i < NFIF; i++)
+        c += fifs[i].name[0] && !strncmp(fifs[i].name, prefix, strlen(prefix));
+    return c;
+}
+
+static void new_vif(struct xendev_ctx *ctx, struct xendev *d, unsigned int dom)
+{
+    struct xendev_vif_config cfg = {.mac = "00:16:3e:00:00:05"};
+    char name[16];
+
+    snprintf(name, sizeof(name), "vif%u.0", dom);
+    fadd(name, 0, 0);
+    xendev_init(d, &xendev_vif_ops, 0, dom, 0);
+    xendev_vif_ops.create(ctx, d, &cfg);
+}
+
+static unsigned int dead_dom;
+static bool runs(unsigned int domid, void *arg)
+{
+    return domid != dead_dom;
+}
+
 static void test_family(void)
 {
     struct xendev_ctx ctx = {.store = &store, .netif = &gnet};
-    struct xendev_vif_config cfg = {.mac = "00:16:3e:00:00:05"};
-    struct xendev p, c1, c2;
+    struct xendev p, c1, c2, c3, c4;
     char bond[16];
 
     reset_store();
     memset(fifs, 0, sizeof(fifs));
-    bond_create_fails = 0;
+    bond_create_fails = veth_fails = 0;
     fadd("xenbr0", 1, 0)->up = 1;
-    strcpy(fadd("vif5.0", 0, 0)->master, "xenbr0");
+    new_vif(&ctx, &p, 5);
+    strcpy(ff("vif5.0")->master, "xenbr0");
     ff("vif5.0")->up = 1;
-    fadd("vif6.0", 0, 0);
-    fadd("vif7.0", 0, 0);
-    xendev_init(&p, &xendev_vif_ops, 0, 5, 0);
-    xendev_init(&c1, &xendev_vif_ops, 0, 6, 0);
-    xendev_init(&c2, &xendev_vif_ops, 0, 7, 0);
-    xendev_vif_ops.create(&ctx, &p, &cfg);
-    xendev_vif_ops.create(&ctx, &c1, &cfg);
-    xendev_vif_ops.create(&ctx, &c2, &cfg);
+    new_vif(&ctx, &c1, 6);
+    new_vif(&ctx, &c2, 7);
 
     is_int(xendev_vif_connect_family(&ctx, &p, &c1, bond, sizeof(bond)), 0,
            "family: the first child connects");
     is_str(bond, "xcb5.0", "  into bond xcb5.0");
     ok(ff("xcb5.0") && ff("xcb5.0")->up, "  the bond exists and is up");
     is_str(master("xcb5.0"), "xenbr0", "  it is a port of xenbr0");
-    is_str(master("vif5.0"), "xcb5.0",
-           "  the parent's vif left the bridge "
-           "for the bond");
+    is_str(master("vif5.0"), "", "  the parent's vif left the bridge");
     ok(ff("vif5.0")->up, "  and is up again");
-    is_str(master("vif6.0"), "xcb5.0", "  the child's vif is a slave");
+    is_str(master("xcs5.0.0"), "xcb5.0", "  slot 0 is the bond's slave");
+    ok(ff("xcs5.0.0")->up && ff("xcp5.0.0")->up, "  both its ends are up");
+    is_str(slot_leads_to(0), "vif5.0", "  slot 0 leads to the parent's vif");
+    is_str(redir("vif5.0"), "xcp5.0.0", "  and the parent's vif to slot 0");
+    is_str(ff("xcs5.0.0")->alias, "vif5.0", "  its owner recorded");
+    is_str(slot_leads_to(1), "vif6.0", "slot 1 leads to the child's vif");
+    is_str(redir("vif6.0"), "xcp5.0.1", "  and back");
+    is_str(master("vif6.0"), "", "  the child's vif is no slave itself");
     ok(ff("vif6.0")->up, "  and is up");
     is_str(val("/local/domain/0/backend/vif/6/0/hotplug-status"), "connected",
            "  hotplug-status=connected");
     is_int(xendev_vif_connect_family(&ctx, &c1, &c2, bond, sizeof(bond)), 0,
            "a grandchild (clone of the child) connects");
-    is_str(bond, "xcb5.0", "  into the same bond");
-    is_int(g_bond_slaves(&gnet, "xcb5.0"), 3, "  which has 3 slaves");
+    is_str(bond, "xcb5.0",
+           "  into the same bond (found from the child's slot)");
+    is_int(g_bond_slaves(&gnet, "xcb5.0"), 3, "  which has 3 slots");
+    is_str(slot_leads_to(2), "vif7.0", "  slot 2 leads to it");
     /* A clone shell's vif, made ahead: a port of xenbr0 already. */
-    struct xendev c3;
-    strcpy(fadd("vif8.0", 0, 0)->master, "xenbr0");
-    xendev_init(&c3, &xendev_vif_ops, 0, 8, 0);
-    xendev_vif_ops.create(&ctx, &c3, &cfg);
+    new_vif(&ctx, &c3, 8);
+    strcpy(ff("vif8.0")->master, "xenbr0");
     is_int(xendev_vif_connect_family(&ctx, &p, &c3, bond, sizeof(bond)), 0,
            "a shell's vif on xenbr0 connects to the family");
-    is_str(master("vif8.0"), "xcb5.0", "  it left xenbr0 for the bond");
-    is_int(g_bond_slaves(&gnet, "xcb5.0"), 4, "  which has 4 slaves");
+    is_str(master("vif8.0"), "", "  it left xenbr0");
+    is_str(slot_leads_to(3), "vif8.0", "  for slot 3");
+    is_int(g_bond_slaves(&gnet, "xcb5.0"), 4, "  the bond has 4 slots");
+
+    /* Member 7 ends: its vif goes; the repair re-points slot 2 only. */
+    fdel(ff("vif7.0"));
+    is_str(slot_leads_to(2), "", "member 7's vif gone: slot 2 leads nowhere");
+    is_int(xendev_vif_family_repair(&ctx, "xcb5.0", NULL, NULL), 3,
+           "repair: 3 members live");
+    is_int(g_bond_slaves(&gnet, "xcb5.0"), 4, "  the bond keeps its 4 slots");
+    is_str(slot_leads_to(2), "vif5.0",
+           "  slot 2 re-pointed at a survivor (the lowest domid of the "
+           "least loaded)");
+    ok(!strcmp(slot_leads_to(0), "vif5.0") &&
+           !strcmp(slot_leads_to(1), "vif6.0") &&
+           !strcmp(slot_leads_to(3), "vif8.0"),
+       "  the other slots lead where they did");
+    is_str(ctx.error, "xcs5.0.2 -> vif5.0", "  it says what moved");
+    is_int(xendev_vif_family_repair(&ctx, "xcb5.0", NULL, NULL), 3,
+           "a second repair changes nothing");
+    is_str(ctx.error, "", "  and says nothing");
+
+    /* Member 6 is dying (its vif still there): the callback decides. */
+    dead_dom = 6;
+    is_int(xendev_vif_family_repair(&ctx, "xcb5.0", runs, NULL), 2,
+           "member 6 ended (vif still there): 2 members live");
+    is_str(slot_leads_to(1), "vif8.0",
+           "  slot 1 to the least loaded survivor (8: one slot, 5: two)");
+    dead_dom = 0;
+    fdel(ff("vif6.0"));
+
+    /* A new member takes an ended member's slot: no new slot, no rehash. */
+    new_vif(&ctx, &c4, 9);
+    is_int(xendev_vif_connect_family(&ctx, &c3, &c4, bond, sizeof(bond)), 0,
+           "a new member joins after two ended");
+    is_int(g_bond_slaves(&gnet, "xcb5.0"), 4, "  the bond still has 4 slots");
+    is_str(slot_leads_to(1), "vif9.0", "  it took slot 1 (the lowest ended)");
+    is_str(redir("vif9.0"), "xcp5.0.1", "  and its vif leads to slot 1");
+    is_str(ff("xcs5.0.1")->alias, "vif9.0", "  its ownership recorded");
+
+    /* The parent ends: its slots lead to survivors 8 and 9. */
+    fdel(ff("vif5.0"));
+    is_int(xendev_vif_family_repair(&ctx, "xcb5.0", NULL, NULL), 2,
+           "the parent ends: 2 members live");
+    ok(strcmp(slot_leads_to(0), "") && strcmp(slot_leads_to(2), "") &&
+           strcmp(slot_leads_to(0), "vif5.0") &&
+           strcmp(slot_leads_to(2), "vif5.0"),
+       "  slots 0 and 2 lead to survivors (%s, %s)", slot_leads_to(0),
+       slot_leads_to(2));
+    ok(strcmp(slot_leads_to(0), slot_leads_to(2)),
+       "  to different ones (the load spreads)");
+
+    /* The last members end: nothing is left. */
+    fdel(ff("vif8.0"));
+    fdel(ff("vif9.0"));
+    is_int(xendev_vif_family_repair(&ctx, "xcb5.0", NULL, NULL), 0,
+           "the last members end: 0 members");
+    ok(!ff("xcb5.0"), "  the bond is deleted");
+    is_int(count_prefix("xcs") + count_prefix("xcp"), 0,
+           "  and every slot (no veth left)");
+    is_str(ctx.error, "no member left: 4 slots and the bond deleted",
+           "  it says so");
+    is_int(xendev_vif_family_repair(&ctx, "xcb5.0", NULL, NULL), -ENOENT,
+           "repairing a bond that is gone: -ENOENT");
+    is_int(xendev_vif_family_repair(&ctx, "eth0", NULL, NULL), -EINVAL,
+           "repairing no family bond: -EINVAL");
+    g_bond_create(&gnet, "xcb9.0");
+    strcpy(fadd("vif9.0", 0, 0)->master, "xcb9.0");
+    is_int(xendev_vif_family_repair(&ctx, "xcb9.0", NULL, NULL), -ENOTEMPTY,
+           "a bond with a slave that is no slot: -ENOTEMPTY");
+    ok(ff("xcb9.0") && !strcmp(master("vif9.0"), "xcb9.0"),
+       "  it is left alone (%s)", ctx.error);
 
     /* No bonding in the kernel: the parent's vif goes back. */
     memset(fifs, 0, sizeof(fifs));
@@ -393,14 +603,74 @@ static void test_family(void)
     is_str(val("/local/domain/0/backend/vif/6/0/hotplug-status"), "error",
            "  the child's hotplug-status=error");
 
-    /* The parent's vif on no bridge. */
+    /* No veth in the kernel: everything made is undone. */
     bond_create_fails = 0;
+    veth_fails = -EOPNOTSUPP;
+    is_int(xendev_vif_connect_family(&ctx, &p, &c1, bond, sizeof(bond)),
+           -EOPNOTSUPP, "no veth: -EOPNOTSUPP");
+    ok(strstr(ctx.error, "slot 0") && strstr(ctx.error, "veth pair"),
+       "  says so (%s)", ctx.error);
+    ok(!ff("xcb5.0"), "  the bond is gone again");
+    is_str(master("vif5.0"), "xenbr0", "  the parent's vif is back on xenbr0");
+    is_str(redir("vif5.0"), "", "  with no redirect");
+    veth_fails = 0;
+
+    /* The parent's vif on no bridge. */
     ff("vif5.0")->master[0] = '\0';
     is_int(xendev_vif_connect_family(&ctx, &p, &c1, bond, sizeof(bond)),
            -ENOTCONN, "the parent's vif on no bridge: -ENOTCONN");
     struct xendev_ctx nobond = {.store = &store, .netif = &netif};
     is_int(xendev_vif_connect_family(&nobond, &p, &c1, bond, sizeof(bond)),
            -EOPNOTSUPP, "netif without bond hooks: -EOPNOTSUPP");
+}
+
+/* The pure choices: which slot a joiner takes, where a repair points. */
+static void test_family_plan(void)
+{
+    struct xendev_slot s[4] = {
+        {.index = 0,
+         .owner = 5,
+         .target = 5,
+         .owner_alive = true,
+         .target_alive = true},
+        {.index = 1, .owner = 6, .target = 6},
+        {.index = 3,
+         .owner = 7,
+         .target = 7,
+         .owner_alive = true,
+         .target_alive = true},
+        {.index = 2, .owner = 8, .target = 5, .target_alive = true},
+    };
+    unsigned int next;
+
+    is_int(xendev_family_pick_slot(s, 4, &next), 1,
+           "pick: a joiner takes the ended member's slot of lowest index");
+    is_int(next, 4, "  (the next new slot would be 4)");
+    s[1].owner_alive = true;
+    is_int(xendev_family_pick_slot(s, 3, &next), 3,
+           "pick: every owner alive: a new slot");
+    is_int(next, 2, "  the lowest unused index (2)");
+    s[1].owner_alive = false;
+    is_int(xendev_family_plan(s, 4), 2, "plan: 2 live members");
+    ok(s[1].moved && s[1].target == 7,
+       "  the dead target's slot goes to the least loaded (7: 1, 5: 2)");
+    ok(!s[0].moved && !s[2].moved && !s[3].moved && s[3].target == 5,
+       "  live targets stay, an ended owner's slot included");
+    for (int i = 0; i < 4; i++)
+        s[i].owner_alive = false;
+    s[0].target_alive = false;
+    is_int(xendev_family_plan(s, 4), 0, "plan: nobody alive: 0");
+    ok(!s[0].moved, "  and nothing moved");
+    is_int(xendev_family_plan(s, 0), 0, "plan: no slot: 0");
+    char a[16], b[16];
+    is_int(xendev_family_slot_names("xcb32000.0", 255, a, b), 0,
+           "slot names of xcb32000.0 slot 255");
+    ok(!strcmp(a, "xcs32000.0.255") && !strcmp(b, "xcp32000.0.255"),
+       "  xcs32000.0.255, xcp32000.0.255");
+    is_int(xendev_family_slot_names("xcb32000.999", 255, a, b), -ENAMETOOLONG,
+           "  too long for IFNAMSIZ: -ENAMETOOLONG");
+    is_int(xendev_family_slot_names("br0", 0, a, b), -EINVAL,
+           "  no family bond: -EINVAL");
 }
 
 #define BE "/local/domain/0/backend/vif/5/0"
@@ -679,5 +949,6 @@ int main(void)
     test_clone_destroy(&ctx, &dev);
     test_clone_shell(&ctx, &dev);
     test_family();
+    test_family_plan();
     return done_testing();
 }

@@ -31,8 +31,8 @@ no_backends() { ! xenstore-ls /local/domain/0/backend/vif >/dev/null 2>&1; }
 
 # --- Dom0's network, as init made it.
 ok "xen-netback is loaded" grep -q '^xen_netback ' /proc/modules
-ok "bridge, stp, llc, bonding, tun are loaded" sh -c \
-    'for m in bridge stp llc bonding tun; do grep -q "^$m " /proc/modules || exit 1; done'
+ok "bridge, stp, llc, bonding, tun, veth, sch_ingress, cls_matchall, act_mirred are loaded" sh -c \
+    'for m in bridge stp llc bonding tun veth sch_ingress cls_matchall act_mirred; do grep -q "^$m " /proc/modules || exit 1; done'
 ok "xenbr0 is a bridge" test -d /sys/class/net/xenbr0/bridge
 ok "  and is up" link_up xenbr0
 like "$(ip -o -4 addr show dev xenbr0 2>&1)" 'inet 198\.18\.0\.1/24 ' \

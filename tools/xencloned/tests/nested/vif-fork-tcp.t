@@ -75,5 +75,5 @@ exec 3>&-
 show_console ts
 show_console "ts-clone-$C"
 destroy_wait "$C"; destroy_wait ts
-ok "no vif or bond left" wait_for 30 sh -c "! ip -o link | grep -qE '^[0-9]+: (vif|xcb)'"
+ok "no vif, bond or slot left" wait_for 30 sh -c "! ip -o link | grep -qE '^[0-9]+: (vif|xcb|xcs|xcp)'"
 done_testing

@@ -140,7 +140,10 @@ ok "xencloned reused the shell's backend in the family's bond" grep -qE \
 is "$(xenstore-read "$(be_of "$c")/mac" 2>&1)" "$pmac" \
     "  its backend has the parent's MAC ($pmac), written before netback connected"
 is "$(xenstore-read "$(be_of "$c")/state" 2>&1)" 4 "  Connected"
-is "$(master_of "vif$c.0")" "xcb$p.0" "  vif$c.0 left xenbr0 for the bond xcb$p.0"
+slot=$(cat "/sys/class/net/vif$c.0/ifalias" 2>/dev/null)
+ok "  vif$c.0 left xenbr0 for a slot ($slot) of the bond xcb$p.0" sh -c \
+    "[ -z '$(master_of "vif$c.0")' ] && [ '$(master_of "xcs${slot#xcp}")' = xcb$p.0 ] &&
+     [ \"\$(cat /sys/class/net/$slot/ifalias)\" = vif$c.0 ]"
 ok "  the child runs" wait_for 30 state_has "h-clone-$c" "[rb]"
 out=$($BIN/minios-httpcheck "$PIP" 80 50 2>&1 | tail -1)
 like "$out" 'connections 50, requests 50 ok, errors 0$' \

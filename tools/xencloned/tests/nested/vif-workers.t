@@ -12,7 +12,7 @@
 IP=198.18.0.11
 BIN=/usr/lib/xen-clone/bin
 LOG=/var/log/xen/xencloned.log
-plan 20
+plan 21
 
 ok "httpd workers=4 created" guest_create w httpd \
     'cmdline="port=80 size=1024 workers=4"'
@@ -28,9 +28,11 @@ B=/sys/class/net/xcb$p.0
 is "$(cut -d' ' -f1 $B/bonding/mode 2>&1)" balance-xor "the bond is balance-xor"
 is "$(cut -d' ' -f1 $B/bonding/xmit_hash_policy 2>&1)" layer3+4 \
     "  with the layer3+4 hash"
+is "$(tr ' ' '\n' <$B/bonding/slaves | grep . | sort | tr '\n' ' ')" \
+    "xcs$p.0.0 xcs$p.0.1 xcs$p.0.2 xcs$p.0.3 " "  its slaves are 4 flow slots"
 want=$(for d in $p $kids; do echo "vif$d.0"; done | sort | tr '\n' ' ')
-is "$(tr ' ' '\n' <$B/bonding/slaves | grep . | sort | tr '\n' ' ')" "$want" \
-    "  its slaves are the family's 4 vifs"
+is "$(cat /sys/class/net/xcp$p.0.[0-3]/ifalias | sort | tr '\n' ' ')" "$want" \
+    "  one leading to each of the family's 4 vifs"
 is "$(ls /sys/class/net/xenbr0/brif | tr '\n' ' ')" "xcb$p.0 " \
     "  and it is xenbr0's only port"
 
@@ -52,8 +54,8 @@ is "$(echo "$out" | grep -c '^domid')" 4 "  and nobody else did"
 ok "xl destroy the workers" sh -c ". /usr/lib/xen-clone/tap.sh;
     for c in $kids; do destroy_wait \$c || exit 1; done"
 ok "xl destroy the parent" destroy_wait w
-ok "no vif, bond or bridge port is left" wait_for 30 sh -c \
-    "! ip -o link | grep -qE '^[0-9]+: (vif|xcb)' &&
+ok "no vif, bond, slot or bridge port is left" wait_for 30 sh -c \
+    "! ip -o link | grep -qE '^[0-9]+: (vif|xcb|xcs|xcp)' &&
      [ -z \"\$(ls /sys/class/net/xenbr0/brif)\" ]"
 ok "no backend node is left" wait_for 30 sh -c \
     "! xenstore-ls /local/domain/0/backend/vif >/dev/null 2>&1 ||
