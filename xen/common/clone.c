@@ -640,6 +640,7 @@ static long clone_get_info(XEN_GUEST_HANDLE_PARAM(void) arg)
         info.nr_cow_faults = cd->nr_cow_faults;
         info.nr_copied_pages = cd->nr_copied_pages;
         info.nr_resets = cd->nr_resets;
+        info.nr_reset_preempts = cd->nr_reset_preempts;
         info.max_family = cd->max_family;
         info.max_depth = cd->max_depth;
         info.nr_family = cd->family ? cd->family->nr_members : 0;
@@ -699,14 +700,71 @@ static long clone_complete(XEN_GUEST_HANDLE_PARAM(void) arg)
 }
 
 /*
+ * A reset runs in chunks (arch_clone_reset() returns -ERESTART after a
+ * budget of page tables, or when a softirq is pending): between two
+ * chunks the domctl lock is released and the caller's vCPU goes back to
+ * its guest through a hypercall continuation whose cmd carries the
+ * reset's token in the bits above CLONE_CMD_MASK. The state (struct
+ * clone_reset) hangs on the child; both domains stay paused meanwhile.
+ *
+ * Between chunks:
+ *  - the child or the parent dying cancels the reset
+ *    (clone_domain_kill()): the child is crashed if its memory was
+ *    changed already, everything is released, and the continuation gets
+ *    -ESRCH (or -EBUSY if the child lives on);
+ *  - a clone of either domain, a reset of the parent, or of a child of
+ *    the child, gets -EBUSY;
+ *  - another reset of the same child gets -EBUSY, once: a second one that
+ *    finds no chunk done since the first takes the reset as abandoned (its
+ *    caller's continuation never came back), cancels it and starts again.
+ *    A continuation that was not abandoned after all then gets -EBUSY.
+ */
+#define CLONE_CMD_MASK   0xffU
+#define CLONE_CONT_SHIFT 8
+static unsigned int clone_reset_tokens;    /* clone_lock */
+
+/* Release a reset taken off its child (clone_lock not held). */
+static void clone_reset_release(struct domain *child, struct clone_reset *rs,
+                                bool cancel)
+{
+    if ( cancel && rs->arch )
+        arch_clone_reset_cancel(child, rs->arch);
+    domain_unpause(rs->parent);
+    domain_unpause(child);
+    put_domain(rs->parent);
+    xfree(rs);
+}
+
+/* Take child's reset off it: the caller releases it. clone_lock held. */
+static struct clone_reset *clone_reset_detach(struct clone_domain *ccd)
+{
+    struct clone_reset *rs = ccd->reset;
+
+    ASSERT(spin_is_locked(&clone_lock));
+
+    if ( rs )
+    {
+        ccd->reset = NULL;
+        if ( rs->parent->clone && rs->parent->clone->reset_sources )
+            rs->parent->clone->reset_sources--;
+    }
+
+    return rs;
+}
+
+/*
  * CLONEOP_reset (caller holds the domctl lock): the child's memory becomes
  * its parent's current memory again and its vCPU what it was at birth.
+ * token: 0 for a new call, else the continuation of that reset. Returns
+ * -ERESTART with *next set when the caller must continue it.
  */
-static long clone_reset(XEN_GUEST_HANDLE_PARAM(void) arg)
+static long clone_reset(XEN_GUEST_HANDLE_PARAM(void) arg, unsigned int token,
+                        unsigned int *next)
 {
     struct xen_clone_reset r;
     struct clone_domain *cd;
-    struct domain *d, *parent = NULL;
+    struct clone_reset *rs = NULL, *stale = NULL, *fresh;
+    struct domain *d, *curr = current->domain;
     long rc;
 
     if ( copy_from_guest(&r, arg, 1) )
@@ -727,40 +785,99 @@ static long clone_reset(XEN_GUEST_HANDLE_PARAM(void) arg)
     if ( !cd || cd->parent_id == DOMID_INVALID )
         goto out;
 
+    rc = -ENOMEM;
+    fresh = token ? NULL : xzalloc(struct clone_reset);
+    if ( !token && !fresh )
+        goto out;
+
     /*
      * The parent must still be there, the child complete, and not in the
-     * middle of a fork of its own (its vCPU waits for its children).
+     * middle of a fork of its own (its vCPU waits for its children), and
+     * neither may be in another reset.
      */
     rc = -EBUSY;
     spin_lock(&clone_lock);
-    if ( cd->parent && !cd->pending && !cd->cloning &&
-         cd->fork_state != FORK_WAIT && !d->is_dying &&
-         !cd->parent->d->is_dying && get_domain(cd->parent->d) )
-        parent = cd->parent->d;
+    if ( token )
+    {
+        /* A continuation: of the reset in progress, or of one cancelled. */
+        if ( cd->reset && cd->reset->token == token &&
+             cd->reset->caller == curr )
+        {
+            rs = cd->reset;
+            rs->poked = false;
+            rc = 0;
+        }
+        else if ( d->is_dying )
+            rc = -ESRCH;
+    }
+    else if ( cd->reset && !cd->reset->poked )
+        cd->reset->poked = true;    /* busy; abandoned if poked again */
+    else
+    {
+        if ( cd->reset )
+            stale = clone_reset_detach(cd);
+        if ( cd->parent && !cd->pending && !cd->cloning &&
+             cd->fork_state != FORK_WAIT && !cd->reset_sources &&
+             !cd->parent->reset && !d->is_dying &&
+             !cd->parent->d->is_dying && get_domain(cd->parent->d) )
+        {
+            rs = fresh;
+            fresh = NULL;
+            rs->parent = cd->parent->d;
+            rs->caller = curr;
+            rs->token = ++clone_reset_tokens & (~0U >> CLONE_CONT_SHIFT);
+            if ( !rs->token )
+                rs->token = clone_reset_tokens = 1;
+            cd->reset = rs;
+            cd->parent->reset_sources++;
+            rc = 0;
+        }
+    }
     spin_unlock(&clone_lock);
-    if ( !parent )
+    xfree(fresh);
+
+    if ( stale )
+    {
+        gprintk(XENLOG_WARNING, "clone: reset of d%d abandoned by d%d: "
+                "starting again\n", d->domain_id, stale->caller->domain_id);
+        clone_reset_release(d, stale, true);
+    }
+    if ( rc )
         goto out;
 
-    domain_pause(d);
-    domain_pause(parent);
-    rc = arch_clone_reset(parent, d);
-    domain_unpause(parent);
+    if ( !token )
+    {
+        domain_pause(d);
+        domain_pause(rs->parent);
+    }
+
+    rc = arch_clone_reset(rs->parent, d, &rs->arch);
+    if ( rc == -ERESTART )
+    {
+        spin_lock(&clone_lock);
+        cd->nr_reset_preempts++;
+        spin_unlock(&clone_lock);
+        *next = rs->token;
+        goto out;
+    }
+
+    spin_lock(&clone_lock);
+    clone_reset_detach(cd);
     if ( !rc )
     {
         /* Back to birth: no exit recorded, no fork result pending. */
-        spin_lock(&clone_lock);
         cd->exited = false;
         cd->exit_status = 0;
         cd->fork_state = FORK_IDLE;
         cd->fork_waiting = 0;
         cd->fork_rc = 0;
-        spin_unlock(&clone_lock);
-        /* A child that had crashed or exited runs again. */
-        if ( d->is_shutting_down )
-            domain_resume(d);
     }
-    domain_unpause(d);
-    put_domain(parent);
+    spin_unlock(&clone_lock);
+    /* A child that had crashed or exited runs again. */
+    if ( !rc && d->is_shutting_down )
+        domain_resume(d);
+    rs->arch = NULL;    /* freed by the arch code on 0 or an error */
+    clone_reset_release(d, rs, false);
 
  out:
     rcu_unlock_domain(d);
@@ -1044,7 +1161,8 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, bool *wait)
      * A parent in the middle of a fork waits on a continuation: a clone
      * of it now would start by forking again.
      */
-    if ( pcd->cloning || pcd->fork_state != FORK_IDLE )
+    if ( pcd->cloning || pcd->fork_state != FORK_IDLE ||
+         pcd->reset || pcd->reset_sources )
         rc = -EBUSY;
     else if ( self && !has_service )
         rc = -ENXIO;
@@ -1280,6 +1398,7 @@ long do_clone_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct domain *curr = current->domain;
     struct clone_domain *cd = curr->clone;
+    unsigned int token = 0, next = 0;
     bool wait;
     long rc;
 
@@ -1299,6 +1418,13 @@ long do_clone_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
             rc = -EBUSY; /* Cannot happen: the vCPU is paused. */
         spin_unlock(&clone_lock);
         return rc;
+    }
+
+    /* A reset's continuation carries its token above the sub-op. */
+    if ( (cmd & CLONE_CMD_MASK) == CLONEOP_reset )
+    {
+        token = cmd >> CLONE_CONT_SHIFT;
+        cmd = CLONEOP_reset;
     }
 
     switch ( cmd )
@@ -1333,13 +1459,21 @@ long do_clone_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 
     /* These create or destroy domains: serialise with the domctls. */
     if ( !domctl_lock_acquire() )
-        return hypercall_create_continuation(__HYPERVISOR_clone_op, "ih",
-                                             cmd, arg);
+        return hypercall_create_continuation(
+            __HYPERVISOR_clone_op, "ih", cmd | (token << CLONE_CONT_SHIFT),
+            arg);
 
     if ( cmd == CLONEOP_complete )
         rc = clone_complete(arg);
     else if ( cmd == CLONEOP_reset )
-        rc = clone_reset(arg);
+    {
+        rc = clone_reset(arg, token, &next);
+        /* Give the CPU back between chunks (both domains stay paused). */
+        if ( rc == -ERESTART )
+            rc = hypercall_create_continuation(
+                __HYPERVISOR_clone_op, "ih",
+                CLONEOP_reset | (next << CLONE_CONT_SHIFT), arg);
+    }
     else if ( cmd == CLONEOP_unregister )
         rc = clone_unregister();
     else if ( cmd == CLONEOP_register )
@@ -1357,11 +1491,52 @@ long do_clone_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     return rc;
 }
 
+/*
+ * d is dying: cancel the resets in progress of d and of its children (it
+ * is their parent), each between two chunks. Called with the domctl lock
+ * held, so no chunk is running.
+ */
+static void clone_reset_cancel_all(struct domain *d)
+{
+    struct clone_domain *cd = d->clone, *ccd;
+
+    for ( ; ; )
+    {
+        struct clone_reset *rs = NULL;
+        struct domain *child = NULL;
+
+        spin_lock(&clone_lock);
+        if ( cd->reset )
+        {
+            child = d;
+            rs = clone_reset_detach(cd);
+        }
+        else if ( cd->reset_sources )
+            list_for_each_entry ( ccd, &cd->children, sibling )
+                if ( ccd->reset )
+                {
+                    child = ccd->d;
+                    rs = clone_reset_detach(ccd);
+                    break;
+                }
+        spin_unlock(&clone_lock);
+
+        if ( !rs )
+            break;
+        gprintk(XENLOG_INFO, "clone: d%d dies: reset of d%d cancelled\n",
+                d->domain_id, child->domain_id);
+        clone_reset_release(child, rs, true);
+    }
+}
+
 void clone_domain_kill(struct domain *d)
 {
     struct clone_domain *cd = d->clone, *ccd;
     struct clone_family *gone = NULL;
     bool release_service = false;
+
+    if ( cd )
+        clone_reset_cancel_all(d);
 
     spin_lock(&clone_lock);
 
@@ -1459,6 +1634,8 @@ void clone_domain_destroy(struct domain *d)
     if ( !cd )
         return;
 
+    /* A domain that was never killed (its creation failed) had no reset. */
+    ASSERT(!cd->reset && !cd->reset_sources);
     d->clone = NULL;
     /* Nobody adds to the list once the domain is dead (clone_domain_kill). */
     while ( !list_empty(&cd->zombies) )

@@ -48,6 +48,7 @@ static bool ok(bool cond, const char *fmt, ...)
 #define H_ID    106 /* the original of a family that shares frames */
 #define SP_ID   110 /* a parent cloned into shells */
 #define S1_ID   111 /* shells: 111..116 */
+#define PR_ID   120 /* the parent of children reset in chunks */
 #define MISSING 77
 #define CONT    __HYPERVISOR_clone_op /* a continuation's return value */
 
@@ -1629,6 +1630,196 @@ static void test_reset(void)
     clean("reset");
 }
 
+/* Continue a reset: the continuation's cmd (with its token), same arg. */
+static long reset_cont(unsigned int cmd, domid_t child)
+{
+    struct xen_clone_reset r = {.child = child};
+
+    return op(d0, cmd, &r);
+}
+
+/* Start a reset that needs more chunks: CONT, and its continuation cmd. */
+static unsigned int reset_start(domid_t child)
+{
+    long rc = reset(d0, child);
+
+    return rc == CONT ? harness.cont_cmd : 0;
+}
+
+/* CLONEOP_reset in chunks: hypercall continuations and what happens between. */
+static void test_reset_preempt(void)
+{
+    struct domain *p, *c;
+    struct xen_clone_info info;
+    domid_t list[2], c1, c2, gc;
+    unsigned int cmd, cmd2, calls, n;
+    long allocs, rc;
+    bool good;
+
+    p = harness_domain_new(PR_ID, false);
+    set_policy(PR_ID, 1, 8);
+    ring_consume();
+    do_clone(d0, PR_ID, 2, 0, list);
+    c1 = list[0];
+    c2 = list[1];
+    complete(c1, 0);
+    complete(c2, 0);
+    c = dom(c1);
+    allocs = harness.allocs_live;
+
+    /* A reset of 3 extra chunks: 3 continuations, then done. */
+    harness.arch_reset_chunks = 3;
+    calls = harness.arch_reset_calls;
+    cmd = reset_start(c1);
+    ok(cmd && (cmd & 0xff) == CLONEOP_reset && cmd >> 8 &&
+           harness.cont_op == __HYPERVISOR_clone_op &&
+           !strcmp(harness.cont_fmt, "ih"),
+       "reset in chunks: a continuation of clone_op(CLONEOP_reset | token)");
+    ok(p->pause_count == 1 && c->pause_count == 1 && p->refcnt == 2 &&
+           cd_of(c1)->reset && cd_of(PR_ID)->reset_sources == 1,
+       "  between chunks: both paused, the parent referenced, state kept");
+    rc = CONT;
+    for (n = 0; rc == CONT && n < 10; n++)
+        rc = reset_cont(harness.cont_cmd, c1);
+    ok(rc == 0 && n == 3 && harness.arch_reset_calls == calls + 4 &&
+           harness.cont_cmd == cmd,
+       "  the continuations finish it (4 chunks, one token)");
+    ok(!p->pause_count && !c->pause_count && p->refcnt == 1 &&
+           !cd_of(c1)->reset && !cd_of(PR_ID)->reset_sources &&
+           harness.allocs_live == allocs && !harness.reset_bad_context,
+       "  after it: both unpaused, reference dropped, state freed; every "
+       "chunk ran under the domctl lock only, both paused");
+    ok(get_info(d0, c1, &info) == 0 && info.nr_reset_preempts == 3 &&
+           info.nr_resets == 0,
+       "  get_info counts 3 continuations of its resets");
+
+    /* The domctl lock busy at a continuation: the token is kept. */
+    cmd = reset_start(c1);
+    harness.domctl_busy = 1;
+    ok(reset_cont(cmd, c1) == CONT && harness.cont_cmd == cmd &&
+           harness.arch_reset_calls == calls + 5,
+       "  domctl lock busy: continued again, with the same token");
+
+    /* Between chunks: what else is refused. */
+    ok(reset(d0, c1) == -EBUSY, "  between chunks: another reset: -EBUSY");
+    ok(reset_cont(CLONEOP_reset | ((cmd >> 8) + 1) << 8, c1) == -EBUSY,
+       "  a continuation with another token: -EBUSY");
+    ok(reset_cont(cmd, c2) == -EBUSY,
+       "  the token on another child: -EBUSY");
+    ok(do_clone(d0, PR_ID, 1, 0, list) == -EBUSY,
+       "  a clone of the parent: -EBUSY");
+    ok(do_clone(d0, c1, 1, 0, list) == -EBUSY,
+       "  a clone of the child: -EBUSY");
+    ok(reset(d0, c2) == CONT && cd_of(PR_ID)->reset_sources == 2 &&
+           p->pause_count == 2,
+       "  a reset of a sibling runs beside it (the parent paused twice)");
+    cmd2 = harness.cont_cmd;
+    ok(cmd2 != cmd, "  with its own token");
+    ok(op(dom(G_ID), cmd, &(struct xen_clone_reset){.child = c1}) == -EPERM,
+       "  a continuation by a guest: -EPERM");
+    for (rc = CONT, n = 0; rc == CONT && n < 10; n++)
+        rc = reset_cont(harness.cont_cmd, c2);
+    ok(rc == 0, "  the sibling's reset finishes");
+    for (rc = CONT, harness.cont_cmd = cmd, n = 0; rc == CONT && n < 10; n++)
+        rc = reset_cont(harness.cont_cmd, c1);
+    ok(rc == 0 && !p->pause_count && !c->pause_count && p->refcnt == 1 &&
+           harness.allocs_live == allocs,
+       "  the first finishes too (the one poked by the -EBUSY above)");
+
+    /* The caller goes away: a second new reset takes over. */
+    cmd = reset_start(c1);
+    ok(reset(d0, c1) == -EBUSY && cd_of(c1)->reset->poked,
+       "abandoned reset: a new reset gets -EBUSY first");
+    n = harness.arch_reset_cancels;
+    rc = reset(d0, c1);
+    cmd2 = harness.cont_cmd;
+    ok(rc == CONT && harness.arch_reset_cancels == n + 1 && cmd2 != cmd &&
+           p->pause_count == 1 && c->pause_count == 1 && p->refcnt == 2,
+       "  then, no chunk done since, it cancels the old one and starts again");
+    ok(reset_cont(cmd, c1) == -EBUSY,
+       "  the old caller's continuation (if it comes back): -EBUSY");
+    ok(reset_cont(cmd2, c1) == CONT && !cd_of(c1)->reset->poked,
+       "  a continuation clears the mark: not taken as abandoned");
+    ok(reset(d0, c1) == -EBUSY && reset_cont(cmd2, c1) == CONT &&
+           reset(d0, c1) == -EBUSY,
+       "  a reset that goes on is never taken over");
+    for (rc = CONT, n = 0; rc == CONT && n < 10; n++)
+        rc = reset_cont(harness.cont_cmd, c1);
+    ok(rc == 0 && !p->pause_count && !c->pause_count && p->refcnt == 1 &&
+           harness.allocs_live == allocs,
+       "  and finishes: nothing paused or leaked");
+
+    /* A chunk fails: everything released, the error returned. */
+    harness.arch_reset_fail_chunk = 2;
+    harness.arch_reset_apply_at = 2;
+    cmd = reset_start(c1);
+    ok(reset_cont(cmd, c1) == -EBUSY && c->is_shutting_down &&
+           !p->pause_count && !c->pause_count && p->refcnt == 1 &&
+           !cd_of(c1)->reset && !cd_of(PR_ID)->reset_sources &&
+           harness.allocs_live == allocs,
+       "a chunk fails in pass 2: its error, the child crashed, all released");
+    harness.arch_reset_fail_chunk = 0;
+    for (rc = reset(d0, c1), n = 0; rc == CONT && n < 10; n++)
+        rc = reset_cont(harness.cont_cmd, c1);
+    ok(rc == 0 && !c->is_shutting_down,
+       "  a new reset in chunks resumes the crashed child");
+
+    /* No memory for the state: nothing paused. */
+    harness.zalloc_fail_in = 1;
+    ok(reset(d0, c1) == -ENOMEM && !p->pause_count && !c->pause_count &&
+           p->refcnt == 1,
+       "no memory for a reset's state: -ENOMEM, nothing paused");
+
+    /* A grandchild: resets of a parent and of its child exclude each other. */
+    ok(do_clone(d0, c2, 1, 0, list) == 0, "a grandchild is made");
+    gc = list[0];
+    complete(gc, 0);
+    cmd = reset_start(gc);
+    ok(cmd && reset(d0, c2) == -EBUSY,
+       "  while it is reset, a reset of its parent: -EBUSY");
+    for (rc = CONT, n = 0; rc == CONT && n < 10; n++)
+        rc = reset_cont(harness.cont_cmd, gc);
+    cmd = reset_start(c2);
+    ok(rc == 0 && cmd && reset(d0, gc) == -EBUSY,
+       "  while the parent is reset, a reset of the grandchild: -EBUSY");
+    for (rc = CONT, n = 0; rc == CONT && n < 10; n++)
+        rc = reset_cont(harness.cont_cmd, c2);
+    ok(rc == 0 && !dom(c2)->pause_count && !dom(gc)->pause_count &&
+           !p->pause_count,
+       "  both finish, nothing paused");
+
+    /* The child dies between chunks (in pass 1). */
+    n = harness.arch_reset_cancels;
+    cmd = reset_start(gc);
+    destroy(gc);
+    ok(harness.arch_reset_cancels == n + 1 && !dom(c2)->pause_count &&
+           dom(c2)->refcnt == 1 && !cd_of(c2)->reset_sources &&
+           !harness.arch_reset_cancel_crashes,
+       "the child dies between chunks: the reset is cancelled, its parent "
+       "unpaused and released");
+    ok(reset_cont(cmd, gc) == -ESRCH, "  its continuation: -ESRCH");
+
+    /* The parent dies between chunks in pass 2: the child is crashed. */
+    harness.arch_reset_apply_at = 2;
+    cmd = reset_start(c1);
+    ok(reset_cont(cmd, c1) == CONT, "a reset reaches pass 2");
+    destroy(PR_ID);
+    ok(harness.arch_reset_cancels == n + 2 &&
+           harness.arch_reset_cancel_crashes == 1 && c->is_shutting_down &&
+           !c->pause_count && !cd_of(c1)->reset,
+       "  its parent dies: cancelled, the half reset child crashed and "
+       "unpaused");
+    good = reset_cont(cmd, c1) == -EBUSY;
+    ok(good, "  the continuation: -EBUSY (the child lives on, no reset)");
+    ok(harness.allocs_live <= allocs && !harness.reset_bad_context,
+       "  nothing leaked, every chunk in the right context");
+    harness.arch_reset_chunks = 0;
+    harness.arch_reset_apply_at = 0;
+    destroy(c1);
+    destroy(c2);
+    clean("reset in chunks");
+}
+
 /* Everything but d0 destroyed: no clone state left anywhere. */
 static void test_leaks(void)
 {
@@ -1698,6 +1889,7 @@ int main(void)
     test_shells();
     test_teardown();
     test_reset();
+    test_reset_preempt();
     test_leaks();
     test_register_race();
 
