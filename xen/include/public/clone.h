@@ -104,6 +104,18 @@ typedef struct xen_clone_register xen_clone_register_t;
  *    unchanged (the guest cannot tell). Returns 0 once the children exist.
  *  - Without a live service the children stay paused and nobody is
  *    notified: the caller completes them itself.
+ *  - Preemption (interface version 5): with nr_children > 1, Xen builds
+ *    one child per chunk and continues the call (a hypercall
+ *    continuation) between two children; the caller's vCPU runs its own
+ *    guest in between. The children exist (paused, listed in child_list)
+ *    from the first chunk, and are linked and announced at the end only.
+ *    Meanwhile another clone of the parent, or a reset of it or of one
+ *    of its children, gets -EBUSY; a second clone of the parent that
+ *    finds no child built since the first -EBUSY takes the call as
+ *    abandoned: it destroys its children and starts again. A child or
+ *    shell of the call destroyed in between fails the call (-ESRCH, every
+ *    child destroyed); the parent destroyed in between destroys them all.
+ *    Xen uses the bits of cmd above the low 8 for this: callers pass 0.
  *
  * Every child starts paused (by its controller). The service completes it,
  * then unpauses it unless XEN_CLONE_FLAG_PAUSED was given.
@@ -291,6 +303,9 @@ struct xen_clone_info {
     uint64_t nr_reset_preempts; /* OUT: times a CLONEOP_reset of it gave
                                         the CPU back to its caller between
                                         two chunks (a continuation) */
+    uint64_t nr_clone_preempts; /* OUT: times a control domain's
+                                        CLONEOP_clone of it gave the CPU
+                                        back between two children */
 };
 typedef struct xen_clone_info xen_clone_info_t;
 

@@ -24,6 +24,7 @@ struct vcpu_guest_context;
 struct clone_family {
     uint64_t id;                    /* never reused; tags shared frames */
     unsigned int nr_members;        /* live domains, the original included */
+    unsigned int nr_joining;        /* children of clones between chunks */
     bool gone;                      /* no member left */
     unsigned long nr_shared;        /* dom_cow frames tagged with id, and
                                        frames a running clone reserved */
@@ -108,6 +109,10 @@ struct clone_domain {
      */
     struct clone_reset *reset;
     unsigned int reset_sources;
+
+    /* A Dom0 clone of it between two children (common/clone.c). */
+    struct clone_batch *batch;
+    unsigned long nr_clone_preempts; /* continuations of its clones */
 };
 
 /*
