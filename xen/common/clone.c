@@ -640,6 +640,8 @@ static long clone_get_info(XEN_GUEST_HANDLE_PARAM(void) arg)
         info.nr_cow_faults = cd->nr_cow_faults;
         info.nr_copied_pages = cd->nr_copied_pages;
         info.nr_resets = cd->nr_resets;
+        info.nr_reset_preempts = cd->nr_reset_preempts;
+        info.nr_clone_preempts = cd->nr_clone_preempts;
         info.max_family = cd->max_family;
         info.max_depth = cd->max_depth;
         info.nr_family = cd->family ? cd->family->nr_members : 0;
@@ -699,14 +701,71 @@ static long clone_complete(XEN_GUEST_HANDLE_PARAM(void) arg)
 }
 
 /*
+ * A reset runs in chunks (arch_clone_reset() returns -ERESTART after a
+ * budget of page tables, or when a softirq is pending): between two
+ * chunks the domctl lock is released and the caller's vCPU goes back to
+ * its guest through a hypercall continuation whose cmd carries the
+ * reset's token in the bits above CLONE_CMD_MASK. The state (struct
+ * clone_reset) hangs on the child; both domains stay paused meanwhile.
+ *
+ * Between chunks:
+ *  - the child or the parent dying cancels the reset
+ *    (clone_domain_kill()): the child is crashed if its memory was
+ *    changed already, everything is released, and the continuation gets
+ *    -ESRCH (or -EBUSY if the child lives on);
+ *  - a clone of either domain, a reset of the parent, or of a child of
+ *    the child, gets -EBUSY;
+ *  - another reset of the same child gets -EBUSY, once: a second one that
+ *    finds no chunk done since the first takes the reset as abandoned (its
+ *    caller's continuation never came back), cancels it and starts again.
+ *    A continuation that was not abandoned after all then gets -EBUSY.
+ */
+#define CLONE_CMD_MASK   0xffU
+#define CLONE_CONT_SHIFT 8
+static unsigned int clone_reset_tokens;    /* clone_lock */
+
+/* Release a reset taken off its child (clone_lock not held). */
+static void clone_reset_release(struct domain *child, struct clone_reset *rs,
+                                bool cancel)
+{
+    if ( cancel && rs->arch )
+        arch_clone_reset_cancel(child, rs->arch);
+    domain_unpause(rs->parent);
+    domain_unpause(child);
+    put_domain(rs->parent);
+    xfree(rs);
+}
+
+/* Take child's reset off it: the caller releases it. clone_lock held. */
+static struct clone_reset *clone_reset_detach(struct clone_domain *ccd)
+{
+    struct clone_reset *rs = ccd->reset;
+
+    ASSERT(spin_is_locked(&clone_lock));
+
+    if ( rs )
+    {
+        ccd->reset = NULL;
+        if ( rs->parent->clone && rs->parent->clone->reset_sources )
+            rs->parent->clone->reset_sources--;
+    }
+
+    return rs;
+}
+
+/*
  * CLONEOP_reset (caller holds the domctl lock): the child's memory becomes
  * its parent's current memory again and its vCPU what it was at birth.
+ * token: 0 for a new call, else the continuation of that reset. Returns
+ * -ERESTART with *next set when the caller must continue it.
  */
-static long clone_reset(XEN_GUEST_HANDLE_PARAM(void) arg)
+static long clone_reset(XEN_GUEST_HANDLE_PARAM(void) arg, unsigned int token,
+                        unsigned int *next)
 {
     struct xen_clone_reset r;
     struct clone_domain *cd;
-    struct domain *d, *parent = NULL;
+    struct clone_reset *rs = NULL, *stale = NULL, *fresh;
+    struct domain *d, *curr = current->domain;
     long rc;
 
     if ( copy_from_guest(&r, arg, 1) )
@@ -727,40 +786,99 @@ static long clone_reset(XEN_GUEST_HANDLE_PARAM(void) arg)
     if ( !cd || cd->parent_id == DOMID_INVALID )
         goto out;
 
+    rc = -ENOMEM;
+    fresh = token ? NULL : xzalloc(struct clone_reset);
+    if ( !token && !fresh )
+        goto out;
+
     /*
      * The parent must still be there, the child complete, and not in the
-     * middle of a fork of its own (its vCPU waits for its children).
+     * middle of a fork of its own (its vCPU waits for its children), and
+     * neither may be in another reset.
      */
     rc = -EBUSY;
     spin_lock(&clone_lock);
-    if ( cd->parent && !cd->pending && !cd->cloning &&
-         cd->fork_state != FORK_WAIT && !d->is_dying &&
-         !cd->parent->d->is_dying && get_domain(cd->parent->d) )
-        parent = cd->parent->d;
+    if ( token )
+    {
+        /* A continuation: of the reset in progress, or of one cancelled. */
+        if ( cd->reset && cd->reset->token == token &&
+             cd->reset->caller == curr )
+        {
+            rs = cd->reset;
+            rs->poked = false;
+            rc = 0;
+        }
+        else if ( d->is_dying )
+            rc = -ESRCH;
+    }
+    else if ( cd->reset && !cd->reset->poked )
+        cd->reset->poked = true;    /* busy; abandoned if poked again */
+    else
+    {
+        if ( cd->reset )
+            stale = clone_reset_detach(cd);
+        if ( cd->parent && !cd->pending && !cd->cloning &&
+             cd->fork_state != FORK_WAIT && !cd->reset_sources &&
+             !cd->parent->reset && !cd->parent->cloning && !d->is_dying &&
+             !cd->parent->d->is_dying && get_domain(cd->parent->d) )
+        {
+            rs = fresh;
+            fresh = NULL;
+            rs->parent = cd->parent->d;
+            rs->caller = curr;
+            rs->token = ++clone_reset_tokens & (~0U >> CLONE_CONT_SHIFT);
+            if ( !rs->token )
+                rs->token = clone_reset_tokens = 1;
+            cd->reset = rs;
+            cd->parent->reset_sources++;
+            rc = 0;
+        }
+    }
     spin_unlock(&clone_lock);
-    if ( !parent )
+    xfree(fresh);
+
+    if ( stale )
+    {
+        gprintk(XENLOG_WARNING, "clone: reset of d%d abandoned by d%d: "
+                "starting again\n", d->domain_id, stale->caller->domain_id);
+        clone_reset_release(d, stale, true);
+    }
+    if ( rc )
         goto out;
 
-    domain_pause(d);
-    domain_pause(parent);
-    rc = arch_clone_reset(parent, d);
-    domain_unpause(parent);
+    if ( !token )
+    {
+        domain_pause(d);
+        domain_pause(rs->parent);
+    }
+
+    rc = arch_clone_reset(rs->parent, d, &rs->arch);
+    if ( rc == -ERESTART )
+    {
+        spin_lock(&clone_lock);
+        cd->nr_reset_preempts++;
+        spin_unlock(&clone_lock);
+        *next = rs->token;
+        goto out;
+    }
+
+    spin_lock(&clone_lock);
+    clone_reset_detach(cd);
     if ( !rc )
     {
         /* Back to birth: no exit recorded, no fork result pending. */
-        spin_lock(&clone_lock);
         cd->exited = false;
         cd->exit_status = 0;
         cd->fork_state = FORK_IDLE;
         cd->fork_waiting = 0;
         cd->fork_rc = 0;
-        spin_unlock(&clone_lock);
-        /* A child that had crashed or exited runs again. */
-        if ( d->is_shutting_down )
-            domain_resume(d);
     }
-    domain_unpause(d);
-    put_domain(parent);
+    spin_unlock(&clone_lock);
+    /* A child that had crashed or exited runs again. */
+    if ( !rc && d->is_shutting_down )
+        domain_resume(d);
+    rs->arch = NULL;    /* freed by the arch code on 0 or an error */
+    clone_reset_release(d, rs, false);
 
  out:
     rcu_unlock_domain(d);
@@ -935,11 +1053,225 @@ static void clone_link(struct clone_domain *pcd, struct clone_domain *ccd,
 }
 
 /*
+ * A control domain's clone of several children between two of them: the
+ * children made (each referenced and paused by us, as the parent is), the
+ * ones built so far, and what the call reserved (ring entries, family
+ * members). It hangs on the parent (pcd->batch) under clone_lock, and
+ * pcd->cloning stays set until it ends.
+ */
+struct clone_batch {
+    struct domain *caller;          /* the domain whose call continues it */
+    unsigned int token;             /* in the continuation's cmd, never 0 */
+    bool poked;                     /* another clone found it, -EBUSY */
+    bool reserved;                  /* nr ring entries reserved */
+    bool has_service;
+    uint16_t flags;
+    unsigned int nr, done;          /* children; children built */
+    unsigned int nr_shells;
+    struct domain *children[XEN_CLONE_MAX_BATCH];
+    struct domain *shells[XEN_CLONE_MAX_BATCH];
+    struct clone_result res[XEN_CLONE_MAX_BATCH];
+};
+
+static unsigned int clone_batch_tokens;    /* clone_lock */
+
+/* Take pcd's batch off it: the caller releases it. clone_lock held. */
+static struct clone_batch *clone_batch_detach(struct clone_domain *pcd)
+{
+    struct clone_batch *b = pcd->batch;
+
+    ASSERT(spin_is_locked(&clone_lock));
+
+    if ( b )
+    {
+        pcd->batch = NULL;
+        if ( pcd->family )
+            pcd->family->nr_joining -= b->nr;
+    }
+
+    return b;
+}
+
+/*
+ * Release a batch taken off its parent (clone_lock not held, domctl lock
+ * held). fail: its children, shells included, are destroyed and what it
+ * reserved is given back; else they were linked and announced.
+ */
+static void clone_batch_release(struct domain *parent,
+                                struct clone_domain *pcd,
+                                struct clone_batch *b, bool fail)
+{
+    unsigned int i;
+
+    if ( fail )
+    {
+        spin_lock(&clone_lock);
+        if ( b->reserved )
+            service.reserved -= b->nr;
+        pcd->cloning = false;
+        spin_unlock(&clone_lock);
+    }
+    for ( i = 0; i < b->nr; i++ )
+    {
+        domain_unpause(b->children[i]);
+        /* A half-made child never survives. */
+        if ( fail )
+            clone_destroy_child(b->children[i]);
+        put_domain(b->children[i]);
+    }
+    for ( i = 0; i < b->nr_shells; i++ )
+        put_domain(b->shells[i]);
+    domain_unpause(parent);
+    xfree(b);
+}
+
+/* d is dying: a clone of it between two children is undone. */
+static void clone_batch_cancel(struct domain *d)
+{
+    struct clone_domain *cd = d->clone;
+    struct clone_batch *b;
+
+    spin_lock(&clone_lock);
+    b = clone_batch_detach(cd);
+    spin_unlock(&clone_lock);
+
+    if ( b )
+    {
+        gprintk(XENLOG_INFO, "clone: d%d dies: its clone into %u children "
+                "is undone\n", d->domain_id, b->nr);
+        clone_batch_release(d, cd, b, true);
+    }
+}
+
+/*
+ * Link and announce nr children built for pcd; clears pcd->cloning. A
+ * fork (self) makes the caller wait (*wait).
+ */
+static void clone_announce(struct domain *parent, struct clone_domain *pcd,
+                           struct domain **children,
+                           const struct clone_result *res, unsigned int nr,
+                           uint16_t flags, bool self, bool reserved,
+                           bool *wait)
+{
+    unsigned int i;
+
+    spin_lock(&clone_lock);
+    for ( i = 0; i < nr; i++ )
+    {
+        struct clone_domain *ccd = children[i]->clone;
+
+        clone_link(pcd, ccd, self);
+        ccd->note = (struct xen_clone_notification){
+            .parent = parent->domain_id,
+            .child = children[i]->domain_id,
+            .flags = flags | (self ? XEN_CLONE_NOTIFY_SELF : 0),
+            .index = i,
+            .child_store_mfn = res[i].store_mfn,
+            .child_console_mfn = res[i].console_mfn,
+        };
+        /* A service that dies before it can read this tells its successor. */
+        ccd->announced = reserved;
+        if ( reserved && service.ring )
+            ring_post(&ccd->note);
+    }
+    if ( reserved )
+        service.reserved -= nr;
+    pcd->cloning = false;
+    if ( self )
+    {
+        pcd->fork_state = FORK_WAIT;
+        pcd->fork_waiting = nr;
+        pcd->fork_rc = 0;
+        vcpu_pause_nosync(current);
+        *wait = true;
+    }
+    spin_unlock(&clone_lock);
+}
+
+/*
+ * The continuation of a control domain's clone: build the next child;
+ * -ERESTART with *next set while more remain. Domctl lock held.
+ */
+static long clone_clone_continue(XEN_GUEST_HANDLE_PARAM(void) arg,
+                                 unsigned int token, unsigned int *next)
+{
+    struct xen_clone_op op;
+    struct domain *parent, *curr = current->domain;
+    struct clone_domain *pcd;
+    struct clone_batch *b = NULL;
+    struct clone_args args = { };
+    unsigned int i;
+    bool wait = false;
+    long rc;
+
+    if ( copy_from_guest(&op, arg, 1) )
+        return -EFAULT;
+    parent = rcu_lock_domain_by_id(op.parent);
+    if ( !parent )
+        return -ESRCH;
+
+    rc = xsm_clone_op(XSM_OTHER, parent, CLONEOP_clone);
+    if ( rc )
+        goto out;
+
+    rc = parent->is_dying ? -ESRCH : -EBUSY;
+    pcd = parent->clone;
+    spin_lock(&clone_lock);
+    if ( pcd && pcd->batch && pcd->batch->token == token &&
+         pcd->batch->caller == curr )
+    {
+        b = pcd->batch;
+        b->poked = false;
+        rc = 0;
+    }
+    spin_unlock(&clone_lock);
+    if ( rc )
+        goto out;
+
+    /* A child (or shell) destroyed in between fails the whole call. */
+    for ( i = 0; i < b->nr && !rc; i++ )
+        if ( b->children[i]->is_dying )
+            rc = -ESRCH;
+    if ( !rc )
+    {
+        args.rax = 1 + b->done;
+        rc = arch_clone_child(parent, b->children[b->done], &args,
+                              &b->res[b->done]);
+    }
+    if ( !rc && ++b->done < b->nr )
+    {
+        spin_lock(&clone_lock);
+        pcd->nr_clone_preempts++;
+        spin_unlock(&clone_lock);
+        *next = token;
+        rc = -ERESTART;
+        goto out;
+    }
+
+    spin_lock(&clone_lock);
+    clone_batch_detach(pcd);
+    spin_unlock(&clone_lock);
+    if ( !rc )
+    {
+        clone_announce(parent, pcd, b->children, b->res, b->nr, b->flags,
+                       false, b->reserved, &wait);
+        if ( b->has_service )
+            send_global_virq(VIRQ_CLONED);
+    }
+    clone_batch_release(parent, pcd, b, rc);
+
+ out:
+    rcu_unlock_domain(parent);
+    return rc;
+}
+
+/*
  * CLONEOP_clone. Called with the domctl lock held; returns with it held.
  * For a self-clone the parent is current->domain and this returns
  * -ERESTART after arranging the wait (the caller makes the continuation).
  */
-static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, bool *wait)
+static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, unsigned int token,
+                        bool *wait, unsigned int *next)
 {
     struct xen_clone_op op;
     struct domain *parent, *curr = current->domain;
@@ -952,10 +1284,14 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, bool *wait)
     unsigned int i, made = 0;
     int family_rc;
     bool self, has_service, paused = false, reserved = false, use_shells;
-    unsigned int nr_shells = 0;
+    unsigned int nr_shells = 0, nr_now;
+    struct clone_batch *stale = NULL, *b = NULL;
     long rc;
 
     *wait = false;
+
+    if ( token )
+        return clone_clone_continue(arg, token, next);
 
     if ( copy_from_guest(&op, arg, 1) )
         return -EFAULT;
@@ -1001,6 +1337,29 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, bool *wait)
     if ( !guest_handle_okay(op.child_list, op.nr_children) )
         goto out_unlock;
 
+    /*
+     * A clone of it between two children: busy, or abandoned if a clone
+     * was told so before and no child was built since.
+     */
+    rc = -EBUSY;
+    spin_lock(&clone_lock);
+    if ( pcd->batch && !pcd->batch->poked )
+        pcd->batch->poked = true;
+    else
+    {
+        stale = clone_batch_detach(pcd);
+        rc = 0;
+    }
+    spin_unlock(&clone_lock);
+    if ( stale )
+    {
+        gprintk(XENLOG_WARNING, "clone: clone of d%d abandoned by d%d: "
+                "undone\n", parent->domain_id, stale->caller->domain_id);
+        clone_batch_release(parent, pcd, stale, true);
+    }
+    if ( rc )
+        goto out_unlock;
+
     /* Pause the parent (not ourselves) so that its state is stable. */
     if ( !self )
     {
@@ -1025,6 +1384,10 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, bool *wait)
     rc = -ENOMEM;
     if ( !pcd->family && !(new_family = xzalloc(struct clone_family)) )
         goto out;
+    /* A control domain's clone of several children: its state, first. */
+    if ( !self && op.nr_children > 1 &&
+         !(b = xzalloc(struct clone_batch)) )
+        goto out;
 
     spin_lock(&clone_lock);
     if ( !pcd->family )
@@ -1036,7 +1399,8 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, bool *wait)
         pcd->family_id = new_family->id;
         new_family = NULL;
     }
-    family_rc = clone_family_check(pcd->family->nr_members, op.nr_children,
+    family_rc = clone_family_check(pcd->family->nr_members +
+                                   pcd->family->nr_joining, op.nr_children,
                                    pcd->generation, pcd->max_family,
                                    pcd->max_depth);
     has_service = service_alive();
@@ -1044,7 +1408,8 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, bool *wait)
      * A parent in the middle of a fork waits on a continuation: a clone
      * of it now would start by forking again.
      */
-    if ( pcd->cloning || pcd->fork_state != FORK_IDLE )
+    if ( pcd->cloning || pcd->fork_state != FORK_IDLE ||
+         pcd->reset || pcd->reset_sources )
         rc = -EBUSY;
     else if ( self && !has_service )
         rc = -ENXIO;
@@ -1106,8 +1471,14 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, bool *wait)
             goto out;
         }
 
+    /*
+     * A control domain's clone of several children builds one per chunk:
+     * the others in continuations (clone_clone_continue()). A fork builds
+     * them all at once (its own vCPU waits anyway).
+     */
     args.self = self;
-    for ( i = 0; i < op.nr_children; i++ )
+    nr_now = b ? 1 : op.nr_children;
+    for ( i = 0; i < nr_now; i++ )
     {
         args.rax = 1 + i;
         rc = arch_clone_child(parent, children[i], &args, &res[i]);
@@ -1115,39 +1486,51 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, bool *wait)
             goto out;
     }
 
-    /* Success: link the family, announce the children. */
-    spin_lock(&clone_lock);
-    for ( i = 0; i < op.nr_children; i++ )
+    if ( b )
     {
-        struct clone_domain *ccd = children[i]->clone;
+        for ( i = 0; i < op.nr_children; i++ )
+            if ( !get_domain(children[i]) )
+                break;
+        if ( i < op.nr_children )
+        {
+            /* Cannot happen: nobody else knows them yet. */
+            while ( i-- )
+                put_domain(children[i]);
+            rc = -ESRCH;
+            goto out;
+        }
+        b->caller = curr;
+        b->reserved = reserved;
+        b->has_service = has_service;
+        b->flags = op.flags;
+        b->nr = op.nr_children;
+        b->done = nr_now;
+        b->nr_shells = nr_shells;
+        memcpy(b->children, children, sizeof(children[0]) * b->nr);
+        memcpy(b->shells, shells, sizeof(shells[0]) * nr_shells);
+        memcpy(b->res, res, sizeof(res[0]) * nr_now);
+        /* Nobody runs them, or the parent, until the call ends. */
+        for ( i = 0; i < b->nr; i++ )
+            domain_pause(children[i]);
+        spin_lock(&clone_lock);
+        b->token = ++clone_batch_tokens & (~0U >> CLONE_CONT_SHIFT);
+        if ( !b->token )
+            b->token = clone_batch_tokens = 1;
+        pcd->batch = b;
+        pcd->family->nr_joining += b->nr;
+        pcd->nr_clone_preempts++;
+        spin_unlock(&clone_lock);
+        *next = b->token;
+        /* The batch holds them now: the parent stays paused, cloning. */
+        rcu_unlock_domain(parent);
+        xfree(new_family);
+        return -ERESTART;
+    }
 
-        clone_link(pcd, ccd, self);
-        ccd->note = (struct xen_clone_notification){
-            .parent = parent->domain_id,
-            .child = children[i]->domain_id,
-            .flags = op.flags | (self ? XEN_CLONE_NOTIFY_SELF : 0),
-            .index = i,
-            .child_store_mfn = res[i].store_mfn,
-            .child_console_mfn = res[i].console_mfn,
-        };
-        /* A service that dies before it can read this tells its successor. */
-        ccd->announced = reserved;
-        if ( reserved && service.ring )
-            ring_post(&ccd->note);
-    }
-    if ( reserved )
-        service.reserved -= op.nr_children;
+    /* Success: link the family, announce the children. */
+    clone_announce(parent, pcd, children, res, op.nr_children, op.flags,
+                   self, reserved, wait);
     reserved = false;
-    pcd->cloning = false;
-    if ( self )
-    {
-        pcd->fork_state = FORK_WAIT;
-        pcd->fork_waiting = op.nr_children;
-        pcd->fork_rc = 0;
-        vcpu_pause_nosync(current);
-        *wait = true;
-    }
-    spin_unlock(&clone_lock);
     made = 0;
 
     if ( has_service )
@@ -1170,6 +1553,7 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, bool *wait)
     if ( paused )
         domain_unpause(parent);
     xfree(new_family);
+    xfree(b);
  out_unlock:
     rcu_unlock_domain(parent);
     return rc;
@@ -1280,6 +1664,7 @@ long do_clone_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct domain *curr = current->domain;
     struct clone_domain *cd = curr->clone;
+    unsigned int token = 0, next = 0;
     bool wait;
     long rc;
 
@@ -1299,6 +1684,14 @@ long do_clone_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
             rc = -EBUSY; /* Cannot happen: the vCPU is paused. */
         spin_unlock(&clone_lock);
         return rc;
+    }
+
+    /* A reset's or clone's continuation carries a token above the sub-op. */
+    if ( (cmd & CLONE_CMD_MASK) == CLONEOP_reset ||
+         (cmd & CLONE_CMD_MASK) == CLONEOP_clone )
+    {
+        token = cmd >> CLONE_CONT_SHIFT;
+        cmd &= CLONE_CMD_MASK;
     }
 
     switch ( cmd )
@@ -1333,23 +1726,36 @@ long do_clone_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 
     /* These create or destroy domains: serialise with the domctls. */
     if ( !domctl_lock_acquire() )
-        return hypercall_create_continuation(__HYPERVISOR_clone_op, "ih",
-                                             cmd, arg);
+        return hypercall_create_continuation(
+            __HYPERVISOR_clone_op, "ih", cmd | (token << CLONE_CONT_SHIFT),
+            arg);
 
     if ( cmd == CLONEOP_complete )
         rc = clone_complete(arg);
     else if ( cmd == CLONEOP_reset )
-        rc = clone_reset(arg);
+    {
+        rc = clone_reset(arg, token, &next);
+        /* Give the CPU back between chunks (both domains stay paused). */
+        if ( rc == -ERESTART )
+            rc = hypercall_create_continuation(
+                __HYPERVISOR_clone_op, "ih",
+                CLONEOP_reset | (next << CLONE_CONT_SHIFT), arg);
+    }
     else if ( cmd == CLONEOP_unregister )
         rc = clone_unregister();
     else if ( cmd == CLONEOP_register )
         rc = clone_register(arg);
     else
     {
-        rc = clone_clone(arg, &wait);
+        rc = clone_clone(arg, token, &wait, &next);
         if ( !rc && wait )
             rc = hypercall_create_continuation(__HYPERVISOR_clone_op, "ih",
                                                cmd, arg);
+        /* Give the CPU back between two children. */
+        else if ( rc == -ERESTART )
+            rc = hypercall_create_continuation(
+                __HYPERVISOR_clone_op, "ih",
+                CLONEOP_clone | (next << CLONE_CONT_SHIFT), arg);
     }
 
     domctl_lock_release();
@@ -1357,11 +1763,55 @@ long do_clone_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     return rc;
 }
 
+/*
+ * d is dying: cancel the resets in progress of d and of its children (it
+ * is their parent), each between two chunks. Called with the domctl lock
+ * held, so no chunk is running.
+ */
+static void clone_reset_cancel_all(struct domain *d)
+{
+    struct clone_domain *cd = d->clone, *ccd;
+
+    for ( ; ; )
+    {
+        struct clone_reset *rs = NULL;
+        struct domain *child = NULL;
+
+        spin_lock(&clone_lock);
+        if ( cd->reset )
+        {
+            child = d;
+            rs = clone_reset_detach(cd);
+        }
+        else if ( cd->reset_sources )
+            list_for_each_entry ( ccd, &cd->children, sibling )
+                if ( ccd->reset )
+                {
+                    child = ccd->d;
+                    rs = clone_reset_detach(ccd);
+                    break;
+                }
+        spin_unlock(&clone_lock);
+
+        if ( !rs )
+            break;
+        gprintk(XENLOG_INFO, "clone: d%d dies: reset of d%d cancelled\n",
+                d->domain_id, child->domain_id);
+        clone_reset_release(child, rs, true);
+    }
+}
+
 void clone_domain_kill(struct domain *d)
 {
     struct clone_domain *cd = d->clone, *ccd;
     struct clone_family *gone = NULL;
     bool release_service = false;
+
+    if ( cd )
+    {
+        clone_reset_cancel_all(d);
+        clone_batch_cancel(d);
+    }
 
     spin_lock(&clone_lock);
 
@@ -1459,6 +1909,8 @@ void clone_domain_destroy(struct domain *d)
     if ( !cd )
         return;
 
+    /* A domain that was never killed (its creation failed) had no reset. */
+    ASSERT(!cd->reset && !cd->reset_sources && !cd->batch);
     d->clone = NULL;
     /* Nobody adds to the list once the domain is dead (clone_domain_kill). */
     while ( !list_empty(&cd->zombies) )

@@ -27,7 +27,7 @@
 #include "xen.h"
 
 /* Version of this interface; CLONEOP_register checks it. */
-#define XEN_CLONE_INTERFACE_VERSION 0x00000004
+#define XEN_CLONE_INTERFACE_VERSION 0x00000005
 
 /* Also in xen.h; repeated for guests built against an older xen.h. */
 #ifndef __HYPERVISOR_clone_op
@@ -104,6 +104,18 @@ typedef struct xen_clone_register xen_clone_register_t;
  *    unchanged (the guest cannot tell). Returns 0 once the children exist.
  *  - Without a live service the children stay paused and nobody is
  *    notified: the caller completes them itself.
+ *  - Preemption (interface version 5): with nr_children > 1, Xen builds
+ *    one child per chunk and continues the call (a hypercall
+ *    continuation) between two children; the caller's vCPU runs its own
+ *    guest in between. The children exist (paused, listed in child_list)
+ *    from the first chunk, and are linked and announced at the end only.
+ *    Meanwhile another clone of the parent, or a reset of it or of one
+ *    of its children, gets -EBUSY; a second clone of the parent that
+ *    finds no child built since the first -EBUSY takes the call as
+ *    abandoned: it destroys its children and starts again. A child or
+ *    shell of the call destroyed in between fails the call (-ESRCH, every
+ *    child destroyed); the parent destroyed in between destroys them all.
+ *    Xen uses the bits of cmd above the low 8 for this: callers pass 0.
  *
  * Every child starts paused (by its controller). The service completes it,
  * then unpauses it unless XEN_CLONE_FLAG_PAUSED was given.
@@ -193,6 +205,15 @@ typedef struct xen_clone_complete xen_clone_complete_t;
  * remapped a page since the clone: nothing was changed), -EOPNOTSUPP (a
  * child this implementation cannot reset), -ENOMEM (out of memory half
  * way: the child is crashed, as it is neither reset nor intact).
+ * Preemption (interface version 5): a big reset runs in chunks, and Xen
+ * continues the call (a hypercall continuation) between two of them; the
+ * caller's vCPU runs its own guest in between. Both domains stay paused
+ * until it ends. Meanwhile another reset of the child, or a reset or
+ * clone of either domain, gets -EBUSY; a second reset of the child that
+ * finds no chunk done since the first -EBUSY takes it as abandoned and
+ * starts again (a child half reset by then was crashed). Destroying
+ * either domain cancels it (-ESRCH to its caller). Xen uses the bits of
+ * cmd above the low 8 for its continuation: callers pass 0 there.
  */
 #define CLONEOP_reset       4
 struct xen_clone_reset {
@@ -278,6 +299,13 @@ struct xen_clone_info {
                                         for a domain never cloned */
     uint64_t max_shared;        /* OUT: the limit its next clone obeys:
                                         its max_shared, or the default */
+    /* Preemption (interface version 5): */
+    uint64_t nr_reset_preempts; /* OUT: times a CLONEOP_reset of it gave
+                                        the CPU back to its caller between
+                                        two chunks (a continuation) */
+    uint64_t nr_clone_preempts; /* OUT: times a control domain's
+                                        CLONEOP_clone of it gave the CPU
+                                        back between two children */
 };
 typedef struct xen_clone_info xen_clone_info_t;
 

@@ -24,6 +24,7 @@ struct vcpu_guest_context;
 struct clone_family {
     uint64_t id;                    /* never reused; tags shared frames */
     unsigned int nr_members;        /* live domains, the original included */
+    unsigned int nr_joining;        /* children of clones between chunks */
     bool gone;                      /* no member left */
     unsigned long nr_shared;        /* dom_cow frames tagged with id, and
                                        frames a running clone reserved */
@@ -99,6 +100,32 @@ struct clone_domain {
     struct vcpu_guest_context *birth_ctxt;
     unsigned long own_pfn[3];       /* console, xenstore, start_info */
     unsigned long nr_resets;
+    unsigned long nr_reset_preempts; /* continuations of its resets */
+
+    /*
+     * A reset in progress across hypercall continuations (common/clone.c):
+     * set on the child while it is reset; reset_sources counts the resets
+     * in progress whose parent this domain is. Both under clone_lock.
+     */
+    struct clone_reset *reset;
+    unsigned int reset_sources;
+
+    /* A Dom0 clone of it between two children (common/clone.c). */
+    struct clone_batch *batch;
+    unsigned long nr_clone_preempts; /* continuations of its clones */
+};
+
+/*
+ * A CLONEOP_reset between two chunks: the child and the parent stay
+ * paused (one pause reference each, held here) and the parent referenced
+ * until it finishes, fails, is abandoned or either domain dies.
+ */
+struct clone_reset {
+    struct domain *parent;          /* referenced and paused */
+    struct domain *caller;          /* the domain whose call continues it */
+    unsigned int token;             /* in the continuation's cmd, never 0 */
+    bool poked;                     /* another call found it, -EBUSY */
+    void *arch;                     /* the arch code's cursor */
 };
 
 /* The end of a forked child that is gone, kept for its parent. */
@@ -171,7 +198,17 @@ bool arch_clone_shell_ok(const struct domain *parent, struct domain *shell);
 int arch_clone_child(struct domain *parent, struct domain *child,
                      const struct clone_args *args, struct clone_result *res);
 int arch_clone_cow_fault(unsigned long addr, struct cpu_user_regs *regs);
-int arch_clone_reset(struct domain *parent, struct domain *child);
+/*
+ * One chunk of a reset, both domains paused: 0 (done), -ERESTART (call
+ * again with the same *state: the arch code keeps its cursor there, and
+ * the caller may give the CPU back in between), or an error (the child is
+ * crashed if it was changed). *state is NULL on the first call and after
+ * 0 or an error. arch_clone_reset_cancel() frees a cursor that will never
+ * be continued, crashing the child if it is half reset.
+ */
+int arch_clone_reset(struct domain *parent, struct domain *child,
+                     void **state);
+void arch_clone_reset_cancel(struct domain *child, void *state);
 
 #else
 

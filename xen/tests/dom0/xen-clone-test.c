@@ -528,11 +528,13 @@ int main(int argc, char **argv)
                    "cow_faults %" PRIu64 "\ncopied_pages %" PRIu64 "\n"
                    "resets %" PRIu64 "\nmax_family %u\nmax_depth %u\n"
                    "nr_family %u\nnr_pages %" PRIu64 "\nnr_shared %" PRIu64
-                   "\nmax_shared %" PRIu64 "\n",
+                   "\nmax_shared %" PRIu64 "\nreset_preempts %" PRIu64
+                   "\nclone_preempts %" PRIu64 "\n",
                    i.domid, i.parent, i.enabled, i.max_clones, i.nr_children,
                    i.generation, i.flags, i.nr_cow_faults, i.nr_copied_pages,
                    i.nr_resets, i.max_family, i.max_depth, i.nr_family,
-                   i.nr_pages, i.nr_shared, i.max_shared);
+                   i.nr_pages, i.nr_shared, i.max_shared,
+                   i.nr_reset_preempts, i.nr_clone_preempts);
         }
     } else if (!strcmp(argv[1], "policy") && argc >= 5 && argc <= 8) {
         /*

@@ -48,6 +48,8 @@ static bool ok(bool cond, const char *fmt, ...)
 #define H_ID    106 /* the original of a family that shares frames */
 #define SP_ID   110 /* a parent cloned into shells */
 #define S1_ID   111 /* shells: 111..116 */
+#define PR_ID   120 /* the parent of children reset in chunks */
+#define PB_ID   121 /* a parent cloned into several, one child a chunk */
 #define MISSING 77
 #define CONT    __HYPERVISOR_clone_op /* a continuation's return value */
 
@@ -127,14 +129,23 @@ static long get_info(struct domain *caller, domid_t id,
     return op(caller, CLONEOP_get_info, info);
 }
 
+/*
+ * A clone as the caller's kernel makes it: a continuation between two
+ * children (cmd with a token) is issued again at once, as privcmd does.
+ */
 static long do_clone(struct domain *caller, domid_t parent, unsigned int n,
                      uint16_t flags, domid_t *list)
 {
     struct xen_clone_op o = {
         .parent = parent, .flags = flags, .nr_children = n};
+    long rc;
 
     set_xen_guest_handle(o.child_list, list);
-    return op(caller, CLONEOP_clone, &o);
+    rc = op(caller, CLONEOP_clone, &o);
+    while (rc == CONT && harness.cont_cmd >> 8 &&
+           (harness.cont_cmd & 0xff) == CLONEOP_clone)
+        rc = op(caller, harness.cont_cmd, &o);
+    return rc;
 }
 
 static long complete(domid_t child, int16_t status)
@@ -1421,7 +1432,7 @@ static void test_shared(void)
     fam = h->clone->family_id;
     allocs = harness.allocs_live;
     good = true;
-    for (i = 1; i <= 6 && good; i++) {
+    for (i = 1; i <= 7 && good; i++) {
         harness.zalloc_fail_in = i;
         rc = do_clone(d0, H_ID, 2, 0, b);
         harness.zalloc_fail_in = 0;
@@ -1436,7 +1447,7 @@ static void test_shared(void)
                harness.allocs_live == allocs;
         ring_consume();
     }
-    ok(good, "xzalloc failing at each of 6 points of a clone: -ENOMEM, "
+    ok(good, "xzalloc failing at each of 7 points of a clone: -ENOMEM, "
              "the count back to 10, nothing leaked");
     calls = harness.arch_child_calls = 0;
     harness.arch_child_fail_at = 1;
@@ -1629,6 +1640,341 @@ static void test_reset(void)
     clean("reset");
 }
 
+/* Continue a reset: the continuation's cmd (with its token), same arg. */
+static long reset_cont(unsigned int cmd, domid_t child)
+{
+    struct xen_clone_reset r = {.child = child};
+
+    return op(d0, cmd, &r);
+}
+
+/* Start a reset that needs more chunks: CONT, and its continuation cmd. */
+static unsigned int reset_start(domid_t child)
+{
+    long rc = reset(d0, child);
+
+    return rc == CONT ? harness.cont_cmd : 0;
+}
+
+/* CLONEOP_reset in chunks: hypercall continuations and what happens between. */
+static void test_reset_preempt(void)
+{
+    struct domain *p, *c;
+    struct xen_clone_info info;
+    domid_t list[2], c1, c2, gc;
+    unsigned int cmd, cmd2, calls, n;
+    long allocs, rc;
+    bool good;
+
+    p = harness_domain_new(PR_ID, false);
+    set_policy(PR_ID, 1, 8);
+    ring_consume();
+    do_clone(d0, PR_ID, 2, 0, list);
+    c1 = list[0];
+    c2 = list[1];
+    complete(c1, 0);
+    complete(c2, 0);
+    c = dom(c1);
+    allocs = harness.allocs_live;
+
+    /* A reset of 3 extra chunks: 3 continuations, then done. */
+    harness.arch_reset_chunks = 3;
+    calls = harness.arch_reset_calls;
+    cmd = reset_start(c1);
+    ok(cmd && (cmd & 0xff) == CLONEOP_reset && cmd >> 8 &&
+           harness.cont_op == __HYPERVISOR_clone_op &&
+           !strcmp(harness.cont_fmt, "ih"),
+       "reset in chunks: a continuation of clone_op(CLONEOP_reset | token)");
+    ok(p->pause_count == 1 && c->pause_count == 1 && p->refcnt == 2 &&
+           cd_of(c1)->reset && cd_of(PR_ID)->reset_sources == 1,
+       "  between chunks: both paused, the parent referenced, state kept");
+    rc = CONT;
+    for (n = 0; rc == CONT && n < 10; n++)
+        rc = reset_cont(harness.cont_cmd, c1);
+    ok(rc == 0 && n == 3 && harness.arch_reset_calls == calls + 4 &&
+           harness.cont_cmd == cmd,
+       "  the continuations finish it (4 chunks, one token)");
+    ok(!p->pause_count && !c->pause_count && p->refcnt == 1 &&
+           !cd_of(c1)->reset && !cd_of(PR_ID)->reset_sources &&
+           harness.allocs_live == allocs && !harness.reset_bad_context,
+       "  after it: both unpaused, reference dropped, state freed; every "
+       "chunk ran under the domctl lock only, both paused");
+    ok(get_info(d0, c1, &info) == 0 && info.nr_reset_preempts == 3 &&
+           info.nr_resets == 0,
+       "  get_info counts 3 continuations of its resets");
+
+    /* The domctl lock busy at a continuation: the token is kept. */
+    cmd = reset_start(c1);
+    harness.domctl_busy = 1;
+    ok(reset_cont(cmd, c1) == CONT && harness.cont_cmd == cmd &&
+           harness.arch_reset_calls == calls + 5,
+       "  domctl lock busy: continued again, with the same token");
+
+    /* Between chunks: what else is refused. */
+    ok(reset(d0, c1) == -EBUSY, "  between chunks: another reset: -EBUSY");
+    ok(reset_cont(CLONEOP_reset | ((cmd >> 8) + 1) << 8, c1) == -EBUSY,
+       "  a continuation with another token: -EBUSY");
+    ok(reset_cont(cmd, c2) == -EBUSY,
+       "  the token on another child: -EBUSY");
+    ok(do_clone(d0, PR_ID, 1, 0, list) == -EBUSY,
+       "  a clone of the parent: -EBUSY");
+    ok(do_clone(d0, c1, 1, 0, list) == -EBUSY,
+       "  a clone of the child: -EBUSY");
+    ok(reset(d0, c2) == CONT && cd_of(PR_ID)->reset_sources == 2 &&
+           p->pause_count == 2,
+       "  a reset of a sibling runs beside it (the parent paused twice)");
+    cmd2 = harness.cont_cmd;
+    ok(cmd2 != cmd, "  with its own token");
+    ok(op(dom(G_ID), cmd, &(struct xen_clone_reset){.child = c1}) == -EPERM,
+       "  a continuation by a guest: -EPERM");
+    for (rc = CONT, n = 0; rc == CONT && n < 10; n++)
+        rc = reset_cont(harness.cont_cmd, c2);
+    ok(rc == 0, "  the sibling's reset finishes");
+    for (rc = CONT, harness.cont_cmd = cmd, n = 0; rc == CONT && n < 10; n++)
+        rc = reset_cont(harness.cont_cmd, c1);
+    ok(rc == 0 && !p->pause_count && !c->pause_count && p->refcnt == 1 &&
+           harness.allocs_live == allocs,
+       "  the first finishes too (the one poked by the -EBUSY above)");
+
+    /* The caller goes away: a second new reset takes over. */
+    cmd = reset_start(c1);
+    ok(reset(d0, c1) == -EBUSY && cd_of(c1)->reset->poked,
+       "abandoned reset: a new reset gets -EBUSY first");
+    n = harness.arch_reset_cancels;
+    rc = reset(d0, c1);
+    cmd2 = harness.cont_cmd;
+    ok(rc == CONT && harness.arch_reset_cancels == n + 1 && cmd2 != cmd &&
+           p->pause_count == 1 && c->pause_count == 1 && p->refcnt == 2,
+       "  then, no chunk done since, it cancels the old one and starts again");
+    ok(reset_cont(cmd, c1) == -EBUSY,
+       "  the old caller's continuation (if it comes back): -EBUSY");
+    ok(reset_cont(cmd2, c1) == CONT && !cd_of(c1)->reset->poked,
+       "  a continuation clears the mark: not taken as abandoned");
+    ok(reset(d0, c1) == -EBUSY && reset_cont(cmd2, c1) == CONT &&
+           reset(d0, c1) == -EBUSY,
+       "  a reset that goes on is never taken over");
+    for (rc = CONT, n = 0; rc == CONT && n < 10; n++)
+        rc = reset_cont(harness.cont_cmd, c1);
+    ok(rc == 0 && !p->pause_count && !c->pause_count && p->refcnt == 1 &&
+           harness.allocs_live == allocs,
+       "  and finishes: nothing paused or leaked");
+
+    /* A chunk fails: everything released, the error returned. */
+    harness.arch_reset_fail_chunk = 2;
+    harness.arch_reset_apply_at = 2;
+    cmd = reset_start(c1);
+    ok(reset_cont(cmd, c1) == -EBUSY && c->is_shutting_down &&
+           !p->pause_count && !c->pause_count && p->refcnt == 1 &&
+           !cd_of(c1)->reset && !cd_of(PR_ID)->reset_sources &&
+           harness.allocs_live == allocs,
+       "a chunk fails in pass 2: its error, the child crashed, all released");
+    harness.arch_reset_fail_chunk = 0;
+    for (rc = reset(d0, c1), n = 0; rc == CONT && n < 10; n++)
+        rc = reset_cont(harness.cont_cmd, c1);
+    ok(rc == 0 && !c->is_shutting_down,
+       "  a new reset in chunks resumes the crashed child");
+
+    /* No memory for the state: nothing paused. */
+    harness.zalloc_fail_in = 1;
+    ok(reset(d0, c1) == -ENOMEM && !p->pause_count && !c->pause_count &&
+           p->refcnt == 1,
+       "no memory for a reset's state: -ENOMEM, nothing paused");
+
+    /* A grandchild: resets of a parent and of its child exclude each other. */
+    ok(do_clone(d0, c2, 1, 0, list) == 0, "a grandchild is made");
+    gc = list[0];
+    complete(gc, 0);
+    cmd = reset_start(gc);
+    ok(cmd && reset(d0, c2) == -EBUSY,
+       "  while it is reset, a reset of its parent: -EBUSY");
+    for (rc = CONT, n = 0; rc == CONT && n < 10; n++)
+        rc = reset_cont(harness.cont_cmd, gc);
+    cmd = reset_start(c2);
+    ok(rc == 0 && cmd && reset(d0, gc) == -EBUSY,
+       "  while the parent is reset, a reset of the grandchild: -EBUSY");
+    for (rc = CONT, n = 0; rc == CONT && n < 10; n++)
+        rc = reset_cont(harness.cont_cmd, c2);
+    ok(rc == 0 && !dom(c2)->pause_count && !dom(gc)->pause_count &&
+           !p->pause_count,
+       "  both finish, nothing paused");
+
+    /* The child dies between chunks (in pass 1). */
+    n = harness.arch_reset_cancels;
+    cmd = reset_start(gc);
+    destroy(gc);
+    ok(harness.arch_reset_cancels == n + 1 && !dom(c2)->pause_count &&
+           dom(c2)->refcnt == 1 && !cd_of(c2)->reset_sources &&
+           !harness.arch_reset_cancel_crashes,
+       "the child dies between chunks: the reset is cancelled, its parent "
+       "unpaused and released");
+    ok(reset_cont(cmd, gc) == -ESRCH, "  its continuation: -ESRCH");
+
+    /* The parent dies between chunks in pass 2: the child is crashed. */
+    harness.arch_reset_apply_at = 2;
+    cmd = reset_start(c1);
+    ok(reset_cont(cmd, c1) == CONT, "a reset reaches pass 2");
+    destroy(PR_ID);
+    ok(harness.arch_reset_cancels == n + 2 &&
+           harness.arch_reset_cancel_crashes == 1 && c->is_shutting_down &&
+           !c->pause_count && !cd_of(c1)->reset,
+       "  its parent dies: cancelled, the half reset child crashed and "
+       "unpaused");
+    good = reset_cont(cmd, c1) == -EBUSY;
+    ok(good, "  the continuation: -EBUSY (the child lives on, no reset)");
+    ok(harness.allocs_live <= allocs && !harness.reset_bad_context,
+       "  nothing leaked, every chunk in the right context");
+    harness.arch_reset_chunks = 0;
+    harness.arch_reset_apply_at = 0;
+    destroy(c1);
+    destroy(c2);
+    clean("reset in chunks");
+}
+
+/* One clone_op call of a Dom0 clone, continuations not followed. */
+static long clone_call(unsigned int cmd, struct xen_clone_op *o)
+{
+    return op(d0, cmd, o);
+}
+
+/* A control domain's clone of several children: one child per chunk. */
+static void test_clone_preempt(void)
+{
+    struct domain *p;
+    struct xen_clone_op o = {.parent = PB_ID, .nr_children = 3};
+    struct xen_clone_info info;
+    domid_t list[3], old[3], k[1];
+    unsigned int cmd, calls, prod, virq, i, cancels;
+    long allocs, rc;
+    bool good;
+
+    p = harness_domain_new(PB_ID, false);
+    /* A family of at most 5 live members. */
+    op(d0, CLONEOP_set_policy,
+       &(struct xen_clone_policy){.domid = PB_ID,
+                                  .enabled = 1,
+                                  .max_clones = 16,
+                                  .max_family = 5,
+                                  .max_depth = XEN_CLONE_MAX_DEPTH});
+    set_xen_guest_handle(o.child_list, list);
+    ring_consume();
+    /* Its family exists before the counts below are taken. */
+    ok(do_clone(d0, PB_ID, 1, 0, k) == 0 && complete(k[0], 0) == 0,
+       "clone of one child: no continuation");
+    ring_consume();
+    allocs = harness.allocs_live;
+    prod = ring()->prod;
+    virq = harness.virq_sent[VIRQ_CLONED];
+    calls = harness.arch_child_calls;
+
+    rc = clone_call(CLONEOP_clone, &o);
+    cmd = harness.cont_cmd;
+    ok(rc == CONT && (cmd & 0xff) == CLONEOP_clone && cmd >> 8 &&
+           harness.arch_child_calls == calls + 1,
+       "Dom0 clone of 3: one child built, then a continuation with a token");
+    good = p->pause_count == 1 && cd_of(PB_ID)->batch &&
+           cd_of(PB_ID)->nr_children == 1 && ring()->prod == prod &&
+           harness.virq_sent[VIRQ_CLONED] == virq;
+    for (i = 0; i < 3; i++)
+        good = good && dom(list[i]) && dom(list[i])->pause_count == 1 &&
+               !cd_of(list[i])->pending;
+    ok(good, "  between children: all 3 exist and are paused, the parent "
+             "too; none linked or announced yet");
+    ok(do_clone(d0, PB_ID, 1, 0, k) == -EBUSY,
+       "  another clone of the parent: -EBUSY");
+    ok(reset(d0, k[0]) == -EBUSY,
+       "  a reset of a child of the parent: -EBUSY");
+    ok(do_clone(d0, k[0], 1, 0, old) == -ENOSPC,
+       "  a clone by another member beyond max_family 5 (2 members and 3 "
+       "joining): -ENOSPC");
+    ok(clone_call(CLONEOP_clone | (((cmd >> 8) + 1) << 8), &o) == -EBUSY,
+       "  a continuation with another token: -EBUSY");
+    rc = clone_call(cmd, &o);
+    ok(rc == CONT && harness.cont_cmd == cmd &&
+           harness.arch_child_calls == calls + 2,
+       "  its continuation builds the second");
+    ok(do_clone(d0, PB_ID, 1, 0, old) == -EBUSY && cd_of(PB_ID)->batch,
+       "  a clone after a continuation: -EBUSY again, not taken over");
+    rc = clone_call(cmd, &o);
+    good = rc == 0 && harness.arch_child_calls == calls + 3 &&
+           !cd_of(PB_ID)->batch && !p->pause_count &&
+           cd_of(PB_ID)->nr_children == 4 && ring()->prod == prod + 3 &&
+           harness.virq_sent[VIRQ_CLONED] == virq + 1;
+    for (i = 0; i < 3; i++)
+        good = good && !dom(list[i])->pause_count &&
+               dom(list[i])->refcnt == 1 && cd_of(list[i])->pending &&
+               ring()->ent[(prod + i) % ring()->nr_ents].child == list[i] &&
+               ring()->ent[(prod + i) % ring()->nr_ents].index == i;
+    ok(good, "  the third: 0, all linked and announced in order, unpaused, "
+             "our references dropped");
+    ok(get_info(d0, PB_ID, &info) == 0 && info.nr_clone_preempts == 2,
+       "  get_info: 2 continuations between 3 children");
+    for (i = 0; i < 3; i++)
+        complete(list[i], 0);
+    for (i = 0; i < 3; i++)
+        destroy(list[i]);
+    ring_consume();
+
+    /* The caller goes away between children: a later clone takes over. */
+    allocs = harness.allocs_live;
+    prod = ring()->prod;
+    rc = clone_call(CLONEOP_clone, &o);
+    cmd = harness.cont_cmd;
+    memcpy(old, list, sizeof(old));
+    ok(rc == CONT && do_clone(d0, PB_ID, 3, 0, list) == -EBUSY,
+       "abandoned clone: a new clone gets -EBUSY first");
+    ok(do_clone(d0, PB_ID, 3, 0, list) == 0 && none_exist(old, 3) &&
+           ring()->prod == prod + 3,
+       "  then it undoes the old one (its children destroyed) and clones");
+    ok(clone_call(cmd, &o) == -EBUSY,
+       "  the old caller's continuation: -EBUSY");
+    for (i = 0; i < 3; i++)
+        complete(list[i], 0);
+    for (i = 0; i < 3; i++)
+        destroy(list[i]);
+    ring_consume();
+    ok(harness.allocs_live == allocs && !p->pause_count,
+       "  nothing leaked, the parent unpaused");
+
+    /* A child destroyed between children fails the call. */
+    prod = ring()->prod;
+    rc = clone_call(CLONEOP_clone, &o);
+    cmd = harness.cont_cmd;
+    destroy(list[2]);
+    ok(rc == CONT && clone_call(cmd, &o) == -ESRCH && none_exist(list, 3) &&
+           !cd_of(PB_ID)->batch && !p->pause_count &&
+           ring()->prod == prod && cd_of(PB_ID)->nr_children == 1 &&
+           harness.allocs_live == allocs,
+       "a child destroyed between children: -ESRCH, every child destroyed, "
+       "nothing announced or leaked");
+    ok(do_clone(d0, PB_ID, 3, 0, list) == 0,
+       "  the ring entries it reserved were given back: a clone of 3 works");
+    for (i = 0; i < 3; i++)
+        complete(list[i], 0);
+    for (i = 0; i < 3; i++)
+        destroy(list[i]);
+    ring_consume();
+
+    /* A chunk fails: every child destroyed. */
+    harness.arch_child_fail_at = (int)harness.arch_child_calls + 2;
+    harness.arch_child_fail_rc = -ENOMEM;
+    ok(do_clone(d0, PB_ID, 3, 0, list) == -ENOMEM && none_exist(list, 3) &&
+           !p->pause_count && !cd_of(PB_ID)->batch,
+       "the third child fails: -ENOMEM, the two built destroyed too");
+    harness.arch_child_fail_at = -1;
+
+    /* The parent dies between children. */
+    cancels = harness.domains_killed;
+    rc = clone_call(CLONEOP_clone, &o);
+    cmd = harness.cont_cmd;
+    destroy(PB_ID);
+    ok(rc == CONT && none_exist(list, 3) &&
+           harness.domains_killed >= cancels + 4,
+       "the parent dies between children: its children destroyed with it");
+    ok(clone_call(cmd, &o) == -ESRCH, "  the continuation: -ESRCH");
+    destroy(k[0]);
+    clean("clone in chunks");
+}
+
 /* Everything but d0 destroyed: no clone state left anywhere. */
 static void test_leaks(void)
 {
@@ -1698,6 +2044,8 @@ int main(void)
     test_shells();
     test_teardown();
     test_reset();
+    test_reset_preempt();
+    test_clone_preempt();
     test_leaks();
     test_register_race();
 

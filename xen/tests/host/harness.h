@@ -204,6 +204,12 @@ struct harness_state {
     unsigned int arch_reset_calls;
     struct domain *reset_parent, *reset_child;
     int reset_parent_pause, reset_child_pause;
+    /* Resumable resets: each takes arch_reset_chunks extra chunks. */
+    unsigned int arch_reset_chunks;
+    unsigned int arch_reset_apply_at; /* from this chunk on, "pass 2" */
+    int arch_reset_fail_chunk;        /* this chunk fails (1-based) */
+    unsigned int arch_reset_cancels, arch_reset_cancel_crashes;
+    unsigned int reset_bad_context;   /* a chunk ran without the locks */
     int gnttab_config_rc;
 
     /* Hook run by share_xen_page_with_privileged_guests() (races). */
@@ -969,14 +975,64 @@ int arch_clone_child(struct domain *parent, struct domain *child,
     return 0;
 }
 
-int arch_clone_reset(struct domain *parent, struct domain *child)
+/* The arch cursor of a reset in the harness: chunks done so far. */
+struct harness_reset_state {
+    unsigned int chunks;
+};
+
+int arch_clone_reset(struct domain *parent, struct domain *child,
+                     void **state)
 {
+    struct harness_reset_state *s = *state;
+
     harness.arch_reset_calls++;
     harness.reset_parent = parent;
     harness.reset_child = child;
     harness.reset_parent_pause = parent->pause_count;
     harness.reset_child_pause = child->pause_count;
+    if (!harness.domctl_held || harness.locks_held || harness.rcu_depth > 1 ||
+        parent->pause_count < 1 || child->pause_count < 1)
+        harness.reset_bad_context++;
+    if (!s && harness.arch_reset_chunks) {
+        s = harness_zalloc(sizeof(*s));
+        if (!s)
+            return -ENOMEM;
+        *state = s;
+    }
+    if (s) {
+        s->chunks++;
+        if ((int)s->chunks == harness.arch_reset_fail_chunk) {
+            /* As the x86 code: a chunk that fails frees its state. */
+            if (harness.arch_reset_apply_at &&
+                s->chunks >= harness.arch_reset_apply_at)
+                domain_shutdown(child, SHUTDOWN_crash);
+            harness_free(s);
+            *state = NULL;
+            return -EBUSY;
+        }
+        if (s->chunks <= harness.arch_reset_chunks)
+            return -ERESTART;
+        harness_free(s);
+        *state = NULL;
+    }
     return harness.arch_reset_rc;
+}
+
+void arch_clone_reset_cancel(struct domain *child, void *state)
+{
+    struct harness_reset_state *s = state;
+
+    harness.arch_reset_cancels++;
+    if (harness.locks_held)
+        harness_violation("reset of d%u cancelled under a spinlock",
+                          child->domain_id);
+    if (harness.arch_reset_apply_at &&
+        s->chunks >= harness.arch_reset_apply_at &&
+        child->is_dying == DOMDYING_alive) {
+        harness.arch_reset_cancel_crashes++;
+        domain_shutdown(child, SHUTDOWN_crash);
+    }
+    harness_free(s);
 }
 
 /* The Xen heap. */

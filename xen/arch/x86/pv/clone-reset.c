@@ -33,14 +33,43 @@
  *  - the child's page tables, its P2M tree, its xenstore and console
  *    rings and its start_info keep the child's contents.
  * Both domains are paused by the caller.
+ *
+ * Preemption: the work is done in chunks of at most RESET_BUDGET L1
+ * tables (fewer if a softirq is pending). After a chunk, -ERESTART goes
+ * back to common code with the cursor in struct reset_state: the pass and
+ * the L4/L3/L2 indexes of the next L1 table. The next chunk walks down
+ * from the L4 again to the cursor, checking every table on the way as
+ * the first walk did, so nothing is kept but indexes: a table freed or
+ * retyped in between (Dom0 may map and update the paused domains' memory
+ * while the domctl lock is free) is found as it would be in one walk.
+ * Pass 1 only tells whether pass 2 may start; pass 2 checks every entry
+ * again and swaps entries with cmpxchg under the table's page lock, so a
+ * change between chunks (or between the passes) that pass 1 did not see
+ * makes pass 2 fail with -EBUSY and crashes the half reset child, as a
+ * change by another Dom0 vCPU during one long walk did before.
  */
 #define RS_KEEP 0x01    /* a child page whose content stays the child's */
+
+/* L1 tables per chunk. */
+#define RESET_BUDGET 32
+
+/* A reset between two chunks (the common code keeps it for us). */
+struct reset_state {
+    uint8_t *st;            /* RS_* per PFN */
+    unsigned long nr_pfns;
+    bool apply;             /* pass 2 (the child is being changed) */
+    unsigned int pos[5];    /* the next entry to look at, per level */
+    unsigned long nr_chunks;
+    unsigned long nr_reshared, nr_copied;
+};
 
 struct reset_ctx {
     struct domain *p, *c;
     struct clone_domain *ccd;
     struct clone_ctx x;     /* for clone_p2m_walk(), clone_ctx_pfn() */
+    struct reset_state *s;
     bool apply;             /* pass 2 */
+    unsigned int nr_l1;     /* L1 tables done in this chunk */
     unsigned long nr_reshared, nr_copied;
 };
 
@@ -213,7 +242,7 @@ static int reset_table(struct reset_ctx *r, mfn_t cm, mfn_t pm,
                        unsigned int lvl)
 {
     intpte_t *ct, *pt;
-    unsigned int i;
+    unsigned int i, l, start = lvl > 1 ? r->s->pos[lvl] : 0;
     int rc = 0;
 
     if ( !mfn_valid(cm) || !mfn_valid(pm) ||
@@ -227,9 +256,15 @@ static int reset_table(struct reset_ctx *r, mfn_t cm, mfn_t pm,
 
     ct = map_domain_page(cm);
     pt = map_domain_page(pm);
-    for ( i = 0; !rc && i < L1_PAGETABLE_ENTRIES; i++ )
+    /* Above L1, start at the cursor's entry. */
+    for ( i = start; !rc && i < L1_PAGETABLE_ENTRIES; i++ )
     {
         intpte_t ce = ACCESS_ONCE(ct[i]), pe = ACCESS_ONCE(pt[i]);
+
+        /* Past the cursor's entry, every table below starts at 0. */
+        if ( i != start )
+            for ( l = 1; l < lvl; l++ )
+                r->s->pos[l] = 0;
 
         if ( lvl == 4 && !is_guest_l4_slot(r->c, i) )
             continue;
@@ -243,13 +278,25 @@ static int reset_table(struct reset_ctx *r, mfn_t cm, mfn_t pm,
                                      PAGE_SHIFT),
                              _mfn((pe & PADDR_MASK & PAGE_MASK) >>
                                   PAGE_SHIFT), lvl - 1);
+            if ( rc == -ERESTART )
+            {
+                /* The table below stopped: go on there next time. */
+                r->s->pos[lvl] = i;
+                break;
+            }
+            if ( rc )
+                break;
             /*
-             * Big guests take a while: let timers and IPIs through after
-             * each L1 table (parent and child are paused; no spinlock but
-             * the domctl lock is held, as in the clone's walks).
+             * After each L1 table: stop once the budget is spent or a
+             * softirq waits (the caller returns to its guest in between).
              */
-            if ( lvl == 2 )
-                process_pending_softirqs();
+            if ( lvl == 2 &&
+                 (++r->nr_l1 >= RESET_BUDGET || hypercall_preempt_check()) )
+            {
+                r->s->pos[2] = i + 1;
+                rc = -ERESTART;
+                break;
+            }
         }
         else
             rc = reset_l1e(r, cm, (l1_pgentry_t *)&ct[i], l1e_from_intpte(ce),
@@ -284,8 +331,30 @@ static bool reset_vcpu_same_shape(const struct vcpu *cv,
     return true;
 }
 
-int arch_clone_reset(struct domain *parent, struct domain *child)
+/* Free a reset's state; crash the child if pass 2 had begun. */
+static void reset_state_free(struct domain *child, struct reset_state *s,
+                             bool crash)
 {
+    if ( crash && s->apply && !child->is_dying )
+    {
+        flush_tlb_mask(child->dirty_cpumask);
+        gprintk(XENLOG_WARNING, "clone: reset of d%d cancelled half way: "
+                "crashing it\n", child->domain_id);
+        domain_crash(child);
+    }
+    vfree(s->st);
+    xfree(s);
+}
+
+void arch_clone_reset_cancel(struct domain *child, void *state)
+{
+    reset_state_free(child, state, true);
+}
+
+int arch_clone_reset(struct domain *parent, struct domain *child,
+                     void **state)
+{
+    struct reset_state *s = *state;
     struct reset_ctx r = {
         .p = parent, .c = child, .ccd = child->clone,
         .x = { .p = child, .c = child, .nr_pfns = arch_get_max_pfn(child) },
@@ -294,61 +363,97 @@ int arch_clone_reset(struct domain *parent, struct domain *child)
     mfn_t cl4, pl4;
     int rc;
 
+    /* Every chunk checks the shape again: the domctl lock was free. */
     if ( !r.ccd || !r.ccd->birth_ctxt || !r.ccd->was_rw || !cv ||
          !parent->vcpu || !parent->vcpu[0] ||
          r.x.nr_pfns != arch_get_max_pfn(parent) ||
          !r.x.nr_pfns || r.x.nr_pfns > CLONE_MAX_PFNS ||
-         r.x.nr_pfns > r.ccd->nr_pfns )
-        return -EOPNOTSUPP;
-    if ( arch_clone_check(child) || arch_clone_check(parent) )
-        return -EOPNOTSUPP;
-    if ( !reset_vcpu_same_shape(cv, r.ccd->birth_ctxt) )
-        return -EBUSY;
+         r.x.nr_pfns > r.ccd->nr_pfns || (s && s->nr_pfns != r.x.nr_pfns) )
+        rc = -EOPNOTSUPP;
+    else if ( arch_clone_check(child) || arch_clone_check(parent) )
+        rc = -EOPNOTSUPP;
+    else if ( !reset_vcpu_same_shape(cv, r.ccd->birth_ctxt) )
+        rc = -EBUSY;
+    else
+        rc = 0;
+    if ( rc )
+        goto fail;
 
     cl4 = pagetable_get_mfn(cv->arch.guest_table);
     pl4 = pagetable_get_mfn(parent->vcpu[0]->arch.guest_table);
 
-    r.x.st = vzalloc(r.x.nr_pfns);
-    if ( !r.x.st )
-        return -ENOMEM;
-
-    /* The child's P2M tree keeps the child's MFNs. */
-    rc = clone_p2m_walk(child,
-                        _mfn(arch_get_pfn_to_mfn_frame_list_list(child)),
-                        r.x.nr_pfns, reset_mark_p2m, NULL, &r.x);
-    if ( rc )
+    if ( !s )
     {
-        rc = -EBUSY;
-        goto out;
+        rc = -ENOMEM;
+        s = xzalloc(struct reset_state);
+        if ( !s )
+            goto fail;
+        *state = s;
+        s->nr_pfns = r.x.nr_pfns;
+        s->st = vzalloc(r.x.nr_pfns);
+        if ( !s->st )
+            goto fail;
+        r.x.st = s->st;
+
+        /* The child's P2M tree keeps the child's MFNs. */
+        rc = clone_p2m_walk(child,
+                            _mfn(arch_get_pfn_to_mfn_frame_list_list(child)),
+                            r.x.nr_pfns, reset_mark_p2m, NULL, &r.x);
+        if ( rc )
+        {
+            rc = -EBUSY;
+            goto fail;
+        }
     }
+    else
+        s->nr_chunks++;
+    r.s = s;
+    r.x.st = s->st;
+    r.apply = s->apply;
 
-    /* Pass 1: is the child's address space still the parent's shape? */
+    /*
+     * Pass 1: is the child's address space still the parent's shape?
+     * Pass 2: from there on, an error leaves the child half reset.
+     */
     rc = reset_table(&r, cl4, pl4, 4);
-    if ( rc )
-        goto out;
-
-    /* Pass 2: from here on, an error leaves the child half reset. */
-    r.apply = true;
-    rc = reset_table(&r, cl4, pl4, 4);
-    flush_tlb_mask(child->dirty_cpumask);
+    s->nr_reshared += r.nr_reshared;
+    s->nr_copied += r.nr_copied;
+    if ( s->apply )
+        flush_tlb_mask(child->dirty_cpumask);
+    if ( rc == -ERESTART )
+        return rc;
+    if ( !rc && !s->apply )
+    {
+        /* Pass 1 is done: pass 2 starts in the next chunk. */
+        s->apply = true;
+        memset(s->pos, 0, sizeof(s->pos));
+        return -ERESTART;
+    }
     if ( !rc )
         rc = arch_set_info_guest(cv, (vcpu_guest_context_u){
                                          .nat = r.ccd->birth_ctxt });
     if ( rc )
-    {
-        gprintk(XENLOG_WARNING, "clone: reset of d%d failed half way (%d): "
-                "crashing it\n", child->domain_id, rc);
-        domain_crash(child);
-        goto out;
-    }
+        goto fail;
+
     r.ccd->nr_resets++;
     /* Like a new child: look at the timers (it may be blocked in Xen). */
     send_timer_event(cv);
     gdprintk(XENLOG_INFO, "clone: d%d reset: %lu pages shared again, %lu "
-             "copied\n", child->domain_id, r.nr_reshared, r.nr_copied);
+             "copied, %lu continuations\n", child->domain_id, s->nr_reshared,
+             s->nr_copied, s->nr_chunks);
+    reset_state_free(child, s, false);
+    *state = NULL;
 
- out:
-    vfree(r.x.st);
+    return 0;
+
+ fail:
+    if ( s && s->apply )
+        gprintk(XENLOG_WARNING, "clone: reset of d%d failed half way (%d): "
+                "crashing it\n", child->domain_id, rc);
+    if ( s )
+        reset_state_free(child, s, true);
+    *state = NULL;
+
     return rc;
 }
 
