@@ -252,28 +252,6 @@ static int lx_bond_add(struct xendev_netif *n, const char *bond,
     return bond_opt(bond, "slaves", cmd);
 }
 
-static int lx_bond_slaves(struct xendev_netif *n, const char *bond)
-{
-    char path[96], buf[4096];
-    int fd, count = 0;
-    ssize_t r;
-
-    if (xendev_ifname_valid(bond))
-        return -EINVAL;
-    snprintf(path, sizeof(path), "/sys/class/net/%s/bonding/slaves", bond);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -errno;
-    r = read(fd, buf, sizeof(buf) - 1);
-    close(fd);
-    if (r < 0)
-        return -errno;
-    buf[r] = '\0';
-    for (char *t = strtok(buf, " \n"); t; t = strtok(NULL, " \n"))
-        count++;
-    return count;
-}
-
 static int lx_bond_members(struct xendev_netif *n, const char *bond,
                            char (*names)[XENDEV_IFNAME_MAX], unsigned int max)
 {
@@ -372,7 +350,6 @@ static struct xendev_netif linux_netif = {
     .bond_create = lx_bond_create,
     .bond_delete = lx_bond_delete,
     .bond_add = lx_bond_add,
-    .bond_slaves = lx_bond_slaves,
     .bond_members = lx_bond_members,
     .veth_create = lx_veth_create,
     .link_delete = lx_link_delete,

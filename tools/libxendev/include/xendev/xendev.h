@@ -104,8 +104,6 @@ struct xendev_netif {
      * BOND: 0). */
     int (*bond_add)(struct xendev_netif *n, const char *bond,
                     const char *ifname);
-    /* How many slaves BOND has (>= 0), or -errno. */
-    int (*bond_slaves)(struct xendev_netif *n, const char *bond);
     /* Optional (NULL: no flow slots, see src/family.c). BOND's slaves'
      * names into NAMES (at most MAX): how many (>= 0), or -errno. */
     int (*bond_members)(struct xendev_netif *n, const char *bond,

@@ -413,7 +413,6 @@ static struct xendev_netif gnet = {
     .bond_create = g_bond_create,
     .bond_delete = g_bond_delete,
     .bond_add = g_bond_add,
-    .bond_slaves = g_bond_slaves,
     .bond_members = g_bond_members,
     .veth_create = g_veth_create,
     .link_delete = g_link_delete,
