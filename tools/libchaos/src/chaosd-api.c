@@ -7,11 +7,11 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "chaos/proto.h"
 #include "chaosd.h"
+#include "daemon/unixsock.h"
 
 /* A client has this long to send its request. */
 #define REQUEST_TIMEOUT_S 5
@@ -108,40 +108,25 @@ static gboolean on_client(gint fd, GIOCondition cond, gpointer data)
 
 int api_listen(struct chaosd *d, const char *path)
 {
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    const char *step = "creating the socket";
+    const char *step = "listening";
     int fd = -1, rc;
 
-    if (strlen(path) >= sizeof(sa.sun_path)) {
-        g_critical("socket path %s is too long", path);
-        return -ENAMETOOLONG;
-    }
-    strcpy(sa.sun_path, path);
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        goto fail;
-    /* A socket left by a chaosd that died: nobody answers on it. */
-    step = "checking for a running chaosd";
-    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
-        errno = EADDRINUSE;
+    /* A socket left by a chaosd that died is replaced; a live one's not. */
+    fd = unix_listen(path, 128, 0);
+    if (fd < 0) {
+        rc = fd;
         goto fail;
     }
-    close(fd);
-    unlink(path);
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    step = "binding the socket";
-    if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
-        chmod(path, 0600))
+    step = "restricting the socket to root";
+    if (chmod(path, 0600)) {
+        rc = -errno;
         goto fail;
-    step = "listening";
-    if (listen(fd, 128))
-        goto fail;
+    }
     d->listen_fd = fd;
     d->listen_source = g_unix_fd_add(fd, G_IO_IN, on_client, d);
     return 0;
 
 fail:
-    rc = errno ? -errno : -EIO;
     g_critical("socket %s: %s failed: %s%s", path, step, g_strerror(-rc),
                rc == -EADDRINUSE ? " (another chaosd is running)" : "");
     if (fd >= 0)

@@ -3,11 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "chaos/client.h"
+#include "daemon/unixsock.h"
 
 /* How long status and resize wait for chaosd (busy serving creates). */
 #define REPLY_TIMEOUT_S 120
@@ -15,27 +14,17 @@
 int chaos_ask(const char *socket_path, const struct chaos_request *req,
               char **out)
 {
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    struct timeval tv = {.tv_sec = REPLY_TIMEOUT_S};
     char *line = NULL, *buf = NULL;
     size_t len = 0;
     int fd, rc;
 
-    if (strlen(socket_path) >= sizeof(sa.sun_path))
-        return -ENAMETOOLONG;
-    strcpy(sa.sun_path, socket_path);
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -errno;
-    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-        rc = -errno;
-        goto out;
-    }
     /* A create waits as long as chaosd takes: chaosd serves requests in
      * order and always answers; giving up early would leave it making a
      * guest nobody waits for. Only status and resize time out. */
-    if (req->op != CHAOS_OP_CREATE)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    fd = unix_connect(socket_path,
+                      req->op == CHAOS_OP_CREATE ? 0 : REPLY_TIMEOUT_S);
+    if (fd < 0)
+        return fd;
     rc = chaos_proto_request(req, &line);
     if (rc)
         goto out;

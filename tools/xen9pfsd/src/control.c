@@ -5,46 +5,30 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "xen9pfsd/control.h"
 #include "daemon/log.h"
+#include "daemon/unixsock.h"
 
 int control_open(struct control *c, const char *path)
 {
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    const char *step = "checking the socket path";
     int rc;
 
-    c->fd = -1;
     c->path = NULL;
-    if (strlen(path) >= sizeof(sa.sun_path)) {
-        rc = -ENAMETOOLONG;
-        goto fail;
-    }
-    strcpy(sa.sun_path, path);
-    step = "creating the control socket";
-    c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    /* A stale socket of a killed daemon is replaced, a live one's kept. */
+    c->fd = unix_listen(path, 8, 0);
     if (c->fd < 0) {
-        rc = -errno;
-        goto fail;
-    }
-    unlink(path); /* a stale socket of a killed daemon */
-    step = "binding the control socket";
-    if (bind(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-        listen(c->fd, 8) < 0) {
-        rc = -errno;
-        goto fail;
+        rc = c->fd;
+        c->fd = -1;
+        log_err("cannot start: listening on the control socket %s failed: "
+                "%s%s",
+                path, g_strerror(-rc),
+                rc == -EADDRINUSE ? " (another xen9pfsd answers on it)" : "");
+        return rc;
     }
     c->path = strdup(path);
     return 0;
-fail:
-    log_err("cannot start: %s failed at %s: %s", path, step, g_strerror(-rc));
-    if (c->fd >= 0)
-        close(c->fd);
-    c->fd = -1;
-    return rc;
 }
 
 void control_handle(struct control *c, struct p9d *d)

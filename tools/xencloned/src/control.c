@@ -6,13 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
-#include <sys/un.h>
 #include <unistd.h>
 #include <glib.h>
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
+#include "daemon/unixsock.h"
 #include "xencloned/control.h"
 
 #define MAX_REQUEST  4096
@@ -78,47 +77,9 @@ char *control_error_reply(const char *msg)
     return line;
 }
 
-static int unix_addr(const char *path, struct sockaddr_un *sa)
-{
-    *sa = (struct sockaddr_un){.sun_family = AF_UNIX};
-    if (strlen(path) >= sizeof(sa->sun_path))
-        return -ENAMETOOLONG;
-    strcpy(sa->sun_path, path);
-    return 0;
-}
-
 int control_listen(const char *path)
 {
-    struct sockaddr_un sa;
-    int fd = -1, rc;
-
-    rc = unix_addr(path, &sa);
-    if (rc)
-        goto out;
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd < 0) {
-        rc = -errno;
-        goto out;
-    }
-    unlink(path);
-    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 8) < 0) {
-        rc = -errno;
-        goto out;
-    }
-    rc = fd;
-    fd = -1;
-out:
-    if (fd >= 0)
-        close(fd);
-    return rc;
-}
-
-static void set_timeouts(int fd)
-{
-    struct timeval tv = {.tv_sec = IO_TIMEOUT_S};
-
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    return unix_listen(path, 8, SOCK_NONBLOCK);
 }
 
 /* Read one line (without its '\n') into BUF. Returns its length or -errno. */
@@ -174,7 +135,7 @@ void control_serve(int lfd, char *(*reply)(const char *op, void *data),
         rc = -errno;
         goto out;
     }
-    set_timeouts(fd);
+    unix_set_timeouts(fd, IO_TIMEOUT_S);
     step = "reading the request";
     len = read_line(fd, buf, sizeof(buf));
     if (len < 0) {
@@ -208,27 +169,25 @@ out:
 
 int control_request(const char *path, const char *op, char **err)
 {
-    struct sockaddr_un sa;
     char *req = NULL, buf[4096];
     GString *reply = NULL;
     int fd = -1, rc;
     ssize_t n;
 
     *err = NULL;
-    rc = unix_addr(path, &sa);
-    if (rc) {
+    fd = unix_connect(path, IO_TIMEOUT_S);
+    if (fd == -ENAMETOOLONG) {
+        rc = fd;
         *err = g_strdup_printf("socket path too long: %s", path);
         goto out;
     }
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-        rc = -errno;
+    if (fd < 0) {
+        rc = fd;
         *err = g_strdup_printf("xencloned is not running (cannot connect to "
                                "%s: %s)",
-                               path, g_strerror(errno));
+                               path, g_strerror(-rc));
         goto out;
     }
-    set_timeouts(fd);
     req = g_strdup_printf("{\"op\":\"%s\"}\n", op);
     rc = write_all(fd, req);
     if (rc) {

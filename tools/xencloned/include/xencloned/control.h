@@ -11,7 +11,8 @@ int control_parse_request(const char *line, char **op, char **err);
 /* A JSON error reply line {"ok":false,"error":MSG} (malloc()ed), or NULL. */
 char *control_error_reply(const char *msg);
 
-/* Listen on PATH (a stale socket is replaced). Returns the fd or -errno. */
+/* Listen on PATH, non-blocking (a stale socket is replaced; one a running
+ * xencloned answers on is not: -EADDRINUSE). Returns the fd or -errno. */
 int control_listen(const char *path);
 
 /*
