@@ -31,12 +31,15 @@
 # share), so Xen has about 498 MiB free; a ballast, one paused domain that
 # never runs, takes all of it but ROOM (128) MiB for the whole run, so
 # that about 15 booted 8 MB guests fit and about 6x as many clones: under
-# TCG on a shared 2-core host an instance takes 10-20 s to make and
-# check, and the run 20-30 minutes. Counts and memory per instance are
-# robust to the host's load; timings are not measured here. The ratios
+# TCG on a shared 2-core host an instance took 10-50 s to make and
+# check, more as more `dirty` guests poll XenStore (20 reads/s each): in
+# the one run the clones stopped at 52, not for memory but because
+# xencloned could not set a child up within xl clone's 30 s
+# (docs/shell-lifecycle.md, "Density and growth"). Counts and memory per instance are robust to the
+# host's load; timings are not measured here. The ratios
 # do not depend on ROOM but a count of 15 is coarse (+-1 is 7%): the
 # memory per instance (info) is the finer figure.
-# run-in-dom0: timeout=3000 mem=1024 dom0mem=512
+# run-in-dom0: timeout=3600 mem=1024 dom0mem=512
 . /usr/lib/xen-clone/tap.sh
 . /usr/lib/xen-clone/minios-guest.sh
 . /usr/lib/xen-clone/chaos.sh
