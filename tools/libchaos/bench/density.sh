@@ -35,10 +35,11 @@
 # check, more as more `dirty` guests poll XenStore (20 reads/s each): in
 # the one run the clones stopped at 52, not for memory but because
 # xencloned could not set a child up within xl clone's 30 s
-# (docs/shell-lifecycle.md, "Density and growth"). Counts and memory per instance are robust to the
-# host's load; timings are not measured here. The ratios
-# do not depend on ROOM but a count of 15 is coarse (+-1 is 7%): the
-# memory per instance (info) is the finer figure.
+# (docs/shell-lifecycle.md, "Density and growth"). Memory per instance,
+# and counts stopped by memory, are robust to the host's load; a stop by
+# a timeout is not, and timings are not measured here. The ratios do not
+# depend on ROOM but a count of 15 is coarse (+-1 is 7%): the memory per
+# instance (info) is the finer figure.
 # run-in-dom0: timeout=3600 mem=1024 dom0mem=512
 . /usr/lib/xen-clone/tap.sh
 . /usr/lib/xen-clone/minios-guest.sh
