@@ -76,6 +76,10 @@ set grid ytics
                 f.write("\n\n")
         xlabel = info.get(f"x_axis.{metric}", info.get("x_axis", "x"))
         logx = len(xs) > 2 and xs[0] > 0 and xs[-1] / xs[0] >= 16
+        # A tic at each x while they are few (sizes); gnuplot's own beyond
+        # (counts: one sample every few instances).
+        xtics = (f'set xtics ({", ".join(f"{chr(34)}{x:g}{chr(34)} {x:g}" for x in xs)})'
+                 if len(xs) <= 20 else "")
         curves = ", ".join(
             f'"{data}" index {i} using 1:2:3:4 with yerrorlines '
             f'title "{label}" lw 2 pt 7'
@@ -84,7 +88,7 @@ set grid ytics
 set xlabel "{xlabel}"
 set key outside right top
 {"set logscale x 2" if logx else ""}
-set xtics ({", ".join(f'"{x:g}" {x:g}' for x in xs)})
+{xtics}
 set offsets graph 0.05, graph 0.05, 0, 0
 plot {curves}
 """
