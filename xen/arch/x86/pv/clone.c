@@ -1313,11 +1313,16 @@ int arch_clone_child(struct domain *parent, struct domain *child,
 
     if ( !rc )
         rc = build_run(s, args, res);
-    if ( rc == -ERESTART )
+    if ( rc == -ERESTART && s->chunked )
     {
-        ASSERT(s->chunked);
         *state = s;
         return rc;
+    }
+    /* Only a chunked build stops; anything else would be a bug here. */
+    if ( rc == -ERESTART )
+    {
+        ASSERT_UNREACHABLE();
+        rc = -EBUSY;
     }
 
     if ( !rc )
