@@ -1053,9 +1053,10 @@ static void clone_link(struct clone_domain *pcd, struct clone_domain *ccd,
 }
 
 /*
- * A control domain's clone of several children between two of them: the
- * children made (each referenced and paused by us, as the parent is), the
- * ones built so far, and what the call reserved (ring entries, family
+ * A control domain's clone between two chunks: the children made (each
+ * referenced and paused by us, as the parent is), the ones built so far,
+ * the arch cursor of the one being built (a chunk builds part of one
+ * child, or finishes it), and what the call reserved (ring entries, family
  * members). It hangs on the parent (pcd->batch) under clone_lock, and
  * pcd->cloning stays set until it ends.
  */
@@ -1068,6 +1069,7 @@ struct clone_batch {
     uint16_t flags;
     unsigned int nr, done;          /* children; children built */
     unsigned int nr_shells;
+    void *arch;                     /* children[done]'s build, half way */
     struct domain *children[XEN_CLONE_MAX_BATCH];
     struct domain *shells[XEN_CLONE_MAX_BATCH];
     struct clone_result res[XEN_CLONE_MAX_BATCH];
@@ -1103,6 +1105,13 @@ static void clone_batch_release(struct domain *parent,
 {
     unsigned int i;
 
+    /* A child half built: its build's state goes (the child below). */
+    if ( b->arch )
+    {
+        ASSERT(fail);
+        arch_clone_child_cancel(b->children[b->done], b->arch);
+        b->arch = NULL;
+    }
     if ( fail )
     {
         spin_lock(&clone_lock);
@@ -1189,8 +1198,9 @@ static void clone_announce(struct domain *parent, struct clone_domain *pcd,
 }
 
 /*
- * The continuation of a control domain's clone: build the next child;
- * -ERESTART with *next set while more remain. Domctl lock held.
+ * The continuation of a control domain's clone: the next chunk of the
+ * child being built, or of the next child; -ERESTART with *next set while
+ * more remain. Domctl lock held.
  */
 static long clone_clone_continue(XEN_GUEST_HANDLE_PARAM(void) arg,
                                  unsigned int token, unsigned int *next)
@@ -1236,9 +1246,9 @@ static long clone_clone_continue(XEN_GUEST_HANDLE_PARAM(void) arg,
     {
         args.rax = 1 + b->done;
         rc = arch_clone_child(parent, b->children[b->done], &args,
-                              &b->res[b->done]);
+                              &b->res[b->done], &b->arch);
     }
-    if ( !rc && ++b->done < b->nr )
+    if ( rc == -ERESTART || (!rc && ++b->done < b->nr) )
     {
         spin_lock(&clone_lock);
         pcd->nr_clone_preempts++;
@@ -1384,9 +1394,8 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, unsigned int token,
     rc = -ENOMEM;
     if ( !pcd->family && !(new_family = xzalloc(struct clone_family)) )
         goto out;
-    /* A control domain's clone of several children: its state, first. */
-    if ( !self && op.nr_children > 1 &&
-         !(b = xzalloc(struct clone_batch)) )
+    /* A control domain's clone (built in chunks): its state, first. */
+    if ( !self && !(b = xzalloc(struct clone_batch)) )
         goto out;
 
     spin_lock(&clone_lock);
@@ -1472,21 +1481,30 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, unsigned int token,
         }
 
     /*
-     * A control domain's clone of several children builds one per chunk:
-     * the others in continuations (clone_clone_continue()). A fork builds
-     * them all at once (its own vCPU waits anyway).
+     * A control domain's clone builds its children in chunks (at most one
+     * child per chunk): the first chunk here, the others in continuations
+     * (clone_clone_continue()). A fork builds them all at once (its own
+     * vCPU waits anyway; see docs/clone-design.md).
      */
     args.self = self;
     nr_now = b ? 1 : op.nr_children;
     for ( i = 0; i < nr_now; i++ )
     {
         args.rax = 1 + i;
-        rc = arch_clone_child(parent, children[i], &args, &res[i]);
-        if ( rc )
+        rc = arch_clone_child(parent, children[i], &args,
+                              b ? &b->res[i] : &res[i], b ? &b->arch : NULL);
+        if ( rc == -ERESTART )
+            nr_now = 0;     /* the first child is not done yet */
+        else if ( rc )
             goto out;
     }
-
-    if ( b )
+    if ( b && !b->arch && op.nr_children == 1 )
+    {
+        /* One child, built in one chunk: no continuation. */
+        res[0] = b->res[0];
+        rc = 0;
+    }
+    else if ( b )
     {
         for ( i = 0; i < op.nr_children; i++ )
             if ( !get_domain(children[i]) )
@@ -1508,7 +1526,6 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, unsigned int token,
         b->nr_shells = nr_shells;
         memcpy(b->children, children, sizeof(children[0]) * b->nr);
         memcpy(b->shells, shells, sizeof(shells[0]) * nr_shells);
-        memcpy(b->res, res, sizeof(res[0]) * nr_now);
         /* Nobody runs them, or the parent, until the call ends. */
         for ( i = 0; i < b->nr; i++ )
             domain_pause(children[i]);
@@ -1546,6 +1563,8 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, unsigned int token,
         spin_unlock(&clone_lock);
     }
     /* Children begun, shells included: a half-made child never survives. */
+    if ( b && b->arch )
+        arch_clone_child_cancel(children[0], b->arch);
     while ( made-- )
         clone_destroy_child(children[made]);
     while ( nr_shells-- )

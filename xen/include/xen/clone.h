@@ -195,8 +195,19 @@ void arch_clone_domain_config(const struct domain *parent,
 int arch_clone_check(struct domain *parent);
 /* Is shell empty, never run and of parent's arch shape (FLAG_SHELLS)? */
 bool arch_clone_shell_ok(const struct domain *parent, struct domain *shell);
+/*
+ * Build child as a copy of parent (paused, or the caller itself for a
+ * fork). state NULL: in one go. Else in chunks: 0 (done), -ERESTART (call
+ * again with the same *state; the caller may give the CPU back in between,
+ * the parent staying paused), or an error (the caller destroys the child).
+ * *state is NULL on the first call and after 0 or an error.
+ * arch_clone_child_cancel() frees a build that will never be continued
+ * (the caller destroys the half-built child).
+ */
 int arch_clone_child(struct domain *parent, struct domain *child,
-                     const struct clone_args *args, struct clone_result *res);
+                     const struct clone_args *args, struct clone_result *res,
+                     void **state);
+void arch_clone_child_cancel(struct domain *child, void *state);
 int arch_clone_cow_fault(unsigned long addr, struct cpu_user_regs *regs);
 /*
  * One chunk of a reset, both domains paused: 0 (done), -ERESTART (call

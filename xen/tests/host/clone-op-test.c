@@ -50,6 +50,7 @@ static bool ok(bool cond, const char *fmt, ...)
 #define S1_ID   111 /* shells: 111..116 */
 #define PR_ID   120 /* the parent of children reset in chunks */
 #define PB_ID   121 /* a parent cloned into several, one child a chunk */
+#define PC_ID   122 /* a parent whose children are built in chunks */
 #define MISSING 77
 #define CONT    __HYPERVISOR_clone_op /* a continuation's return value */
 
@@ -1975,6 +1976,227 @@ static void test_clone_preempt(void)
     clean("clone in chunks");
 }
 
+/* Drive a clone's continuations to the end (as privcmd does). */
+static long clone_finish(long rc, struct xen_clone_op *o)
+{
+    while (rc == CONT && harness.cont_cmd >> 8 &&
+           (harness.cont_cmd & 0xff) == CLONEOP_clone)
+        rc = clone_call(harness.cont_cmd, o);
+    return rc;
+}
+
+/* The build of one child in chunks (arch_clone_child with a cursor). */
+static void test_build_preempt(void)
+{
+    struct domain *p;
+    struct xen_clone_op o = {.parent = PC_ID, .nr_children = 1};
+    struct xen_clone_op o2 = {.parent = PC_ID, .nr_children = 2};
+    struct xen_clone_info info;
+    domid_t list[2], old[2], k[1];
+    unsigned int cmd, calls, prod, cancels, killed, f, bad;
+    unsigned long preempts, shared;
+    uint64_t fam;
+    long allocs, rc;
+    bool good;
+
+    p = harness_domain_new(PC_ID, false);
+    op(d0, CLONEOP_set_policy,
+       &(struct xen_clone_policy){.domid = PC_ID,
+                                  .enabled = 1,
+                                  .max_clones = 16,
+                                  .max_family = 8,
+                                  .max_depth = XEN_CLONE_MAX_DEPTH,
+                                  .max_shared = 1000});
+    set_xen_guest_handle(o.child_list, list);
+    set_xen_guest_handle(o2.child_list, list);
+    ring_consume();
+    ok(do_clone(d0, PC_ID, 1, 0, k) == 0 && complete(k[0], 0) == 0,
+       "build in chunks: a child in one chunk, no continuation");
+    ring_consume();
+
+    /* Each build takes 3 chunks from now on, and shares 5 frames. */
+    harness.arch_build_chunks = 2;
+    harness.arch_share = 5;
+    bad = harness.build_bad_context;
+    get_info(d0, PC_ID, &info);
+    preempts = info.nr_clone_preempts;
+    shared = info.nr_shared;
+    allocs = harness.allocs_live;
+    prod = ring()->prod;
+    calls = harness.arch_child_calls;
+
+    rc = clone_call(CLONEOP_clone, &o);
+    cmd = harness.cont_cmd;
+    ok(rc == CONT && (cmd & 0xff) == CLONEOP_clone && cmd >> 8 &&
+           harness.arch_child_calls == calls + 1,
+       "Dom0 clone of 1 child: its first chunk, then a continuation");
+    good = p->pause_count == 1 && cd_of(PC_ID)->batch &&
+           harness.builds_live == 1 && dom(list[0]) &&
+           dom(list[0])->pause_count >= 1 && !cd_of(list[0])->pending &&
+           ring()->prod == prod && cd_of(PC_ID)->cloning;
+    ok(good, "  between chunks: the parent and the child paused, the "
+             "child's cursor kept, nothing linked or announced");
+    ok(do_clone(d0, PC_ID, 1, 0, old) == -EBUSY,
+       "  another clone of the parent: -EBUSY");
+    ok(reset(d0, k[0]) == -EBUSY,
+       "  a reset of a child of the parent: -EBUSY");
+    ok(clone_call(CLONEOP_clone | (((cmd >> 8) + 1) << 8), &o) == -EBUSY,
+       "  a continuation with another token: -EBUSY");
+    rc = clone_call(cmd, &o);
+    ok(rc == CONT && harness.cont_cmd == cmd &&
+           harness.arch_child_calls == calls + 2 && cd_of(PC_ID)->batch,
+       "  the continuation: the second chunk, same token");
+    ok(do_clone(d0, PC_ID, 1, 0, old) == -EBUSY && cd_of(PC_ID)->batch,
+       "  a clone after a chunk: -EBUSY again, not taken over");
+    rc = clone_call(cmd, &o);
+    ok(rc == 0 && harness.arch_child_calls == calls + 3 &&
+           !cd_of(PC_ID)->batch && !p->pause_count &&
+           !dom(list[0])->pause_count && dom(list[0])->refcnt == 1 &&
+           cd_of(list[0])->pending && ring()->prod == prod + 1 &&
+           !cd_of(PC_ID)->cloning,
+       "  the third chunk: 0, the child linked, announced, unpaused");
+    get_info(d0, PC_ID, &info);
+    ok(info.nr_clone_preempts == preempts + 2 && info.nr_shared == shared + 5,
+       "  get_info: 2 more continuations; the child's 5 frames charged");
+    complete(list[0], 0);
+    destroy(list[0]);
+    ring_consume();
+    harness.arch_shared = 0;
+
+    /* Two children of 3 chunks each: 5 continuations. */
+    get_info(d0, PC_ID, &info);
+    preempts = info.nr_clone_preempts;
+    calls = harness.arch_child_calls;
+    ok(do_clone(d0, PC_ID, 2, 0, list) == 0 &&
+           harness.arch_child_calls == calls + 6,
+       "a clone of 2 in chunks: 6 chunks");
+    get_info(d0, PC_ID, &info);
+    ok(info.nr_clone_preempts == preempts + 5,
+       "  nr_clone_preempts: 5 more (more than the children)");
+    ok(harness.build_bad_context == bad,
+       "  every chunk: domctl lock, no spinlock, parent and child paused");
+    complete(list[0], 0);
+    complete(list[1], 0);
+    destroy(list[0]);
+    destroy(list[1]);
+    ring_consume();
+
+    /* A failure at each chunk boundary: nothing half made survives. */
+    get_info(d0, PC_ID, &info);
+    shared = info.nr_shared;
+    allocs = harness.allocs_live;
+    good = true;
+    for (f = 0; f < 6; f++) {
+        prod = ring()->prod;
+        killed = harness.domains_killed;
+        harness.arch_child_fail_at = (int)(harness.arch_child_calls + f);
+        harness.arch_child_fail_rc = -ENOMEM;
+        rc = clone_finish(clone_call(CLONEOP_clone, &o2), &o2);
+        get_info(d0, PC_ID, &info);
+        /* What a child built before the failure shared stays charged. */
+        if (f >= 3)
+            shared += 5;
+        if (rc != -ENOMEM || !none_exist(list, 2) || p->pause_count ||
+            cd_of(PC_ID)->batch || cd_of(PC_ID)->cloning ||
+            ring()->prod != prod || harness.allocs_live != allocs ||
+            info.nr_shared != shared ||
+            harness.domains_killed != killed + 2) {
+            printf("# chunk %u: rc %ld, shared %lu (was %lu)\n", f + 1, rc,
+                   (unsigned long)info.nr_shared, shared);
+            good = false;
+        }
+    }
+    harness.arch_child_fail_at = -1;
+    ok(good, "a chunk fails, for each of the 6 chunks of a clone of 2: its "
+             "error, both children destroyed, the parent unpaused, nothing "
+             "announced or leaked, the failed child's reservation given "
+             "back");
+    ok(do_clone(d0, PC_ID, 2, 0, list) == 0,
+       "  then a clone of 2 works (ring entries and members given back)");
+    complete(list[0], 0);
+    complete(list[1], 0);
+    destroy(list[0]);
+    destroy(list[1]);
+    ring_consume();
+
+    /* The child being built is destroyed between chunks. */
+    get_info(d0, PC_ID, &info);
+    shared = info.nr_shared;
+    allocs = harness.allocs_live;
+    cancels = harness.arch_build_cancels;
+    prod = ring()->prod;
+    rc = clone_call(CLONEOP_clone, &o2);
+    cmd = harness.cont_cmd;
+    destroy(list[0]);
+    rc = rc == CONT ? clone_call(cmd, &o2) : rc;
+    get_info(d0, PC_ID, &info);
+    ok(rc == -ESRCH && none_exist(list, 2) && !cd_of(PC_ID)->batch &&
+           !p->pause_count && ring()->prod == prod &&
+           harness.arch_build_cancels == cancels + 1 &&
+           harness.allocs_live == allocs && info.nr_shared == shared,
+       "the child being built destroyed between chunks: -ESRCH, its build "
+       "cancelled, both children destroyed, its reservation given back");
+
+    /* The other child (not built yet) destroyed between chunks. */
+    rc = clone_call(CLONEOP_clone, &o2);
+    cmd = harness.cont_cmd;
+    destroy(list[1]);
+    rc = rc == CONT ? clone_call(cmd, &o2) : rc;
+    ok(rc == -ESRCH && none_exist(list, 2) && !cd_of(PC_ID)->batch &&
+           !p->pause_count && harness.arch_build_cancels == cancels + 2 &&
+           harness.allocs_live == allocs,
+       "the next child destroyed between chunks: -ESRCH, the build "
+       "cancelled, nothing leaked");
+
+    /* Abandoned between two chunks of a child: taken over. */
+    rc = clone_call(CLONEOP_clone, &o);
+    cmd = harness.cont_cmd;
+    memcpy(old, list, sizeof(old));
+    ok(rc == CONT && do_clone(d0, PC_ID, 1, 0, list) == -EBUSY,
+       "abandoned build: a new clone gets -EBUSY first");
+    ok(do_clone(d0, PC_ID, 1, 0, list) == 0 && none_exist(old, 1) &&
+           harness.arch_build_cancels == cancels + 3,
+       "  then it cancels the old build (its child destroyed) and clones");
+    ok(clone_call(cmd, &o) == -EBUSY,
+       "  the old caller's continuation: -EBUSY");
+    complete(list[0], 0);
+    destroy(list[0]);
+    ring_consume();
+    ok(harness.allocs_live == allocs && !p->pause_count,
+       "  nothing leaked, the parent unpaused");
+
+    /* A fork builds in one go: its own vCPU is the caller. */
+    calls = harness.arch_child_calls;
+    fork_all(PC_ID, 1, k);
+    f = calls < 70 ? calls : 69;
+    ok(harness.arch_child_calls == calls + 1 && harness.arch_call[f].self &&
+           !harness.arch_call[f].chunked,
+       "a fork: its child built in one call, without a cursor");
+    destroy(k[0]);
+    ring_consume();
+
+    /* The parent dies between chunks. */
+    get_info(d0, PC_ID, &info);
+    shared = info.nr_shared;
+    fam = cd_of(PC_ID)->family_id;
+    killed = harness.domains_killed;
+    rc = clone_call(CLONEOP_clone, &o2);
+    cmd = harness.cont_cmd;
+    destroy(PC_ID);
+    ok(rc == CONT && none_exist(list, 2) &&
+           harness.domains_killed >= killed + 3 &&
+           harness.arch_build_cancels == cancels + 4,
+       "the parent dies between chunks: the build cancelled, its children "
+       "destroyed with it");
+    ok(clone_call(cmd, &o2) == -ESRCH, "  the continuation: -ESRCH");
+    /* The frames its finished children shared are freed at last. */
+    clone_family_uncharge(fam, shared);
+    harness.arch_build_chunks = 0;
+    harness.arch_share = 0;
+    harness.arch_shared = 0;
+    clean("build in chunks");
+}
+
 /* Everything but d0 destroyed: no clone state left anywhere. */
 static void test_leaks(void)
 {
@@ -2046,6 +2268,7 @@ int main(void)
     test_reset();
     test_reset_preempt();
     test_clone_preempt();
+    test_build_preempt();
     test_leaks();
     test_register_race();
 

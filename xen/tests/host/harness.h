@@ -155,6 +155,7 @@ struct harness_arch_call {
     bool family_tagged;     /* child and parent had the same family id */
     bool locks_held;        /* a spinlock (clone_lock) was held */
     bool domctl_held;       /* the domctl lock was held */
+    bool chunked;           /* given a cursor: may stop between chunks */
 };
 
 struct harness_state {
@@ -204,6 +205,12 @@ struct harness_state {
     unsigned int arch_reset_calls;
     struct domain *reset_parent, *reset_child;
     int reset_parent_pause, reset_child_pause;
+    /* Builds in chunks (state given): each takes arch_build_chunks more. */
+    unsigned int arch_build_chunks;
+    int arch_build_fail_chunk;        /* this chunk fails (1-based) */
+    unsigned int arch_build_cancels;
+    unsigned int builds_live;         /* cursors of builds in chunks */
+    unsigned int build_bad_context;   /* a chunk ran without the locks */
     /* Resumable resets: each takes arch_reset_chunks extra chunks. */
     unsigned int arch_reset_chunks;
     unsigned int arch_reset_apply_at; /* from this chunk on, "pass 2" */
@@ -942,11 +949,27 @@ bool arch_clone_shell_ok(const struct domain *parent, struct domain *shell)
     return !harness.arch_shell_refused;
 }
 
+/* The arch cursor of a build in chunks: chunks done, frames reserved. */
+struct harness_build_state {
+    unsigned int chunks;
+    unsigned long reserved;
+    struct domain *parent;
+};
+
+static void harness_build_free(struct harness_build_state *s)
+{
+    clone_family_uncharge(s->parent->clone->family_id, s->reserved);
+    harness.builds_live--;
+    harness_free(s);
+}
+
 int arch_clone_child(struct domain *parent, struct domain *child,
-                     const struct clone_args *args, struct clone_result *res)
+                     const struct clone_args *args, struct clone_result *res,
+                     void **state)
 {
     unsigned int n = harness.arch_child_calls++;
     struct harness_arch_call *c = &harness.arch_call[n < 70 ? n : 69];
+    struct harness_build_state *s = state ? *state : NULL;
 
     c->parent = parent;
     c->child = child;
@@ -959,7 +982,53 @@ int arch_clone_child(struct domain *parent, struct domain *child,
                        child->clone->family_id == parent->clone->family_id;
     c->locks_held = harness.locks_held != 0;
     c->domctl_held = harness.domctl_held;
+    c->chunked = state != NULL;
     child->max_pages = parent->max_pages; /* as the x86 code does first */
+    /* A continued build: both stay paused (the child from the batch on). */
+    if (state && (!harness.domctl_held || harness.locks_held ||
+                  harness.rcu_depth > 1 || parent->pause_count < 1 ||
+                  (s && child->pause_count < 1)))
+        harness.build_bad_context++;
+    if (s || (state && harness.arch_build_chunks)) {
+        /* As the x86 code: reserve in the first chunk, share in the last. */
+        if (!s) {
+            s = harness_zalloc(sizeof(*s));
+            if (!s)
+                return -ENOMEM;
+            s->parent = parent;
+            *state = s;
+            harness.builds_live++;
+            if (harness.arch_share) {
+                harness.arch_charge_rc =
+                    clone_family_charge(parent->clone, harness.arch_share);
+                if (harness.arch_charge_rc) {
+                    harness_build_free(s);
+                    *state = NULL;
+                    return harness.arch_charge_rc;
+                }
+                s->reserved = harness.arch_share;
+            }
+        }
+        s->chunks++;
+        if ((int)s->chunks == harness.arch_build_fail_chunk ||
+            (int)n == harness.arch_child_fail_at) {
+            /* A chunk that fails frees its state, like the x86 code. */
+            harness_build_free(s);
+            *state = NULL;
+            return (int)n == harness.arch_child_fail_at
+                       ? harness.arch_child_fail_rc
+                       : -ENOMEM;
+        }
+        if (s->chunks <= harness.arch_build_chunks)
+            return -ERESTART;
+        harness.arch_shared += s->reserved;
+        s->reserved = 0;
+        harness_build_free(s);
+        *state = NULL;
+        res->store_mfn = 0x100000UL + child->domain_id;
+        res->console_mfn = 0x200000UL + child->domain_id;
+        return 0;
+    }
     if ((int)n == harness.arch_child_fail_at)
         return harness.arch_child_fail_rc;
     /* Sharing, as the x86 code does it: reserve first, then share. */
@@ -973,6 +1042,15 @@ int arch_clone_child(struct domain *parent, struct domain *child,
     res->store_mfn = 0x100000UL + child->domain_id;
     res->console_mfn = 0x200000UL + child->domain_id;
     return 0;
+}
+
+void arch_clone_child_cancel(struct domain *child, void *state)
+{
+    harness.arch_build_cancels++;
+    if (harness.locks_held)
+        harness_violation("build of d%u cancelled under a spinlock",
+                          child->domain_id);
+    harness_build_free(state);
 }
 
 /* The arch cursor of a reset in the harness: chunks done so far. */

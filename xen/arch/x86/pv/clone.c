@@ -192,20 +192,22 @@ static void unmap_owned(void *va, struct page_info *pg)
 }
 
 /*
- * Walk d's P2M tree (3 levels of 512 entries, from the frame list list).
- * frame(x, mfn) is called for every frame of the tree, entry(x, pfn, mfn)
- * for every PFN below nr_pfns. Stops at the first error.
+ * Walk d's P2M tree (3 levels of 512 entries, from the frame list list)
+ * from PFN first: frame(x, mfn) is called for every frame of the tree on
+ * the way, entry(x, pfn, mfn) for every PFN from first to below nr_pfns.
+ * Stops at the first error.
  */
-int clone_p2m_walk(struct domain *d, mfn_t fll, unsigned long nr_pfns,
-                   int (*frame)(struct clone_ctx *x, mfn_t mfn),
-                   int (*entry)(struct clone_ctx *x, unsigned long pfn,
-                                mfn_t mfn),
-                   struct clone_ctx *x)
+static int p2m_walk_from(struct domain *d, mfn_t fll, unsigned long first,
+                         unsigned long nr_pfns,
+                         int (*frame)(struct clone_ctx *x, mfn_t mfn),
+                         int (*entry)(struct clone_ctx *x, unsigned long pfn,
+                                      mfn_t mfn),
+                         struct clone_ctx *x)
 {
     struct page_info *pg3, *pg2, *pg1;
     const unsigned long *l3, *l2, *l1;
     unsigned int i3, i2, i1;
-    unsigned long pfn = 0;
+    unsigned long pfn = first;
     int rc = 0;
 
     l3 = map_owned(d, fll, &pg3);
@@ -214,7 +216,8 @@ int clone_p2m_walk(struct domain *d, mfn_t fll, unsigned long nr_pfns,
     if ( frame )
         rc = frame(x, fll);
 
-    for ( i3 = 0; !rc && pfn < nr_pfns && i3 < P2M_FL_ENTRIES; i3++ )
+    for ( i3 = pfn / P2M_FL_ENTRIES / P2M_FL_ENTRIES;
+          !rc && pfn < nr_pfns && i3 < P2M_FL_ENTRIES; i3++ )
     {
         mfn_t m2 = _mfn(l3[i3]);
 
@@ -227,7 +230,9 @@ int clone_p2m_walk(struct domain *d, mfn_t fll, unsigned long nr_pfns,
         if ( frame )
             rc = frame(x, m2);
 
-        for ( i2 = 0; !rc && pfn < nr_pfns && i2 < P2M_FL_ENTRIES; i2++ )
+        /* Past the first leaf, pfn is aligned: i2 and i1 start at 0. */
+        for ( i2 = (pfn / P2M_FL_ENTRIES) % P2M_FL_ENTRIES;
+              !rc && pfn < nr_pfns && i2 < P2M_FL_ENTRIES; i2++ )
         {
             mfn_t m1 = _mfn(l2[i2]);
 
@@ -240,8 +245,8 @@ int clone_p2m_walk(struct domain *d, mfn_t fll, unsigned long nr_pfns,
             if ( frame )
                 rc = frame(x, m1);
 
-            for ( i1 = 0; !rc && pfn < nr_pfns && i1 < P2M_FL_ENTRIES;
-                  i1++, pfn++ )
+            for ( i1 = pfn % P2M_FL_ENTRIES;
+                  !rc && pfn < nr_pfns && i1 < P2M_FL_ENTRIES; i1++, pfn++ )
                 if ( entry )
                     rc = entry(x, pfn, _mfn(l1[i1]));
 
@@ -254,6 +259,15 @@ int clone_p2m_walk(struct domain *d, mfn_t fll, unsigned long nr_pfns,
     unmap_owned((void *)l3, pg3);
 
     return rc;
+}
+
+int clone_p2m_walk(struct domain *d, mfn_t fll, unsigned long nr_pfns,
+                   int (*frame)(struct clone_ctx *x, mfn_t mfn),
+                   int (*entry)(struct clone_ctx *x, unsigned long pfn,
+                                mfn_t mfn),
+                   struct clone_ctx *x)
+{
+    return p2m_walk_from(d, fll, 0, nr_pfns, frame, entry, x);
 }
 
 /* Set d's guest P2M entry pfn to mfn, through its frame-list tree. */
@@ -332,13 +346,59 @@ static mfn_t cf_check xlat_granted(void *ctx, mfn_t mfn)
            ? x->cmfn[pfn] : mfn;
 }
 
-/* Pass 1 over one table: classify it and what its entries map. */
-static int classify_table(struct clone_ctx *x, mfn_t mfn, unsigned int lvl)
+/*
+ * The build of one child, between two chunks (the common code keeps it
+ * for a control domain's clone; a fork builds in one go). The walks of
+ * the parent's page tables (classify, build, pin) stop after a budget of
+ * L1 tables, or earlier when a softirq waits: the cursor is the pass and
+ * the L4/L3/L2 indexes of the next L1 table; the next chunk walks down
+ * from the L4 again to the cursor, checking every table on the way. The
+ * pass over the P2M stops after a budget of P2M leaves.
+ */
+#define BUILD_BUDGET 32     /* L1 tables or P2M leaves per chunk */
+
+enum build_phase {
+    BP_CLASSIFY,            /* pass 1: classify_table() */
+    BP_DECIDE,              /* decide_pfn() per PFN: copy or share */
+    BP_SHARE,               /* charge, grants, event channels */
+    BP_BUILD,               /* pass 2: build_table() */
+    BP_VCPU,                /* the child's vCPU: validates its tables */
+    BP_PIN,                 /* pin_tables() */
+};
+
+struct build_state {
+    struct clone_ctx x;
+    mfn_t l4;                   /* the parent's L4 when the build began */
+    enum build_phase phase;
+    bool chunked;               /* may stop between chunks (-ERESTART) */
+    bool resume;                /* a walk stopped half way: at pos[] */
+    unsigned int pos[5];        /* the next entry to look at, per level */
+    unsigned long next_pfn;     /* BP_DECIDE: the next PFN */
+    unsigned int nr_done;       /* L1 tables or P2M leaves this chunk */
+    unsigned long nr_chunks;    /* chunks after the first */
+    struct vcpu_guest_context *ctxt;    /* BP_VCPU: the child's vCPU */
+};
+
+/* After one more L1 table: is this chunk's budget spent? */
+static bool build_preempt(struct build_state *s)
 {
+    return s->chunked &&
+           (++s->nr_done >= BUILD_BUDGET || hypercall_preempt_check());
+}
+
+/*
+ * Pass 1 over one table: classify it and what its entries map. resumed:
+ * the table is on the way down to the cursor (classified by an earlier
+ * chunk); it goes on at pos[lvl].
+ */
+static int classify_table(struct build_state *s, mfn_t mfn, unsigned int lvl,
+                          bool resumed)
+{
+    struct clone_ctx *x = &s->x;
     struct page_info *pg;
     intpte_t *t;
     unsigned long pfn;
-    unsigned int i;
+    unsigned int i, start = resumed ? s->pos[lvl] : 0;
     int rc = 0;
 
     if ( !mfn_valid(mfn) )
@@ -348,12 +408,17 @@ static int classify_table(struct clone_ctx *x, mfn_t mfn, unsigned int lvl)
     /* Shared, aliased or linear tables; a table in the P2M tree. */
     if ( page_get_owner(pg) != x->p || pfn == ~0UL ||
          (pg->u.inuse.type_info & PGT_type_mask) != lvl_type[lvl] ||
-         (x->st[pfn] & (PS_TABLE | PS_P2M)) )
+         (x->st[pfn] & PS_P2M) )
+        return -EOPNOTSUPP;
+    /* A table on the way to the cursor must be the one classified. */
+    if ( resumed && !(x->st[pfn] & PS_TABLE) )
+        return -EBUSY;
+    if ( !resumed && (x->st[pfn] & PS_TABLE) )
         return -EOPNOTSUPP;
     x->st[pfn] |= PS_TABLE;
 
     t = map_domain_page(mfn);
-    for ( i = 0; !rc && i < L1_PAGETABLE_ENTRIES; i++ )
+    for ( i = start; !rc && i < L1_PAGETABLE_ENTRIES; i++ )
     {
         intpte_t e = ACCESS_ONCE(t[i]);
         mfn_t tm = _mfn((e & PADDR_MASK & PAGE_MASK) >> PAGE_SHIFT);
@@ -364,7 +429,16 @@ static int classify_table(struct clone_ctx *x, mfn_t mfn, unsigned int lvl)
             continue;
         if ( lvl > 1 )
         {
-            rc = classify_table(x, tm, lvl - 1);
+            /* Below L2, the cursor's entry is an L1 table not done yet. */
+            rc = classify_table(s, tm, lvl - 1,
+                                resumed && lvl > 2 && i == start);
+            if ( rc == -ERESTART )
+                s->pos[lvl] = i;
+            else if ( !rc && lvl == 2 && build_preempt(s) )
+            {
+                s->pos[2] = i + 1;
+                rc = -ERESTART;
+            }
             continue;
         }
         if ( !mfn_valid(tm) )
@@ -666,12 +740,18 @@ static bool share_page(struct clone_ctx *x, mfn_t l1mfn, l1_pgentry_t *pl1e,
     return ok;
 }
 
-/* Pass 2 over one parent table: fill the child's copy of it. */
-static int build_table(struct clone_ctx *x, mfn_t mfn, unsigned int lvl)
+/*
+ * Pass 2 over one parent table: fill the child's copy of it. resumed: as
+ * for classify_table(). An entry above L1 is filled once the table below
+ * is done, so a resumed table goes on at the entry of the cursor.
+ */
+static int build_table(struct build_state *s, mfn_t mfn, unsigned int lvl,
+                       bool resumed)
 {
+    struct clone_ctx *x = &s->x;
     unsigned long pfn = clone_ctx_pfn(x, mfn);
     intpte_t *t, *ct;
-    unsigned int i;
+    unsigned int i, start = resumed ? s->pos[lvl] : 0;
     int rc = 0;
 
     /*
@@ -699,7 +779,7 @@ static int build_table(struct clone_ctx *x, mfn_t mfn, unsigned int lvl)
     t = map_domain_page(mfn);
     ct = map_domain_page(x->cmfn[pfn]);
 
-    for ( i = 0; !rc && i < L1_PAGETABLE_ENTRIES; i++ )
+    for ( i = start; !rc && i < L1_PAGETABLE_ENTRIES; i++ )
     {
         intpte_t e = ACCESS_ONCE(t[i]), flags = e & ~(PADDR_MASK & PAGE_MASK);
         mfn_t tm = _mfn((e & PADDR_MASK & PAGE_MASK) >> PAGE_SHIFT);
@@ -720,10 +800,21 @@ static int build_table(struct clone_ctx *x, mfn_t mfn, unsigned int lvl)
         }
         if ( lvl > 1 )
         {
-            rc = build_table(x, tm, lvl - 1);
+            rc = build_table(s, tm, lvl - 1,
+                             resumed && lvl > 2 && i == start);
+            if ( rc == -ERESTART )
+            {
+                s->pos[lvl] = i;
+                continue;
+            }
             if ( !rc )
                 ct[i] = (mfn_x(x->cmfn[clone_ctx_pfn(x, tm)]) << PAGE_SHIFT) |
                         flags;
+            if ( !rc && lvl == 2 && build_preempt(s) )
+            {
+                s->pos[2] = i + 1;
+                rc = -ERESTART;
+            }
             continue;
         }
 
@@ -836,27 +927,46 @@ static int fix_child_p2m(struct clone_ctx *x)
     return rc;
 }
 
-/* Pin the child's copies of the tables the parent has pinned. */
-static int pin_tables(struct clone_ctx *x, mfn_t mfn, unsigned int lvl)
+/*
+ * Pin the child's copies of the tables the parent has pinned (a table
+ * after the tables below it). resumed: as for classify_table().
+ */
+static int pin_tables(struct build_state *s, mfn_t mfn, unsigned int lvl,
+                      bool resumed)
 {
-    struct page_info *pg = mfn_to_page(mfn), *cpg;
+    struct clone_ctx *x = &s->x;
+    struct page_info *pg, *cpg;
     unsigned long pfn = clone_ctx_pfn(x, mfn);
     intpte_t *t;
-    unsigned int i;
+    unsigned int i, start = resumed ? s->pos[lvl] : 0;
     int rc = 0;
+
+    /* The parent's tables may have changed since pass 2 (Dom0). */
+    if ( pfn == ~0UL || !(x->st[pfn] & PS_TABLE) ||
+         mfn_eq(x->cmfn[pfn], INVALID_MFN) )
+        return -EBUSY;
+    pg = mfn_to_page(mfn);
 
     if ( lvl > 1 )
     {
         t = map_domain_page(mfn);
-        for ( i = 0; !rc && i < L1_PAGETABLE_ENTRIES; i++ )
+        for ( i = start; !rc && i < L1_PAGETABLE_ENTRIES; i++ )
         {
-            intpte_t e = t[i];
+            intpte_t e = ACCESS_ONCE(t[i]);
 
             if ( !(e & _PAGE_PRESENT) ||
                  (lvl == 4 && !is_guest_l4_slot(x->p, i)) )
                 continue;
-            rc = pin_tables(x, _mfn((e & PADDR_MASK & PAGE_MASK) >>
-                                    PAGE_SHIFT), lvl - 1);
+            rc = pin_tables(s, _mfn((e & PADDR_MASK & PAGE_MASK) >>
+                                    PAGE_SHIFT), lvl - 1,
+                            resumed && lvl > 2 && i == start);
+            if ( rc == -ERESTART )
+                s->pos[lvl] = i;
+            else if ( !rc && lvl == 2 && build_preempt(s) )
+            {
+                s->pos[2] = i + 1;
+                rc = -ERESTART;
+            }
         }
         unmap_domain_page(t);
     }
@@ -873,11 +983,11 @@ static int pin_tables(struct clone_ctx *x, mfn_t mfn, unsigned int lvl)
     return 0;
 }
 
-/* The child's vCPU 0: the parent's state, on the child's tables. */
-static int clone_vcpu(struct clone_ctx *x, const struct clone_args *args,
-                      mfn_t cl4)
+/* The child's vCPU 0 context: the parent's state, on the child's tables. */
+static int clone_vcpu_ctxt(struct clone_ctx *x, const struct clone_args *args,
+                           mfn_t cl4, struct vcpu_guest_context **out)
 {
-    struct vcpu *pv = x->p->vcpu[0], *cv = x->c->vcpu[0];
+    struct vcpu *pv = x->p->vcpu[0];
     struct vcpu_guest_context *ctxt = xzalloc(struct vcpu_guest_context);
     unsigned int i;
     int rc;
@@ -930,14 +1040,35 @@ static int clone_vcpu(struct clone_ctx *x, const struct clone_args *args,
         ctxt->gdt_frames[i] = mfn_x(x->cmfn[pfn]);
     }
     ctxt->ctrlreg[3] = xen_pfn_to_cr3(mfn_x(cl4));
+    *out = ctxt;
+    ctxt = NULL;
+    rc = 0;
 
-    do {
-        rc = arch_set_info_guest(cv, (vcpu_guest_context_u){ .nat = ctxt });
-        if ( rc == -ERESTART )
-            process_pending_softirqs();
-    } while ( rc == -ERESTART );
+ out:
+    xfree(ctxt);
+    return rc;
+}
+
+/*
+ * Load the child's vCPU from s->ctxt: this validates the child's page
+ * tables, preemptibly. -ERESTART (chunked only): call again later, the
+ * validation goes on where it stopped (as XEN_DOMCTL_setvcpucontext's
+ * continuations do). On 0 the context is kept for CLONEOP_reset.
+ */
+static int clone_vcpu_load(struct build_state *s)
+{
+    struct vcpu *pv = s->x.p->vcpu[0], *cv = s->x.c->vcpu[0];
+    int rc;
+
+    for ( ; ; )
+    {
+        rc = arch_set_info_guest(cv, (vcpu_guest_context_u){ .nat = s->ctxt });
+        if ( rc != -ERESTART || s->chunked )
+            break;
+        process_pending_softirqs();
+    }
     if ( rc )
-        goto out;
+        return rc;
 
     /* State outside the context: timers. */
     cv->periodic_period = pv->periodic_period;
@@ -945,27 +1076,33 @@ static int clone_vcpu(struct clone_ctx *x, const struct clone_args *args,
         set_timer(&cv->singleshot_timer, pv->singleshot_timer.expires);
 
     /* Kept for CLONEOP_reset: the child's vCPU as it was born. */
-    x->ccd->birth_ctxt = ctxt;
-    ctxt = NULL;
+    s->x.ccd->birth_ctxt = s->ctxt;
+    s->ctxt = NULL;
 
- out:
-    xfree(ctxt);
-    return rc;
+    return 0;
 }
 
-int arch_clone_child(struct domain *parent, struct domain *child,
-                     const struct clone_args *args, struct clone_result *res)
+/* Free a build's state; what it reserved and did not share is given back. */
+static void build_state_free(struct build_state *s)
 {
-    struct clone_ctx x = {
-        .p = parent, .c = child,
-        .pcd = parent->clone, .ccd = child->clone,
-        .fll = _mfn(arch_get_pfn_to_mfn_frame_list_list(parent)),
-        .nr_pfns = arch_get_max_pfn(parent),
-    };
-    mfn_t l4 = pagetable_get_mfn(parent->vcpu[0]->arch.guest_table);
+    /* Reserved, not shared (a page that changed, or a failure). */
+    clone_family_uncharge(s->x.pcd->family_id, s->x.nr_reserved);
+    xfree(s->ctxt);
+    vfree(s->x.cmfn);
+    vfree(s->x.st);
+    xfree(s);
+}
+
+/*
+ * The first chunk's set-up: policies, what must be private (the P2M tree,
+ * granted pages, the stacks, start_info).
+ */
+static int build_begin(struct build_state *s, const struct clone_args *args)
+{
+    struct clone_ctx *x = &s->x;
+    struct domain *parent = x->p, *child = x->c;
     uint32_t tsc_mode, khz, inc;
     uint64_t elapsed;
-    unsigned long l4pfn, i;
     int rc;
 
     /*
@@ -973,18 +1110,17 @@ int arch_clone_child(struct domain *parent, struct domain *child,
      * is the guest's to write: it may not claim more PFNs than the domain
      * may have pages, which bounds what is allocated here.
      */
-    if ( !x.nr_pfns || x.nr_pfns > CLONE_MAX_PFNS ||
-         x.nr_pfns > max(parent->max_pages, domain_tot_pages(parent)) ||
-         !mfn_x(x.fll) || !x.pcd || !x.ccd )
+    if ( !x->nr_pfns || x->nr_pfns > CLONE_MAX_PFNS ||
+         x->nr_pfns > max(parent->max_pages, domain_tot_pages(parent)) ||
+         !mfn_x(x->fll) )
         return -EOPNOTSUPP;
 
-    rc = -ENOMEM;
-    x.st = vzalloc(x.nr_pfns);
-    x.cmfn = vmalloc(x.nr_pfns * sizeof(*x.cmfn));
-    if ( !x.st || !x.cmfn || bitmap_room(x.pcd, x.nr_pfns) ||
-         bitmap_room(x.ccd, x.nr_pfns) )
-        goto out;
-    memset(x.cmfn, 0xff, x.nr_pfns * sizeof(*x.cmfn));
+    x->st = vzalloc(x->nr_pfns);
+    x->cmfn = vmalloc(x->nr_pfns * sizeof(*x->cmfn));
+    if ( !x->st || !x->cmfn || bitmap_room(x->pcd, x->nr_pfns) ||
+         bitmap_room(x->ccd, x->nr_pfns) )
+        return -ENOMEM;
+    memset(x->cmfn, 0xff, x->nr_pfns * sizeof(*x->cmfn));
 
     /* Limits and policies first: the child's allocations obey them. */
     child->max_pages = parent->max_pages;
@@ -993,96 +1129,229 @@ int arch_clone_child(struct domain *parent, struct domain *child,
     tsc_get_info(parent, &tsc_mode, &elapsed, &khz, &inc);
     rc = tsc_set_info(child, tsc_mode, elapsed, khz, inc);
     if ( rc )
-        goto out;
+        return rc;
     child->time_offset = parent->time_offset;
 
     /* What must be private: the P2M tree, granted pages, page tables. */
-    rc = clone_p2m_walk(parent, x.fll, x.nr_pfns, mark_p2m_frame, NULL, &x);
+    rc = clone_p2m_walk(parent, x->fll, x->nr_pfns, mark_p2m_frame, NULL, x);
     if ( rc )
-        goto out;
-    gnttab_clone_for_each_granted(parent, mark_granted, &x);
-    mark_stack(&x, l4, args->self ? guest_cpu_user_regs()->rsp
-                                  : parent->vcpu[0]->arch.user_regs.rsp);
-    mark_stack(&x, l4, parent->vcpu[0]->arch.pv.kernel_sp);
-    mark_start_info(&x, l4);
-    rc = classify_table(&x, l4, 4);
-    if ( rc )
-        goto out;
+        return rc;
+    gnttab_clone_for_each_granted(parent, mark_granted, x);
+    mark_stack(x, s->l4, args->self ? guest_cpu_user_regs()->rsp
+                                    : parent->vcpu[0]->arch.user_regs.rsp);
+    mark_stack(x, s->l4, parent->vcpu[0]->arch.pv.kernel_sp);
+    mark_start_info(x, s->l4);
 
-    /* Copy what must be private; mark what may be shared. */
-    rc = clone_p2m_walk(parent, x.fll, x.nr_pfns, NULL, decide_pfn, &x);
-    if ( rc )
-        goto out;
+    return 0;
+}
+
+/* BP_SHARE: check pass 1's result, charge the family, grants, events. */
+static int build_share(struct build_state *s, struct clone_result *res)
+{
+    struct clone_ctx *x = &s->x;
+    unsigned long i, nr = 0;
+    int rc;
+
     /* Every table and every must-copy page got its copy (is in the P2M). */
-    for ( i = 0; i < x.nr_pfns; i++ )
-        if ( (x.st[i] & (PS_TABLE | PS_COPY)) &&
-             mfn_eq(x.cmfn[i], INVALID_MFN) )
+    for ( i = 0; i < x->nr_pfns; i++ )
+        if ( (x->st[i] & (PS_TABLE | PS_COPY)) &&
+             mfn_eq(x->cmfn[i], INVALID_MFN) )
         {
             gdprintk(XENLOG_WARNING, "clone: d%d pfn %lx not in its P2M\n",
-                     parent->domain_id, i);
-            rc = -EOPNOTSUPP;
-            goto out;
+                     x->p->domain_id, i);
+            return -EOPNOTSUPP;
         }
-    l4pfn = clone_ctx_pfn(&x, l4);
 
     /*
      * The frames about to be shared are charged to the family: refused
      * here, before any of the parent's frames changes, if they would take
      * it beyond its limit.
      */
-    for ( i = 0; i < x.nr_pfns; i++ )
-        if ( x.st[i] & PS_SHARE )
-            x.nr_reserved++;
-    rc = clone_family_charge(x.pcd, x.nr_reserved);
+    for ( i = 0; i < x->nr_pfns; i++ )
+        if ( x->st[i] & PS_SHARE )
+            nr++;
+    rc = clone_family_charge(x->pcd, nr);
     if ( rc )
-    {
-        x.nr_reserved = 0;
-        goto out;
-    }
+        return rc;
+    x->nr_reserved = nr;
 
     /* Xen-heap pages, event channels. */
-    memcpy(child->shared_info, parent->shared_info, PAGE_SIZE);
-    rc = gnttab_clone(parent, child, xlat_granted, &x, &res->console_mfn,
+    memcpy(x->c->shared_info, x->p->shared_info, PAGE_SIZE);
+    rc = gnttab_clone(x->p, x->c, xlat_granted, x, &res->console_mfn,
                       &res->store_mfn);
-    x.ccd->own_pfn[0] = child_ring_pfn(&x, &res->console_mfn);
-    x.ccd->own_pfn[1] = child_ring_pfn(&x, &res->store_mfn);
-    x.ccd->own_pfn[2] = x.si_pfn;
+    x->ccd->own_pfn[0] = child_ring_pfn(x, &res->console_mfn);
+    x->ccd->own_pfn[1] = child_ring_pfn(x, &res->store_mfn);
+    x->ccd->own_pfn[2] = x->si_pfn;
     if ( !rc )
-        rc = evtchn_clone(parent, child);
+        rc = evtchn_clone(x->p, x->c);
     if ( rc )
-        goto out;
-    fix_child_start_info(&x, res);
+        return rc;
+    fix_child_start_info(x, res);
 
-    /* The child's page tables; shares the parent's pages on the way. */
-    rc = build_table(&x, l4, 4);
-    if ( x.flush )
-        flush_tlb_mask(parent->dirty_cpumask);
-    if ( rc )
-        goto out;
-    rc = fix_child_p2m(&x);
-    if ( rc )
-        goto out;
+    return 0;
+}
 
-    /* Validate the child's tables through its vCPU, then pin like parent. */
-    rc = clone_vcpu(&x, args, x.cmfn[l4pfn]);
+/* Run the build from where it stopped: 0, -ERESTART or an error. */
+static int build_run(struct build_state *s, const struct clone_args *args,
+                     struct clone_result *res)
+{
+    struct clone_ctx *x = &s->x;
+    unsigned long end, l4pfn;
+    int rc = 0;
+
+    s->nr_done = 0;
+    switch ( s->phase )
+    {
+    case BP_CLASSIFY:
+        rc = classify_table(s, s->l4, 4, s->resume);
+        s->resume = rc == -ERESTART;
+        if ( rc )
+            break;
+        s->phase = BP_DECIDE;
+        /* Fallthrough */
+    case BP_DECIDE:
+        /* Copy what must be private; mark what may be shared. */
+        for ( ; !rc && s->next_pfn < x->nr_pfns; s->next_pfn = end )
+        {
+            end = min(x->nr_pfns, (s->next_pfn | (P2M_FL_ENTRIES - 1)) + 1);
+            rc = p2m_walk_from(x->p, x->fll, s->next_pfn, end, NULL,
+                               decide_pfn, x);
+            if ( !rc && end < x->nr_pfns && build_preempt(s) )
+                rc = -ERESTART;
+        }
+        if ( rc )
+            break;
+        s->phase = BP_SHARE;
+        /* Fallthrough */
+    case BP_SHARE:
+        rc = build_share(s, res);
+        if ( rc )
+            break;
+        s->phase = BP_BUILD;
+        memset(s->pos, 0, sizeof(s->pos));
+        /* Fallthrough */
+    case BP_BUILD:
+        /* The child's page tables; shares the parent's pages on the way. */
+        rc = build_table(s, s->l4, 4, s->resume);
+        s->resume = rc == -ERESTART;
+        /* Nobody may write through the parent's old writable entries. */
+        if ( x->flush )
+        {
+            flush_tlb_mask(x->p->dirty_cpumask);
+            x->flush = false;
+        }
+        if ( rc )
+            break;
+        rc = fix_child_p2m(x);
+        l4pfn = clone_ctx_pfn(x, s->l4);
+        if ( !rc && (l4pfn == ~0UL || mfn_eq(x->cmfn[l4pfn], INVALID_MFN)) )
+            rc = -EBUSY;
+        if ( !rc )
+            rc = clone_vcpu_ctxt(x, args, x->cmfn[l4pfn], &s->ctxt);
+        if ( rc )
+            break;
+        s->phase = BP_VCPU;
+        /* Fallthrough */
+    case BP_VCPU:
+        /* Validate the child's tables through its vCPU, then pin. */
+        rc = clone_vcpu_load(s);
+        if ( rc )
+            break;
+        s->phase = BP_PIN;
+        memset(s->pos, 0, sizeof(s->pos));
+        /* Fallthrough */
+    case BP_PIN:
+        rc = pin_tables(s, s->l4, 4, s->resume);
+        s->resume = rc == -ERESTART;
+        break;
+    }
+
+    return rc;
+}
+
+/*
+ * Build child as a copy of parent. state: NULL to build in one go (a
+ * fork: the caller is the parent's own vCPU); else the build may stop
+ * between chunks with -ERESTART and its cursor in *state (NULL on the
+ * first call; NULL again after 0 or an error).
+ */
+int arch_clone_child(struct domain *parent, struct domain *child,
+                     const struct clone_args *args, struct clone_result *res,
+                     void **state)
+{
+    struct build_state *s = state ? *state : NULL;
+    int rc;
+
+    if ( !s )
+    {
+        if ( !parent->clone || !child->clone )
+            return -EOPNOTSUPP;
+        s = xzalloc(struct build_state);
+        if ( !s )
+            return -ENOMEM;
+        s->x = (struct clone_ctx){
+            .p = parent, .c = child,
+            .pcd = parent->clone, .ccd = child->clone,
+            .fll = _mfn(arch_get_pfn_to_mfn_frame_list_list(parent)),
+            .nr_pfns = arch_get_max_pfn(parent),
+        };
+        s->l4 = pagetable_get_mfn(parent->vcpu[0]->arch.guest_table);
+        s->chunked = state != NULL;
+        rc = build_begin(s, args);
+    }
+    else
+    {
+        s->nr_chunks++;
+        /*
+         * The domctl lock was free: the parent (paused, and refused to
+         * everyone else's clone and reset) must still be on the same L4.
+         * Everything else is checked again on the way to the cursor.
+         */
+        rc = mfn_eq(pagetable_get_mfn(parent->vcpu[0]->arch.guest_table),
+                    s->l4) ? 0 : -EBUSY;
+    }
+
     if ( !rc )
-        rc = pin_tables(&x, l4, 4);
-    if ( rc )
-        goto out;
-    x.ccd->start_info_va = x.pcd->start_info_va;
+        rc = build_run(s, args, res);
+    if ( rc == -ERESTART && s->chunked )
+    {
+        *state = s;
+        return rc;
+    }
+    /* Only a chunked build stops; anything else would be a bug here. */
+    if ( rc == -ERESTART )
+    {
+        ASSERT_UNREACHABLE();
+        rc = -EBUSY;
+    }
 
-    /* A sleeping child wakes up and looks at its timers. */
-    send_timer_event(child->vcpu[0]);
-
- out:
-    /* Reserved, not shared (a page that changed, or a failure). */
-    clone_family_uncharge(x.pcd->family_id, x.nr_reserved);
-    vfree(x.cmfn);
-    vfree(x.st);
-    if ( rc )
+    if ( !rc )
+    {
+        s->x.ccd->start_info_va = s->x.pcd->start_info_va;
+        /* A sleeping child wakes up and looks at its timers. */
+        send_timer_event(child->vcpu[0]);
+        if ( s->nr_chunks )
+            gdprintk(XENLOG_INFO, "clone of d%d into d%d: %lu continuations\n",
+                     parent->domain_id, child->domain_id, s->nr_chunks);
+    }
+    else
         gdprintk(XENLOG_INFO, "clone of d%d into d%d failed: %d\n",
                  parent->domain_id, child->domain_id, rc);
+    build_state_free(s);
+    if ( state )
+        *state = NULL;
+
     return rc;
+}
+
+void arch_clone_child_cancel(struct domain *child, void *state)
+{
+    struct build_state *s = state;
+
+    gprintk(XENLOG_INFO, "clone of d%d into d%d cancelled after %lu "
+            "continuations\n", s->x.p->domain_id, child->domain_id,
+            s->nr_chunks);
+    build_state_free(s);
 }
 
 /*
