@@ -139,8 +139,10 @@ void stock_note_child(struct cloned_service *s, unsigned int parent,
 {
     if (!s->config->fork_shells)
         return;
-    if (flags & XEN_CLONE_NOTIFY_SELF)
+    if (flags & XEN_CLONE_NOTIFY_SELF) {
         s->stock_parent = parent;
+        s->stock_quiet = false; /* worth asking chaosd again */
+    }
     if (!(flags & XEN_CLONE_NOTIFY_STOCK))
         return;
     for (unsigned int i = 0; i < s->nr_stock; i++)
@@ -192,7 +194,7 @@ void stock_topup(struct cloned_service *s)
     if (!target || !s->registered)
         return;
     reconcile(s);
-    if (!s->stock_parent)
+    if (!s->stock_parent || s->stock_quiet)
         return;
     /* A parent that is gone names no shape: wait for the next fork. */
     if (xc_clone_get_info(s->xch, s->stock_parent, &ci) < 0 && errno == ESRCH) {
@@ -216,6 +218,8 @@ void stock_topup(struct cloned_service *s)
     got = chaosd_shells(s->config->chaosd_socket, s->stock_parent, want, ids,
                         &why);
     if (got <= 0) {
+        /* Not again (every 2 s) before the next fork: no request storm. */
+        s->stock_quiet = true;
         /* No chaosd is the default set-up: not worth a warning. */
         if (got == -ENOENT || got == -ECONNREFUSED)
             log_debug("stock: %s", why);

@@ -44,6 +44,7 @@ struct cloned_service {
     uint32_t stock_ids[XEN_CLONE_STOCK_MAX];
     unsigned int nr_stock;
     unsigned int stock_parent; /* the last parent that forked */
+    bool stock_quiet; /* chaosd refused or is absent: wait for a fork */
     uint64_t nr_stock_added;
 };
 
