@@ -46,6 +46,21 @@ static struct {
 } service;
 
 /*
+ * Xen's stock of empty shells for guests' forks (CLONEOP_add_shells). It
+ * belongs to the service's registration. Each shell in it is referenced
+ * and paused by the stock, and its clone_domain is marked stocked. The
+ * stock changes under the domctl lock and clone_lock both (every path
+ * that changes it holds the domctl lock: add, a fork's take, unregister,
+ * register, domain_kill()), so either lock is enough to read it.
+ */
+static struct {
+    struct domain *shell[XEN_CLONE_STOCK_MAX];  /* the oldest first */
+    unsigned int nr;
+    uint64_t nr_taken;              /* shells that became forked children */
+    uint64_t nr_dropped;            /* shells that left it otherwise */
+} stock;
+
+/*
  * The ring of a service whose domain died: freed once nobody maps it any
  * more (its domain's page tables are gone by clone_domain_destroy()).
  */
@@ -258,6 +273,54 @@ void clone_note_start_info(struct domain *d, unsigned long va)
         cd->start_info_va = va;
 }
 
+/* Take stocked shell i off the stock; its holds go to the caller. */
+static struct domain *stock_remove(unsigned int i)
+{
+    struct domain *shell = stock.shell[i];
+
+    ASSERT(spin_is_locked(&clone_lock));
+    ASSERT(i < stock.nr);
+
+    shell->clone->stocked = false;
+    memmove(&stock.shell[i], &stock.shell[i + 1],
+            (stock.nr - i - 1) * sizeof(stock.shell[0]));
+    stock.nr--;
+
+    return shell;
+}
+
+/*
+ * The registration ends: take the whole stock off Xen into out (room for
+ * XEN_CLONE_STOCK_MAX); the caller hands it back (stock_release()).
+ * clone_lock held.
+ */
+static unsigned int stock_detach(struct domain **out)
+{
+    unsigned int nr = 0;
+
+    ASSERT(spin_is_locked(&clone_lock));
+
+    while ( stock.nr )
+        out[nr++] = stock_remove(0);
+    stock.nr_dropped += nr;
+
+    return nr;
+}
+
+/*
+ * Hand shells taken off the stock back to their toolstack: the stock's
+ * pause and reference go; the shells are as they were added (clone_lock
+ * not held).
+ */
+static void stock_release(struct domain **shells, unsigned int nr)
+{
+    while ( nr-- )
+    {
+        domain_unpause(shells[nr]);
+        put_domain(shells[nr]);
+    }
+}
+
 static unsigned int ring_nr_ents(unsigned int nr_frames)
 {
     return clone_ring_nr_ents(nr_frames, PAGE_SIZE, XEN_CLONE_RING_HDR_SIZE,
@@ -363,7 +426,8 @@ static long clone_register(XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct xen_clone_register reg;
     struct xen_clone_ring *ring;
-    unsigned int i, order, nr_lost;
+    struct domain *old_stock[XEN_CLONE_STOCK_MAX];
+    unsigned int i, order, nr_lost, nr_old_stock = 0;
     bool takeover;
     long rc;
 
@@ -408,6 +472,9 @@ static long clone_register(XEN_GUEST_HANDLE_PARAM(void) arg)
         return -EBUSY;
     }
     takeover = service.owner;
+    /* The dead service's stock was its own: handed back. */
+    if ( takeover )
+        nr_old_stock = stock_detach(old_stock);
     service.owner = current->domain;
     service.ring = ring;
     service.order = order;
@@ -415,6 +482,7 @@ static long clone_register(XEN_GUEST_HANDLE_PARAM(void) arg)
     service.nr_ents = ring->nr_ents;
     nr_lost = clone_replay_pending();
     spin_unlock(&clone_lock);
+    stock_release(old_stock, nr_old_stock);
 
     if ( takeover )
         send_global_virq(VIRQ_CLONED);
@@ -519,7 +587,8 @@ static void clone_fail_pending(int status, bool lost_only)
 static long clone_unregister(void)
 {
     struct xen_clone_ring *ring;
-    unsigned int order;
+    struct domain *old_stock[XEN_CLONE_STOCK_MAX];
+    unsigned int order, nr_old_stock = 0;
     int rc;
 
     spin_lock(&clone_lock);
@@ -541,9 +610,11 @@ static long clone_unregister(void)
     {
         service.owner = NULL;
         service.ring = NULL;
+        nr_old_stock = stock_detach(old_stock);
     }
     spin_unlock(&clone_lock);
 
+    stock_release(old_stock, nr_old_stock);
     if ( !rc )
         clone_fail_pending(-ENOTCONN, false);
 
@@ -597,15 +668,23 @@ static long clone_set_policy(XEN_GUEST_HANDLE_PARAM(void) arg)
 
 static long clone_get_info(XEN_GUEST_HANDLE_PARAM(void) arg)
 {
+    XEN_GUEST_HANDLE_PARAM(char) bytes = guest_handle_cast(arg, char);
     struct xen_clone_info info;
     struct clone_domain *cd;
     struct domain *d;
+    unsigned int size;
     long rc;
 
-    if ( copy_from_guest(&info, arg, 1) )
+    /* The head only (domid, size8): the caller's copy may be smaller. */
+    memset(&info, 0, sizeof(info));
+    if ( copy_from_guest((char *)&info, bytes,
+                         offsetof(struct xen_clone_info, flags)) )
         return -EFAULT;
-    if ( info.pad )
+    size = info.size8 ? info.size8 * 8U : XEN_CLONE_INFO_SIZE_V5;
+    if ( size < XEN_CLONE_INFO_SIZE_V5 )
         return -EINVAL;
+    if ( size > sizeof(info) )
+        size = sizeof(info);
 
     d = rcu_lock_domain_by_any_id(info.domid);
     if ( !d )
@@ -650,11 +729,22 @@ static long clone_get_info(XEN_GUEST_HANDLE_PARAM(void) arg)
         if ( cd->pending )
             info.flags |= XEN_CLONE_INFO_PENDING;
     }
+    if ( cd && cd->stocked )
+        info.flags |= XEN_CLONE_INFO_STOCK;
     if ( service_alive() )
         info.flags |= XEN_CLONE_INFO_SERVICE;
+    /* The stock is Dom0's business. */
+    if ( is_control_domain(current->domain) )
+    {
+        info.nr_stock = stock.nr;
+        info.max_stock = XEN_CLONE_STOCK_MAX;
+        info.nr_stock_taken = stock.nr_taken;
+        info.nr_stock_dropped = stock.nr_dropped;
+    }
     spin_unlock(&clone_lock);
 
-    rc = __copy_to_guest(arg, &info, 1) ? -EFAULT : 0;
+    info.size8 = size / 8;
+    rc = copy_to_guest(bytes, (char *)&info, size) ? -EFAULT : 0;
 
  out:
     rcu_unlock_domain(d);
@@ -936,6 +1026,50 @@ static struct domain *clone_create_child(struct domain *parent)
 }
 
 /*
+ * Is shell an unused shell, whoever its parent will be: not the caller,
+ * not privileged or a system domain, alive, paused by its controller,
+ * without an event channel in use, unknown to clone_op (a shell in the
+ * stock only if stocked_ok)? Its memory and vCPUs are arch_clone_shell_ok()'s.
+ * Called with the domctl lock held (the stock's marks change under it).
+ */
+static bool clone_shell_unused(const struct domain *shell,
+                               const struct domain *caller, bool stocked_ok)
+{
+    const struct clone_domain *scd = shell->clone;
+
+    if ( shell == caller || is_control_domain(shell) ||
+         is_hardware_domain(shell) || is_system_domain(shell) ||
+         shell->target || shell->is_dying || shell->is_shutting_down ||
+         !ACCESS_ONCE(shell->controller_pause_count) ||
+         read_atomic(&shell->active_evtchns) )
+        return false;
+
+    return !scd || !(scd->family || scd->parent || scd->nr_children ||
+                     scd->pending || scd->cloning || scd->nr_zombies ||
+                     (scd->stocked && !stocked_ok));
+}
+
+/* Is the (unused) shell of parent's shape, and empty (arch code)? */
+static bool clone_shell_fits(const struct domain *parent,
+                             struct domain *shell)
+{
+    int32_t pgf, pmf, sgf, smf;
+    uint32_t popts, sopts;
+
+    if ( shell == parent || shell->options != parent->options ||
+         shell->max_vcpus != parent->max_vcpus ||
+         shell->max_evtchn_port < parent->max_evtchn_port )
+        return false;
+
+    if ( gnttab_clone_config(parent, &pgf, &pmf, &popts) ||
+         gnttab_clone_config(shell, &sgf, &smf, &sopts) ||
+         sgf < pgf || smf < pmf || sopts != popts )
+        return false;
+
+    return arch_clone_shell_ok(parent, shell);
+}
+
+/*
  * May shell become a child of parent (XEN_CLONE_FLAG_SHELLS)? Everything
  * the public header promises is checked here and in arch_clone_shell_ok().
  * Called with the domctl lock held and the parent paused; a shell is
@@ -945,30 +1079,147 @@ static int clone_check_shell(const struct domain *parent,
                              struct domain *shell,
                              const struct domain *caller)
 {
-    const struct clone_domain *scd = shell->clone;
-    int32_t pgf, pmf, sgf, smf;
-    uint32_t popts, sopts;
+    return shell != parent && clone_shell_unused(shell, caller, false) &&
+           clone_shell_fits(parent, shell) ? 0 : -EINVAL;
+}
 
-    if ( shell == parent || shell == caller || is_control_domain(shell) ||
-         is_hardware_domain(shell) || is_system_domain(shell) ||
-         shell->target || shell->is_dying || shell->is_shutting_down ||
-         !ACCESS_ONCE(shell->controller_pause_count) ||
-         shell->options != parent->options ||
-         shell->max_vcpus != parent->max_vcpus ||
-         shell->max_evtchn_port < parent->max_evtchn_port ||
-         read_atomic(&shell->active_evtchns) )
+/*
+ * CLONEOP_add_shells (domctl lock held): the registered service gives Xen
+ * shells for its stock. Every shell is checked, referenced and paused
+ * before any enters the stock; on an error none does.
+ */
+static long clone_add_shells(XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct xen_clone_add_shells a;
+    struct domain *shells[XEN_CLONE_MAX_BATCH];
+    struct domain *curr = current->domain;
+    unsigned int i, j, got = 0;
+    bool paused = false;
+    long rc;
+
+    if ( copy_from_guest(&a, arg, 1) )
+        return -EFAULT;
+    if ( a.pad || !a.nr || a.nr > XEN_CLONE_MAX_BATCH )
         return -EINVAL;
+    if ( !guest_handle_okay(a.shells, a.nr) )
+        return -EFAULT;
 
-    if ( scd && (scd->family || scd->parent || scd->nr_children ||
-                 scd->pending || scd->cloning || scd->nr_zombies) )
-        return -EINVAL;
+    spin_lock(&clone_lock);
+    rc = service.owner != curr ? -EPERM
+         : stock.nr + a.nr > XEN_CLONE_STOCK_MAX ? -ENOSPC : 0;
+    spin_unlock(&clone_lock);
+    if ( rc )
+        return rc;
 
-    if ( gnttab_clone_config(parent, &pgf, &pmf, &popts) ||
-         gnttab_clone_config(shell, &sgf, &smf, &sopts) ||
-         sgf < pgf || smf < pmf || sopts != popts )
-        return -EINVAL;
+    for ( got = 0; got < a.nr; got++ )
+    {
+        domid_t id;
 
-    return arch_clone_shell_ok(parent, shell) ? 0 : -EINVAL;
+        rc = -EFAULT;
+        if ( __copy_from_guest_offset(&id, a.shells, got, 1) )
+            goto out;
+        rc = -EINVAL;
+        for ( j = 0; j < got; j++ )
+            if ( shells[j]->domain_id == id )
+                goto out;
+        shells[got] = get_domain_by_id(id);
+        if ( !shells[got] )
+            goto out;
+        if ( xsm_clone_op(XSM_OTHER, shells[got], CLONEOP_add_shells) ||
+             !clone_shell_unused(shells[got], curr, false) ||
+             !arch_clone_shell_ok(shells[got], shells[got]) )
+        {
+            put_domain(shells[got]);
+            goto out;
+        }
+    }
+
+    rc = -ENOMEM;
+    for ( i = 0; i < got; i++ )
+        if ( !clone_domain_get(shells[i]) )
+            goto out;
+
+    /* Nothing runs in them from now on, whatever their controller does. */
+    for ( i = 0; i < got; i++ )
+        domain_pause(shells[i]);
+    paused = true;
+
+    spin_lock(&clone_lock);
+    if ( service.owner != curr )
+        rc = -EPERM;        /* Cannot happen: the domctl lock is held. */
+    else if ( stock.nr + got > XEN_CLONE_STOCK_MAX )
+        rc = -ENOSPC;
+    else
+    {
+        for ( i = 0; i < got; i++ )
+        {
+            shells[i]->clone->stocked = true;
+            stock.shell[stock.nr++] = shells[i];
+        }
+        rc = 0;
+    }
+    spin_unlock(&clone_lock);
+
+    if ( !rc )
+    {
+        gdprintk(XENLOG_INFO, "clone: %u shell(s) added to the stock\n", got);
+        return 0;   /* The stock keeps the references and the pauses. */
+    }
+
+ out:
+    while ( got-- )
+    {
+        if ( paused )
+            domain_unpause(shells[got]);
+        put_domain(shells[got]);
+    }
+    return rc;
+}
+
+/*
+ * A fork's child from the stock (domctl lock held): the oldest stocked
+ * shell that fits parent, taken off the stock with the stock's reference
+ * (the caller puts it) but not its pause; NULL if none fits. Shells that
+ * no longer pass the checks are dropped (handed back) on the way; those
+ * that do not fit this parent stay.
+ */
+static struct domain *clone_take_stock(struct domain *parent)
+{
+    struct domain *dropped[XEN_CLONE_STOCK_MAX], *shell = NULL;
+    bool ok[XEN_CLONE_STOCK_MAX], fits[XEN_CLONE_STOCK_MAX];
+    unsigned int i, nr_dropped = 0, nr;
+
+    /* Looked at without clone_lock (grant locks): the domctl lock holds. */
+    nr = stock.nr;
+    for ( i = 0; i < nr; i++ )
+    {
+        struct domain *s = stock.shell[i];
+
+        ok[i] = clone_shell_unused(s, parent, true) &&
+                arch_clone_shell_ok(s, s);
+        fits[i] = ok[i] && !shell && clone_shell_fits(parent, s);
+        if ( fits[i] )
+            shell = s;
+    }
+
+    spin_lock(&clone_lock);
+    ASSERT(stock.nr == nr);
+    for ( i = nr; i--; )
+        if ( !ok[i] )
+            dropped[nr_dropped++] = stock_remove(i);
+        else if ( fits[i] )
+            stock_remove(i);
+    stock.nr_dropped += nr_dropped;
+    spin_unlock(&clone_lock);
+
+    if ( nr_dropped )
+        gprintk(XENLOG_WARNING, "clone: %u stocked shell(s) no longer empty "
+                "and paused: handed back\n", nr_dropped);
+    stock_release(dropped, nr_dropped);
+    if ( shell )
+        domain_unpause(shell);
+
+    return shell;
 }
 
 /*
@@ -1173,11 +1424,14 @@ static void clone_announce(struct domain *parent, struct clone_domain *pcd,
         ccd->note = (struct xen_clone_notification){
             .parent = parent->domain_id,
             .child = children[i]->domain_id,
-            .flags = flags | (self ? XEN_CLONE_NOTIFY_SELF : 0),
+            .flags = flags | (self ? XEN_CLONE_NOTIFY_SELF : 0) |
+                     (ccd->from_stock ? XEN_CLONE_NOTIFY_STOCK : 0),
             .index = i,
             .child_store_mfn = res[i].store_mfn,
             .child_console_mfn = res[i].console_mfn,
         };
+        if ( ccd->from_stock )
+            stock.nr_taken++;
         /* A service that dies before it can read this tells its successor. */
         ccd->announced = reserved;
         if ( reserved && service.ring )
@@ -1329,7 +1583,8 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, unsigned int token,
 
     rc = -EPERM;
     pcd = parent->clone;
-    if ( !pcd || !pcd->enabled || pcd->pending || is_control_domain(parent) ||
+    if ( !pcd || !pcd->enabled || pcd->pending || pcd->stocked ||
+         is_control_domain(parent) ||
          is_hardware_domain(parent) || is_system_domain(parent) )
         goto out_unlock;
 
@@ -1447,16 +1702,31 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, unsigned int token,
     if ( rc )
         goto out;
 
-    /* Create the children, empty and paused. */
+    /*
+     * Create the children, empty and paused: a fork's from the stock
+     * first (each taken shell is in shells[], referenced, until the end).
+     */
     for ( made = 0; made < op.nr_children; made++ )
     {
-        struct domain *child = use_shells
-                               ? clone_fill_shell(parent, shells[made])
-                               : clone_create_child(parent);
+        struct domain *stocked = self ? clone_take_stock(parent) : NULL;
+        struct domain *child;
+
+        if ( stocked )
+            shells[nr_shells++] = stocked;
+        child = stocked || use_shells
+                ? clone_fill_shell(parent, stocked ?: shells[made])
+                : clone_create_child(parent);
 
         if ( IS_ERR(child) )
         {
             rc = PTR_ERR(child);
+            /* Not begun: the taken shell is handed back. */
+            if ( stocked )
+            {
+                spin_lock(&clone_lock);
+                stock.nr_dropped++;
+                spin_unlock(&clone_lock);
+            }
             goto out;
         }
         children[made] = child;
@@ -1467,6 +1737,7 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, unsigned int token,
             rc = -ENOMEM;
             goto out;
         }
+        child->clone->from_stock = stocked;
         /* Its tables map the family's frames from the start (arch code). */
         child->clone->family_id = pcd->family_id;
     }
@@ -1737,6 +2008,7 @@ long do_clone_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     case CLONEOP_reset:
     case CLONEOP_complete:
     case CLONEOP_clone:
+    case CLONEOP_add_shells:
         break;
 
     default:
@@ -1764,6 +2036,8 @@ long do_clone_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         rc = clone_unregister();
     else if ( cmd == CLONEOP_register )
         rc = clone_register(arg);
+    else if ( cmd == CLONEOP_add_shells )
+        rc = clone_add_shells(arg);
     else
     {
         rc = clone_clone(arg, token, &wait, &next);
@@ -1824,7 +2098,9 @@ void clone_domain_kill(struct domain *d)
 {
     struct clone_domain *cd = d->clone, *ccd;
     struct clone_family *gone = NULL;
-    bool release_service = false;
+    struct domain *old_stock[XEN_CLONE_STOCK_MAX];
+    unsigned int i, nr_old_stock = 0;
+    bool release_service = false, was_stocked = false;
 
     if ( cd )
     {
@@ -1836,6 +2112,17 @@ void clone_domain_kill(struct domain *d)
 
     if ( service.owner == d )
         release_service = true;
+
+    /* A stocked shell destroyed by its toolstack leaves the stock. */
+    if ( cd && cd->stocked )
+        for ( i = 0; i < stock.nr; i++ )
+            if ( stock.shell[i] == d )
+            {
+                stock_remove(i);
+                stock.nr_dropped++;
+                was_stocked = true;
+                break;
+            }
 
     if ( cd )
     {
@@ -1892,6 +2179,8 @@ void clone_domain_kill(struct domain *d)
 
     spin_unlock(&clone_lock);
     xfree(gone);
+    if ( was_stocked )
+        stock_release(&d, 1);
 
     if ( release_service )
     {
@@ -1911,8 +2200,11 @@ void clone_domain_kill(struct domain *d)
             orphan_order = service.order;
             service.owner = NULL;
             service.ring = NULL;
+            /* Its stock goes with its registration. */
+            nr_old_stock = stock_detach(old_stock);
         }
         spin_unlock(&clone_lock);
+        stock_release(old_stock, nr_old_stock);
     }
 }
 

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "xencloned/child.h"
 #include "xencloned/firstrun.h"
@@ -26,6 +27,21 @@ static int child_uuid(xc_interface *xch, unsigned int child, char **out)
                            h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8],
                            h[9], h[10], h[11], h[12], h[13], h[14], h[15]);
     return 0;
+}
+
+/* A random (version 4) UUID as DOMID's Xen handle: 0 or -errno. */
+static int child_fresh_handle(xc_interface *xch, unsigned int domid)
+{
+    xen_domain_handle_t h;
+
+    for (unsigned int i = 0; i < sizeof(h); i += 4) {
+        guint32 r = g_random_int();
+
+        memcpy(&h[i], &r, 4);
+    }
+    h[6] = (h[6] & 0x0f) | 0x40;
+    h[8] = (h[8] & 0x3f) | 0x80;
+    return xc_domain_sethandle(xch, domid, h) < 0 ? -errno : 0;
 }
 
 /* Read /local/domain/DOMID/LEAF; NULL (errno set) if absent. */
@@ -71,6 +87,18 @@ int child_complete(struct cloned_service *s,
         vifclone_remove(s, n->child);
     }
     timings_begin(&tm, n->child, n->parent, s->announced_us, t0);
+    if (n->flags & XEN_CLONE_NOTIFY_STOCK) {
+        /*
+         * A shell from Xen's stock (chaosd's): it still carries chaosd's
+         * tag as its UUID, which would make a restarted chaosd reap it.
+         * The child gets a UUID of its own, as xl clone's shells do.
+         */
+        step = "giving the stock's shell a fresh UUID";
+        rc = child_fresh_handle(s->xch, n->child);
+        if (rc)
+            goto fail;
+        step = "reading the parent's name";
+    }
     pname = xs_get(s->xsh, n->parent, "name");
     if (!pname) {
         rc = errno ? -errno : -ENOENT;

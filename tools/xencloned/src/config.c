@@ -26,6 +26,9 @@ void config_init(struct cloned_config *c)
     c->new_ip_last = 0xc61200fe;  /* 198.18.0.254 */
     c->vif_timeout_ms = CLONED_DEFAULT_VIF_TIMEOUT_MS;
     c->same_bond = true;
+    c->fork_shells = CLONED_DEFAULT_FORK_SHELLS;
+    g_strlcpy(c->chaosd_socket, CLONED_DEFAULT_CHAOSD_SOCKET,
+              sizeof(c->chaosd_socket));
 }
 
 int config_net_mode_parse(const char *s, enum cloned_net_mode *mode)
@@ -284,10 +287,13 @@ out:
 
 static int parse_keyfile(GKeyFile *kf, struct cloned_config *c, char **err)
 {
-    static const char *const service_keys[] = {"ring_pages", "xenstore_copy",
-                                               "debug_delay_ms", NULL};
+    static const char *const service_keys[] = {
+        "ring_pages",  "xenstore_copy", "debug_delay_ms",
+        "fork_shells", "chaosd_socket", NULL};
     gchar **groups = g_key_file_get_groups(kf, NULL);
     guint64 pages = c->ring_pages, delay = c->debug_delay_ms;
+    guint64 shells = c->fork_shells;
+    gchar *sock = NULL;
     int rc = 0;
 
     /* The default policy first: named policies start from it. */
@@ -307,10 +313,30 @@ static int parse_keyfile(GKeyFile *kf, struct cloned_config *c, char **err)
                 rc = get_copy_method(kf, *g, &c->deep_copy, err);
             if (!rc)
                 rc = get_uint(kf, *g, "debug_delay_ms", 0, 60000, &delay, err);
+            if (!rc)
+                rc = get_uint(kf, *g, "fork_shells", 0, CLONED_MAX_FORK_SHELLS,
+                              &shells, err);
             if (rc)
                 goto out;
+            sock = g_key_file_get_value(kf, *g, "chaosd_socket", NULL);
+            if (sock) {
+                g_strstrip(sock);
+                if (sock[0] != '/' ||
+                    strlen(sock) >= sizeof(c->chaosd_socket)) {
+                    *err = g_strdup_printf(
+                        "[%s] chaosd_socket: '%s' is not an absolute path "
+                        "shorter than %zu bytes",
+                        *g, sock, sizeof(c->chaosd_socket));
+                    g_free(sock);
+                    rc = -EINVAL;
+                    goto out;
+                }
+                g_strlcpy(c->chaosd_socket, sock, sizeof(c->chaosd_socket));
+                g_free(sock);
+            }
             c->ring_pages = pages;
             c->debug_delay_ms = delay;
+            c->fork_shells = shells;
         } else if (!strcmp(*g, NETWORK_GROUP)) {
             rc = parse_network(kf, c, err);
             if (rc)

@@ -21,6 +21,7 @@
 #include "xencloned/reaper.h"
 #include "xencloned/vifclone.h"
 #include "xencloned/service.h"
+#include "xencloned/stock.h"
 
 #define EXIT_START       1
 #define EXIT_USAGE       2
@@ -66,6 +67,8 @@ static gboolean on_reap_tick(gpointer data)
     struct daemon *d = data;
 
     vifclone_reap(&d->svc);
+    /* chaosd may have started, or refilled its pool, since the last try. */
+    stock_topup(&d->svc);
     return G_SOURCE_CONTINUE;
 }
 

@@ -9,6 +9,7 @@
 #include "xencloned/firstrun.h"
 #include "daemon/log.h"
 #include "xencloned/service.h"
+#include "xencloned/stock.h"
 #include "xencloned/vifclone.h"
 
 int service_open(struct cloned_service *s, const struct cloned_config *c)
@@ -128,6 +129,7 @@ void service_drain(struct cloned_service *s)
                   "store mfn %#" PRIx64 " console mfn %#" PRIx64,
                   n.id, n.parent, n.child, n.index, n.flags, n.child_store_mfn,
                   n.child_console_mfn);
+        stock_note_child(s, n.parent, n.child, n.flags);
         if (child_complete(s, &n) == 0)
             s->nr_completed++;
         else
@@ -139,6 +141,8 @@ void service_drain(struct cloned_service *s)
                 ring_pending(&s->ring), s->ring.nr_ents);
         ring_resync(&s->ring);
     }
+    /* A fork may have taken shells, or named a parent: top the stock up. */
+    stock_topup(s);
 }
 
 int service_handle_virq(struct cloned_service *s)
@@ -165,6 +169,7 @@ out:
 
 int service_status(struct cloned_service *s, char **out)
 {
+    struct cloned_stock_info stock;
     struct cloned_status_info info = {
         .pid = (int)getpid(),
         .registered = s->registered,
@@ -173,7 +178,10 @@ int service_status(struct cloned_service *s, char **out)
         .reaped = s->nr_reaped,
         .policies = s->policy_seen ? g_hash_table_size(s->policy_seen) : 0,
         .uptime_us = g_get_monotonic_time() - s->started_us,
+        .stock = &stock,
     };
+
+    stock_info(s, &stock);
 
     return timings_json(&s->timings, &info, out);
 }
@@ -193,6 +201,9 @@ void service_close(struct cloned_service *s)
                      "failed)",
                      s->nr_completed, s->nr_failed);
     }
+    /* Xen handed its stock back (or never took it): ours to destroy. */
+    if (s->xch)
+        stock_release(s);
     vifclone_close(s);
     if (s->xsh)
         xs_close(s->xsh);

@@ -231,6 +231,24 @@ int timings_json(const struct cloned_timings *ts,
         gen_stats(g, phase_names[p], &ts->phase[p], timings_median(ts, p));
     yajl_gen_map_close(g);
     gen_stats(g, "total", &ts->total, timings_median(ts, PHASE_TOTAL));
+    if (info->stock) {
+        const struct cloned_stock_info *st = info->stock;
+
+        GSTR(g, "stock");
+        yajl_gen_map_open(g);
+        gen_int(g, "target", st->target);
+        gen_int(g, "in_xen", st->in_xen);
+        GSTR(g, "ours");
+        yajl_gen_array_open(g);
+        for (unsigned int i = 0; i < st->ours && i < 64; i++)
+            yajl_gen_integer(g, st->domids[i]);
+        yajl_gen_array_close(g);
+        gen_int(g, "parent", st->parent);
+        gen_int(g, "added", (long long)st->added);
+        gen_int(g, "taken", (long long)st->taken);
+        gen_int(g, "dropped", (long long)st->dropped);
+        yajl_gen_map_close(g);
+    }
     GSTR(g, "children");
     yajl_gen_array_open(g);
     for (unsigned int i = 0; i < ts->nr; i++)

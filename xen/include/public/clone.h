@@ -27,7 +27,7 @@
 #include "xen.h"
 
 /* Version of this interface; CLONEOP_register checks it. */
-#define XEN_CLONE_INTERFACE_VERSION 0x00000005
+#define XEN_CLONE_INTERFACE_VERSION 0x00000006
 
 /* Also in xen.h; repeated for guests built against an older xen.h. */
 #ifndef __HYPERVISOR_clone_op
@@ -137,6 +137,16 @@ typedef struct xen_clone_register xen_clone_register_t;
  * the clone fails after these checks, each shell Xen had begun to fill is
  * destroyed (a half-filled shell is never handed back); the others are
  * left as they were (so after a refusal such as -E2BIG, all of them).
+ *
+ * The stock (interface version 6): a self-clone (fork) takes each child
+ * from the shells the clone service gave Xen (CLONEOP_add_shells), the
+ * oldest first, before it creates one. Xen checks a stocked shell again
+ * as above, against the forking parent; one that does not fit is left
+ * in the stock, one that no longer passes (its controller unpaused it,
+ * gave it memory...) is dropped from it (see CLONEOP_add_shells). A
+ * stocked shell that became a child is announced with
+ * XEN_CLONE_NOTIFY_STOCK. Without a fitting shell, Xen creates the child
+ * as before. A Dom0 clone never takes shells from the stock.
  *
  * Errors: -EINVAL (nr_children 0 or > XEN_CLONE_MAX_BATCH, unknown flag),
  * -EPERM (cloning disabled for the parent, a child of a not yet completed
@@ -268,17 +278,31 @@ typedef struct xen_clone_policy xen_clone_policy_t;
 /*
  * CLONEOP_get_info: what Xen knows about a domain's clone family.
  * Allowed for the domain itself (DOMID_SELF) and the control domain.
+ *
+ * Size (interface version 6): the structure grows with the interface.
+ * The caller says how big its copy is in size8, in 8-byte words
+ * (sizeof(struct xen_clone_info) / 8, as its header has it); Xen writes
+ * no more than that, nor more than its own structure, and returns in
+ * size8 how many words it wrote. size8 == 0 (the byte was padding, IN: 0,
+ * before version 6): a caller built against version 5 or older, which
+ * gets XEN_CLONE_INFO_SIZE_V5 bytes (version 4's callers had 88 and
+ * cannot be told apart: they must be rebuilt). A size8 below
+ * XEN_CLONE_INFO_SIZE_V5 / 8 gets -EINVAL. Xen reads the first 6 bytes
+ * only (domid, parent, enabled, size8).
  */
 #define CLONEOP_get_info    6
 #define XEN_CLONE_INFO_CHILD    (1U << 0) /* the domain is a clone */
 #define XEN_CLONE_INFO_PENDING  (1U << 1) /* awaiting CLONEOP_complete */
 #define XEN_CLONE_INFO_SERVICE  (1U << 2) /* a clone service is registered
                                              and its ring is mapped */
+#define XEN_CLONE_INFO_STOCK    (1U << 3) /* the domain is a shell in Xen's
+                                             stock (version 6) */
+#define XEN_CLONE_INFO_SIZE_V5  104       /* bytes, versions 5 and older */
 struct xen_clone_info {
     domid_t domid;              /* IN: DOMID_SELF or a domid. OUT: domid */
     domid_t parent;             /* OUT: DOMID_INVALID if not a clone */
     uint8_t enabled;            /* OUT: clone policy */
-    uint8_t pad;                /* IN: 0 */
+    uint8_t size8;              /* IN/OUT: see "Size" above (version 6) */
     uint16_t flags;             /* OUT: XEN_CLONE_INFO_* */
     uint32_t max_clones;        /* OUT: clone policy */
     uint32_t nr_children;       /* OUT: live direct children */
@@ -306,6 +330,18 @@ struct xen_clone_info {
     uint64_t nr_clone_preempts; /* OUT: times a control domain's
                                         CLONEOP_clone of it gave the CPU
                                         back between two children */
+    /*
+     * Xen's shell stock (interface version 6), the same for every domid;
+     * reported to the control domain only (0 for anyone else):
+     */
+    uint32_t nr_stock;          /* OUT: shells in the stock now */
+    uint32_t max_stock;         /* OUT: XEN_CLONE_STOCK_MAX */
+    uint64_t nr_stock_taken;    /* OUT: forked children that were stocked
+                                        shells, since boot */
+    uint64_t nr_stock_dropped;  /* OUT: shells that left the stock other
+                                        than as a child: destroyed, no
+                                        longer empty or paused, or handed
+                                        back (the service went), since boot */
 };
 typedef struct xen_clone_info xen_clone_info_t;
 
@@ -356,6 +392,44 @@ struct xen_clone_wait {
 typedef struct xen_clone_wait xen_clone_wait_t;
 
 /*
+ * CLONEOP_add_shells (interface version 6): the registered clone service
+ * hands Xen empty shells (made by its toolstack, e.g. chaosd) for guests'
+ * forks: Xen keeps them in its stock, and a fork (CLONEOP_clone on
+ * DOMID_SELF) takes its children from there before it creates any (see
+ * CLONEOP_clone). Only the domain of the registered service may call it
+ * (-EPERM otherwise). Each shell must be as CLONEOP_clone's shells must
+ * (distinct, not the caller, alive, paused by its controller, empty,
+ * unknown to clone_op), 64-bit PV, and not in the stock yet; its fit to a
+ * parent is checked when a fork takes it. Else -EINVAL, and nothing
+ * changed. The stock holds at most XEN_CLONE_STOCK_MAX shells: -ENOSPC
+ * (nothing added) if nr would take it beyond.
+ *
+ * A shell in the stock is Xen's: Xen holds a reference and a pause of its
+ * own on it, so unpausing it does not make it run; CLONEOP_clone refuses
+ * it as a shell (-EINVAL) and as a parent (-EPERM). Its toolstack may
+ * still destroy it: it leaves the stock (counted in nr_stock_dropped). A
+ * stocked shell a fork finds no longer paused by its controller, or no
+ * longer empty, also leaves the stock (Xen's pause and reference
+ * dropped), and is left to its toolstack.
+ *
+ * The stock belongs to the registration: when the service unregisters,
+ * when a new service takes over from a dead one, or when the service's
+ * domain dies, Xen hands every stocked shell back (its pause and
+ * reference dropped; the shell is as it was added: empty, paused by its
+ * controller) for its toolstack to destroy or reuse. get_info's nr_stock
+ * tells the service how many are left; a child announced with
+ * XEN_CLONE_NOTIFY_STOCK came out of the stock (time to top it up).
+ */
+#define CLONEOP_add_shells  9
+#define XEN_CLONE_STOCK_MAX 64
+struct xen_clone_add_shells {
+    uint32_t nr;                /* IN: 1..XEN_CLONE_MAX_BATCH */
+    uint32_t pad;               /* IN: 0 */
+    XEN_GUEST_HANDLE(domid_t) shells; /* IN: nr domids */
+};
+typedef struct xen_clone_add_shells xen_clone_add_shells_t;
+
+/*
  * The notification ring: nr_frames contiguous pages (as mapped by the
  * service), a header and a power-of-two array of entries. Xen produces
  * (writes ent[prod % nr_ents], then advances prod after a write barrier,
@@ -371,6 +445,13 @@ typedef struct xen_clone_wait xen_clone_wait_t;
  * the new service must clean up or redo.
  */
 #define XEN_CLONE_NOTIFY_REPLAY (1U << 9)
+/*
+ * The child was a shell from Xen's stock (interface version 6): it is
+ * the domain the service handed Xen with CLONEOP_add_shells, with what
+ * its toolstack made for it (XenStore skeleton, devices). The stock is
+ * one shell smaller.
+ */
+#define XEN_CLONE_NOTIFY_STOCK  (1U << 10)
 struct xen_clone_notification {
     uint32_t id;                /* sequence number, from 1 */
     domid_t parent;

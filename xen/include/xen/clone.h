@@ -110,6 +110,14 @@ struct clone_domain {
     struct clone_reset *reset;
     unsigned int reset_sources;
 
+    /*
+     * A shell in Xen's stock (CLONEOP_add_shells), holding a reference
+     * and a pause of the stock's; a child that was one (announced with
+     * XEN_CLONE_NOTIFY_STOCK). Both under clone_lock.
+     */
+    bool stocked;
+    bool from_stock;
+
     /* A Dom0 clone of it between two children (common/clone.c). */
     struct clone_batch *batch;
     unsigned long nr_clone_preempts; /* continuations of its clones */

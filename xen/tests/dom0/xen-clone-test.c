@@ -107,9 +107,9 @@ static int cmd_args(xc_interface *xch)
     check_err(xc_clone_get_info(xch, 0x7000, &info), ESRCH,
               "get_info of a missing domain: ESRCH");
     memset(&info, 0, sizeof(info));
-    info.pad = 1;
+    info.size8 = XEN_CLONE_INFO_SIZE_V5 / 8 - 1;
     check_err(xc_clone_op_raw(xch, CLONEOP_get_info, &info, sizeof(info)),
-              EINVAL, "get_info with non-zero padding: EINVAL");
+              EINVAL, "get_info with a size below version 5's: EINVAL");
     check_err(xc_clone_op_raw(xch, CLONEOP_get_info, NULL, 0), EFAULT,
               "get_info with a NULL argument: EFAULT");
     check_err(xc_clone_op_raw(xch, 99, NULL, 0), EOPNOTSUPP,

@@ -51,6 +51,10 @@ static bool ok(bool cond, const char *fmt, ...)
 #define PR_ID   120 /* the parent of children reset in chunks */
 #define PB_ID   121 /* a parent cloned into several, one child a chunk */
 #define PC_ID   122 /* a parent whose children are built in chunks */
+#define STP_ID  130 /* a guest that forks from Xen's shell stock */
+#define ST1_ID  131 /* stock shells: 131..140 */
+#define SV2_ID  141 /* a second control domain, a service that dies */
+#define LIM_ID  300 /* shells to fill the stock: 300..364 */
 #define MISSING 77
 #define CONT    __HYPERVISOR_clone_op /* a continuation's return value */
 
@@ -127,6 +131,7 @@ static long get_info(struct domain *caller, domid_t id,
 {
     memset(info, 0, sizeof(*info));
     info->domid = id;
+    info->size8 = sizeof(*info) / 8;
     return op(caller, CLONEOP_get_info, info);
 }
 
@@ -392,9 +397,11 @@ static void test_policy(void)
        "get_info by the domain itself (DOMID_SELF)");
     ok(get_info(g, O_ID, &info) == -EPERM,
        "get_info of another domain: -EPERM");
+    memset(&info, 0, sizeof(info));
     info.domid = G_ID;
-    info.pad = 1;
-    ok(op(d0, CLONEOP_get_info, &info) == -EINVAL, "get_info: padding");
+    info.size8 = XEN_CLONE_INFO_SIZE_V5 / 8 - 1;
+    ok(op(d0, CLONEOP_get_info, &info) == -EINVAL,
+       "get_info: a size below version 5's: -EINVAL");
     ok(get_info(d0, MISSING, &info) == -ESRCH, "get_info: no such domain");
     memset(&info, 0, sizeof(info));
     info.domid = G_ID;
@@ -1212,6 +1219,436 @@ static void test_shells(void)
     for (i = 4; i < 6; i++)
         destroy(S1_ID + i);
     destroy(SP_ID);
+}
+
+
+/* get_info writes what the caller has room for (interface version 6). */
+static void test_info_size(void)
+{
+    unsigned char *buf;
+    struct xen_clone_info *info;
+    size_t big = sizeof(*info) + 64, i;
+    bool intact;
+
+    /* A caller built against version 5: 104 bytes, size8 was padding. */
+    buf = malloc(XEN_CLONE_INFO_SIZE_V5);
+    assert(buf);
+    memset(buf, 0, XEN_CLONE_INFO_SIZE_V5);
+    info = (void *)buf;
+    info->domid = G_ID;
+    ok(op(d0, CLONEOP_get_info, buf) == 0 && info->domid == G_ID &&
+           info->size8 == XEN_CLONE_INFO_SIZE_V5 / 8 &&
+           info->version == XEN_CLONE_INTERFACE_VERSION,
+       "get_info, size8 0 (a version 5 caller): %u bytes written, no more "
+       "(ASan guards the buffer)",
+       XEN_CLONE_INFO_SIZE_V5);
+    free(buf);
+
+    /* Exactly its own size: a caller with a version 5 buffer saying so. */
+    buf = malloc(XEN_CLONE_INFO_SIZE_V5);
+    assert(buf);
+    memset(buf, 0, XEN_CLONE_INFO_SIZE_V5);
+    info = (void *)buf;
+    info->domid = G_ID;
+    info->size8 = XEN_CLONE_INFO_SIZE_V5 / 8;
+    ok(op(d0, CLONEOP_get_info, buf) == 0 &&
+           info->size8 == XEN_CLONE_INFO_SIZE_V5 / 8,
+       "get_info, size8 13: 104 bytes");
+    free(buf);
+
+    /* A caller from the future: a bigger structure. */
+    buf = malloc(big);
+    assert(buf);
+    memset(buf, 0xa5, big);
+    info = (void *)buf;
+    memset(info, 0, sizeof(*info));
+    info->domid = G_ID;
+    info->size8 = big / 8;
+    ok(op(d0, CLONEOP_get_info, buf) == 0 &&
+           info->size8 == sizeof(*info) / 8 && info->max_stock ==
+           XEN_CLONE_STOCK_MAX,
+       "get_info, a bigger caller: Xen writes its %zu bytes, says so in "
+       "size8",
+       sizeof(*info));
+    intact = true;
+    for (i = sizeof(*info); i < big; i++)
+        intact = intact && buf[i] == 0xa5;
+    ok(intact, "  and not a byte beyond");
+    free(buf);
+
+    /* The head only is read: a 6-byte caller is refused before a write. */
+    buf = malloc(6);
+    assert(buf);
+    memset(buf, 0, 6);
+    buf[5] = 1;
+    ok(op(d0, CLONEOP_get_info, buf) == -EINVAL,
+       "get_info, size8 1: -EINVAL, only the 6-byte head read");
+    free(buf);
+    clean("get_info sizes");
+}
+
+/* The registered service (d0) adds shells to Xen's stock. */
+static long add_shells(struct domain *caller, const domid_t *list,
+                       unsigned int n)
+{
+    struct xen_clone_add_shells a = {.nr = n};
+
+    set_xen_guest_handle(a.shells, (domid_t *)list);
+    return op(caller, CLONEOP_add_shells, &a);
+}
+
+static struct xen_clone_info stock_info(void)
+{
+    struct xen_clone_info info;
+    long rc = get_info(d0, 0, &info);
+
+    assert(rc == 0);
+    return info;
+}
+
+/* Is the shell as its toolstack made it: nobody's, not in the stock? */
+static bool handed_back(domid_t id)
+{
+    struct domain *s = dom(id);
+
+    return s && s->refcnt == 1 && s->pause_count == 0 &&
+           (!s->clone || (!s->clone->stocked && !s->clone->family &&
+                          !s->clone->parent)) &&
+           !s->is_dying;
+}
+
+static bool stocked(domid_t id)
+{
+    struct domain *s = dom(id);
+
+    return s && s->clone && s->clone->stocked && s->refcnt == 2 &&
+           s->pause_count == 1;
+}
+
+/* Refused with rc, and nothing changed: shells, stock. */
+static bool add_refused(struct domain *caller, const domid_t *list,
+                        unsigned int n, long want)
+{
+    unsigned int before = stock_info().nr_stock, i;
+    int refs[8], pauses[8];
+    struct clone_domain *cds[8];
+    bool was[8], good;
+
+    for (i = 0; i < n && i < 8; i++) {
+        struct domain *s = dom(list[i]);
+
+        refs[i] = s ? s->refcnt : -1;
+        pauses[i] = s ? s->pause_count : -1;
+        cds[i] = s ? s->clone : NULL;
+        was[i] = s && s->clone && s->clone->stocked;
+    }
+    good = add_shells(caller, list, n) == want &&
+           stock_info().nr_stock == before;
+    for (i = 0; i < n && i < 8; i++) {
+        struct domain *s = dom(list[i]);
+
+        good = good && (s ? s->refcnt : -1) == refs[i] &&
+               (s ? s->pause_count : -1) == pauses[i] &&
+               (s && s->clone && s->clone->stocked) == was[i] &&
+               (!cds[i] || (s && s->clone == cds[i]));
+    }
+    return good;
+}
+
+/* A fork of n by STP_ID, completed: the children in list. */
+static long stock_fork(unsigned int n, domid_t *list)
+{
+    unsigned int i;
+    long rc;
+
+    ring_consume();
+    rc = do_clone(dom(STP_ID), DOMID_SELF, n, 0, list);
+    if (rc != CONT)
+        return rc;
+    for (i = 0; i < n; i++)
+        complete(list[i], 0);
+    return do_clone(dom(STP_ID), DOMID_SELF, n, 0, list);
+}
+
+static void test_stock(void)
+{
+    struct domain *p = harness_domain_new(STP_ID, false), *s[10];
+    struct xen_clone_info info;
+    domid_t list[8] = {0}, kids[4], one[1];
+    unsigned int i, created, killed, taken, dropped;
+    uint32_t prod;
+    long rc;
+
+    for (i = 0; i < 10; i++)
+        s[i] = shell_new(ST1_ID + i, i != 9);
+    set_policy(STP_ID, 1, 16);
+    ring_consume();
+
+    info = stock_info();
+    ok(info.nr_stock == 0 && info.max_stock == XEN_CLONE_STOCK_MAX,
+       "stock: empty, its limit (%u) visible to Dom0", XEN_CLONE_STOCK_MAX);
+    ok(get_info(p, DOMID_SELF, &info) == 0 && info.max_stock == 0,
+       "stock: a guest's get_info shows no stock figures");
+
+    /* Who may add. */
+    list[0] = ST1_ID;
+    ok(add_refused(dom(SVC_ID), list, 1, -EPERM),
+       "stock: a control domain that is not the service: -EPERM");
+    ok(add_refused(p, list, 1, -EPERM), "stock: a guest: -EPERM");
+    ok(add_refused(d0, list, 0, -EINVAL), "stock: nr 0: -EINVAL");
+    ok(add_refused(d0, list, XEN_CLONE_MAX_BATCH + 1, -EINVAL),
+       "stock: nr beyond XEN_CLONE_MAX_BATCH: -EINVAL");
+    {
+        struct xen_clone_add_shells a = {.nr = 1, .pad = 1};
+
+        set_xen_guest_handle(a.shells, list);
+        ok(op(d0, CLONEOP_add_shells, &a) == -EINVAL && !s[0]->clone,
+           "stock: non-zero padding: -EINVAL");
+    }
+
+    /* What may be added. */
+    list[0] = ST1_ID, list[1] = ST1_ID + 1;
+    s[1]->controller_pause_count = 0;
+    ok(add_refused(d0, list, 2, -EINVAL),
+       "stock: a shell not paused by its controller: -EINVAL, neither added");
+    s[1]->controller_pause_count = 1;
+    s[1]->active_evtchns = 1;
+    ok(add_refused(d0, list, 2, -EINVAL), "stock: an event channel in use");
+    s[1]->active_evtchns = 0;
+    s[1]->tot_pages = 1;
+    ok(add_refused(d0, list, 2, -EINVAL), "stock: a shell with memory");
+    s[1]->tot_pages = 0;
+    s[1]->is_dying = DOMDYING_dying;
+    ok(add_refused(d0, list, 2, -EINVAL), "stock: a dying shell");
+    s[1]->is_dying = DOMDYING_alive;
+    harness.arch_shell_refused = true;
+    ok(add_refused(d0, list, 2, -EINVAL),
+       "stock: arch_clone_shell_ok() refuses (not 64-bit PV, vCPU run)");
+    harness.arch_shell_refused = false;
+    list[1] = ST1_ID;
+    ok(add_refused(d0, list, 2, -EINVAL), "stock: the same shell twice");
+    list[1] = 0;
+    ok(add_refused(d0, list, 2, -EINVAL), "stock: Dom0 (the caller)");
+    list[1] = MISSING;
+    ok(add_refused(d0, list, 2, -EINVAL), "stock: no such domain");
+    list[1] = G_ID;
+    ok(add_refused(d0, list, 2, -EINVAL),
+       "stock: a domain known to clone_op (a parent)");
+    list[1] = ST1_ID + 1;
+    harness.zalloc_fail_in = 2;
+    ok(add_refused(d0, list, 2, -ENOMEM), "stock: out of memory: -ENOMEM");
+    harness.zalloc_fail_in = 0;
+
+    /* A misfit (2 vCPUs), then two that fit, then one without vCPU 0. */
+    s[0]->max_vcpus = 2;
+    list[0] = ST1_ID, list[1] = ST1_ID + 1, list[2] = ST1_ID + 2;
+    ok(add_shells(d0, list, 3) == 0 && stocked(ST1_ID) &&
+           stocked(ST1_ID + 1) && stocked(ST1_ID + 2) &&
+           stock_info().nr_stock == 3,
+       "stock: 3 shells added: each referenced and paused by Xen");
+    ok(get_info(d0, ST1_ID, &info) == 0 && (info.flags & XEN_CLONE_INFO_STOCK),
+       "stock: get_info of a stocked shell: XEN_CLONE_INFO_STOCK");
+    ok(add_refused(d0, list + 1, 1, -EINVAL),
+       "stock: a shell already in the stock: -EINVAL");
+    list[0] = ST1_ID + 1;
+    ok(do_clone(d0, G_ID, 1, XEN_CLONE_FLAG_SHELLS, list) == -EINVAL &&
+           stocked(ST1_ID + 1),
+       "stock: Dom0 cannot name a stocked shell in its clone: -EINVAL");
+    set_policy(ST1_ID + 1, 1, 4);
+    ok(do_clone(d0, ST1_ID + 1, 1, 0, list) == -EPERM &&
+           stocked(ST1_ID + 1) && !cd_of(ST1_ID + 1)->family,
+       "stock: nor clone a stocked shell: -EPERM");
+    set_policy(ST1_ID + 1, 0, 0);
+    s[2]->controller_pause_count = 0;
+    ok(s[2]->pause_count == 1,
+       "stock: Dom0 unpauses a stocked shell: Xen's pause still holds it");
+    s[2]->controller_pause_count = 1;
+
+    /* A fork takes the oldest fitting shell. */
+    created = harness.domains_created;
+    taken = stock_info().nr_stock_taken;
+    prod = ring()->prod;
+    ring_consume();
+    rc = do_clone(p, DOMID_SELF, 1, 0, kids);
+    ok(rc == CONT && kids[0] == ST1_ID + 1 &&
+           harness.domains_created == created,
+       "stock: a fork's child is the oldest shell that fits (d%u), no domain "
+       "created",
+       ST1_ID + 1);
+    ok(ring()->ent[prod % 64].child == ST1_ID + 1 &&
+           ring()->ent[prod % 64].flags ==
+               (XEN_CLONE_NOTIFY_SELF | XEN_CLONE_NOTIFY_STOCK),
+       "stock: announced with XEN_CLONE_NOTIFY_STOCK");
+    ok(s[1]->refcnt == 1 && s[1]->pause_count == 0 &&
+           !s[1]->clone->stocked && s[1]->clone->pending &&
+           s[1]->controller_pause_count == 1,
+       "stock: the child keeps no hold of the stock's, stays paused by its "
+       "controller");
+    ok(stocked(ST1_ID) && stocked(ST1_ID + 2) && stock_info().nr_stock == 2,
+       "stock: the misfit stays in the stock, and the other one");
+    complete(kids[0], 0);
+    ok(do_clone(p, DOMID_SELF, 1, 0, kids) == 0 &&
+           stock_info().nr_stock_taken == taken + 1,
+       "stock: the fork returns 0; nr_stock_taken counts it");
+
+    /* A fork of 2: one from the stock, one made. */
+    created = harness.domains_created;
+    prod = ring()->prod;
+    ring_consume();
+    rc = do_clone(p, DOMID_SELF, 2, 0, kids);
+    ok(rc == CONT && kids[0] == ST1_ID + 2 && kids[1] != ST1_ID &&
+           harness.domains_created == created + 1 &&
+           (ring()->ent[(prod + 1) % 64].flags & XEN_CLONE_NOTIFY_STOCK) == 0,
+       "stock: fork of 2 with 1 fitting shell: 1 from the stock, 1 made");
+    complete(kids[0], 0);
+    complete(kids[1], 0);
+    do_clone(p, DOMID_SELF, 2, 0, kids);
+    destroy(kids[1]);
+    ok(stocked(ST1_ID) && stock_info().nr_stock == 1,
+       "stock: only the misfit left");
+
+    /* Nothing fits: today's path. */
+    created = harness.domains_created;
+    ok(stock_fork(1, kids) == 0 && harness.domains_created == created + 1 &&
+           stocked(ST1_ID),
+       "stock: no fitting shell: the child is made, the misfit stays");
+    destroy(kids[0]);
+
+    /* A stocked shell its controller unpaused, or gave memory: dropped. */
+    list[0] = ST1_ID + 3, list[1] = ST1_ID + 4;
+    ok(add_shells(d0, list, 2) == 0, "stock: 2 more added");
+    s[3]->controller_pause_count = 0;
+    dropped = stock_info().nr_stock_dropped;
+    ok(stock_fork(1, kids) == 0 && kids[0] == ST1_ID + 4 &&
+           !s[3]->clone->stocked && s[3]->refcnt == 1 &&
+           s[3]->pause_count == 0 && stock_info().nr_stock == 1 &&
+           stock_info().nr_stock_dropped == dropped + 1,
+       "stock: a shell unpaused by its controller is handed back, the next "
+       "one taken");
+    s[3]->controller_pause_count = 1;
+    list[0] = ST1_ID + 5;
+    add_shells(d0, list, 1);
+    s[5]->tot_pages = 3;
+    created = harness.domains_created;
+    ok(stock_fork(1, one) == 0 && harness.domains_created == created + 1 &&
+           handed_back(ST1_ID + 5) && stock_info().nr_stock == 1,
+       "stock: a shell given memory is handed back; the child is made");
+    s[5]->tot_pages = 0;
+    destroy(one[0]);
+
+    /* Destroyed by its toolstack: it leaves the stock. */
+    list[0] = ST1_ID + 6;
+    add_shells(d0, list, 1);
+    dropped = stock_info().nr_stock_dropped;
+    destroy(ST1_ID + 6);
+    ok(!dom(ST1_ID + 6) && stock_info().nr_stock == 1 &&
+           stock_info().nr_stock_dropped == dropped + 1,
+       "stock: a stocked shell destroyed by Dom0 leaves the stock and goes");
+
+    /* Failure injection: nothing half-made survives. */
+    list[0] = ST1_ID + 7;
+    add_shells(d0, list, 1);
+    killed = harness.domains_killed;
+    harness.arch_child_fail_at = 0;
+    harness.arch_child_fail_rc = -ENOMEM;
+    harness.arch_child_calls = 0;
+    ring_consume();
+    rc = do_clone(p, DOMID_SELF, 1, 0, kids);
+    harness.arch_child_fail_at = -1;
+    ok(rc == -ENOMEM && !dom(ST1_ID + 7) &&
+           harness.domains_killed == killed + 1 && stocked(ST1_ID) &&
+           stock_info().nr_stock == 1 && !p->clone->cloning &&
+           p->vcpu[0]->pause_count == 0,
+       "stock: the copy fails: the begun shell is destroyed, the fork fails, "
+       "the rest of the stock is intact");
+    list[0] = ST1_ID + 8;
+    add_shells(d0, list, 1);
+    harness.zalloc_fail_in = 1;
+    killed = harness.domains_killed;
+    rc = do_clone(p, DOMID_SELF, 1, 0, kids);
+    harness.zalloc_fail_in = 0;
+    ok(rc == -ENOMEM && !dom(ST1_ID + 8) &&
+           harness.domains_killed == killed + 1 && !p->clone->cloning,
+       "stock: no memory for the child's end record: the filled shell is "
+       "destroyed");
+    list[0] = ST1_ID + 9;
+    add_shells(d0, list, 1);
+    harness.vcpu_create_fail_in = 1;
+    dropped = stock_info().nr_stock_dropped;
+    rc = do_clone(p, DOMID_SELF, 1, 0, kids);
+    harness.vcpu_create_fail_in = 0;
+    ok(rc == -ENOMEM && handed_back(ST1_ID + 9) && !s[9]->vcpu[0] &&
+           stock_info().nr_stock_dropped == dropped + 1 &&
+           stock_info().nr_stock == 1,
+       "stock: vCPU 0 cannot be made: the fork fails, the untouched shell is "
+       "handed back");
+
+    /* The limit. */
+    for (i = 0; i <= XEN_CLONE_STOCK_MAX; i++)
+        shell_new(LIM_ID + i, true);
+    {
+        domid_t lim[XEN_CLONE_STOCK_MAX + 1];
+
+        for (i = 0; i <= XEN_CLONE_STOCK_MAX; i++)
+            lim[i] = LIM_ID + i;
+        ok(add_shells(d0, lim, XEN_CLONE_MAX_BATCH - 1) == 0 &&
+               stock_info().nr_stock == XEN_CLONE_STOCK_MAX,
+           "stock: filled to its limit");
+        ok(add_refused(d0, lim + XEN_CLONE_MAX_BATCH - 1, 1, -ENOSPC),
+           "stock: one more: -ENOSPC, nothing added");
+        ok(add_shells(d0, lim + XEN_CLONE_MAX_BATCH - 1, 2) == -ENOSPC &&
+               handed_back(LIM_ID + XEN_CLONE_MAX_BATCH),
+           "stock: two more: -ENOSPC, neither held");
+
+        /* Unregister: every stocked shell handed back. */
+        unmap_frame(0);
+        ok(op(d0, CLONEOP_unregister, NULL) == 0 &&
+               stock_info().nr_stock == 0 && handed_back(ST1_ID),
+           "stock: the service unregisters: the stock is handed back");
+        rc = 1;
+        for (i = 0; i < XEN_CLONE_MAX_BATCH - 1; i++)
+            rc = rc && handed_back(LIM_ID + i);
+        ok(rc, "  all %u shells: no reference, no pause of Xen's left",
+           XEN_CLONE_STOCK_MAX);
+        ok(do_register(d0, 1) == 0, "stock: the service registers again");
+        map_frame(0);
+        for (i = 0; i <= XEN_CLONE_STOCK_MAX; i++)
+            destroy(LIM_ID + i);
+    }
+
+    /* A service that died, taken over: its stock handed back. */
+    list[0] = ST1_ID, list[1] = ST1_ID + 3;
+    s[0]->max_vcpus = 1;
+    ok(add_shells(d0, list, 2) == 0, "stock: 2 added");
+    unmap_frame(0);
+    ok(do_register(d0, 1) == 0 && handed_back(ST1_ID) &&
+           handed_back(ST1_ID + 3) && stock_info().nr_stock == 0,
+       "stock: a new service takes over from a dead one: the old stock is "
+       "handed back");
+    map_frame(0);
+
+    /* The service's domain dies: its stock is handed back. */
+    unmap_frame(0);
+    op(d0, CLONEOP_unregister, NULL);
+    harness_domain_new(SV2_ID, true);
+    ok(do_register(dom(SV2_ID), 1) == 0 &&
+           add_shells(dom(SV2_ID), list, 2) == 0 &&
+           stock_info().nr_stock == 2,
+       "stock: d%u registers and adds 2 shells", SV2_ID);
+    ok(add_refused(d0, list + 1, 1, -EPERM),
+       "stock: Dom0, no longer the service: -EPERM");
+    destroy(SV2_ID);
+    ok(handed_back(ST1_ID) && handed_back(ST1_ID + 3) &&
+           stock_info().nr_stock == 0,
+       "stock: the service's domain is destroyed: the stock is handed back");
+    ok(do_register(d0, 1) == 0, "stock: Dom0 registers again");
+    map_frame(0);
+
+    for (i = 0; i < 10; i++)
+        if (dom(ST1_ID + i))
+            destroy(ST1_ID + i);
+    destroy(STP_ID);
+    clean("stock");
 }
 
 static void test_family(void)
@@ -2264,6 +2701,8 @@ int main(void)
     test_family();
     test_shared();
     test_shells();
+    test_info_size();
+    test_stock();
     test_teardown();
     test_reset();
     test_reset_preempt();

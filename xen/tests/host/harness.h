@@ -462,6 +462,11 @@ bool harness_guest_okay(const void *p, size_t len);
      harness_copy_to_guest((hnd).p + (off), (ptr), sizeof(*(ptr)) * (nr)))
 #define guest_handle_okay(hnd, nr)                                             \
     harness_guest_okay((hnd).p, sizeof(*(hnd).p) * (nr))
+#define guest_handle_cast(hnd, type)                                           \
+    ({                                                                         \
+        type *_x = (void *)(hnd).p;                                            \
+        (XEN_GUEST_HANDLE_PARAM(type)){_x};                                    \
+    })
 
 /* xsm.h: the dummy policy of xen/patches/0004-xen-clone-op-wiring.patch. */
 enum xsm_default {
@@ -946,7 +951,8 @@ int arch_clone_check(struct domain *parent)
 bool arch_clone_shell_ok(const struct domain *parent, struct domain *shell)
 {
     harness.arch_shell_calls++;
-    return !harness.arch_shell_refused;
+    /* As the real one: a shell with memory is no shell. */
+    return !harness.arch_shell_refused && !shell->tot_pages;
 }
 
 /* The arch cursor of a build in chunks: chunks done, frames reserved. */

@@ -7,13 +7,16 @@
 #include <stdint.h>
 #include <glib.h>
 
-#define CLONED_DEFAULT_MAX_CLONES 64
-#define CLONED_MAX_MAX_CLONES     65535
-#define CLONED_DEFAULT_MAX_FAMILY 256 /* <= XEN_CLONE_MAX_FAMILY */
-#define CLONED_MAX_MAX_FAMILY     32768
-#define CLONED_DEFAULT_MAX_DEPTH  16 /* <= XEN_CLONE_MAX_DEPTH */
-#define CLONED_MAX_MAX_DEPTH      1024
-#define CLONED_DEFAULT_RING_PAGES 1
+#define CLONED_DEFAULT_MAX_CLONES    64
+#define CLONED_MAX_MAX_CLONES        65535
+#define CLONED_DEFAULT_MAX_FAMILY    256 /* <= XEN_CLONE_MAX_FAMILY */
+#define CLONED_MAX_MAX_FAMILY        32768
+#define CLONED_DEFAULT_MAX_DEPTH     16 /* <= XEN_CLONE_MAX_DEPTH */
+#define CLONED_MAX_MAX_DEPTH         1024
+#define CLONED_DEFAULT_RING_PAGES    1
+#define CLONED_DEFAULT_FORK_SHELLS   2  /* Xen's stock for forks, from chaosd */
+#define CLONED_MAX_FORK_SHELLS       64 /* XEN_CLONE_STOCK_MAX */
+#define CLONED_DEFAULT_CHAOSD_SOCKET "/var/run/chaosd.sock"
 
 struct clone_policy {
     bool enabled;
@@ -50,6 +53,8 @@ struct cloned_config {
     unsigned int vif_timeout_ms;        /* netback's probe/connect, per step */
     bool same_bond;              /* mode same: the family's vifs in one bond */
     unsigned int debug_delay_ms; /* tests: a pause in each child's setup */
+    unsigned int fork_shells;    /* Xen's stock target for forks, 0: none */
+    char chaosd_socket[108];     /* where chaosd's shells come from */
 };
 
 /* "same" or "new" to a mode: 0 or -EINVAL. */
@@ -59,7 +64,8 @@ const char *config_net_mode_name(enum cloned_net_mode mode);
 /* Fill C with the defaults: enabled, max_clones 64, max_family 256,
  * max_depth 16, max_shared 0 (Xen's default), a one-page ring, ended clones
  * destroyed, network mode same, mode new's addresses from 198.18.0.128 to .254,
- * 30 s per vif step. */
+ * 30 s per vif step, 2 shells in Xen's stock for forks from chaosd on
+ * /var/run/chaosd.sock. */
 void config_init(struct cloned_config *c);
 
 /*

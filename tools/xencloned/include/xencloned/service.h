@@ -39,6 +39,13 @@ struct cloned_service {
     gint64 started_us;             /* when the service opened */
     GArray *firstrun;              /* children watched until they run */
     guint firstrun_timer;
+
+    /* Shells we gave Xen's stock for forks (stock.c). */
+    uint32_t stock_ids[XEN_CLONE_STOCK_MAX];
+    unsigned int nr_stock;
+    unsigned int stock_parent; /* the last parent that forked */
+    bool stock_quiet; /* chaosd refused or is absent: wait for a fork */
+    uint64_t nr_stock_added;
 };
 
 /*

@@ -92,12 +92,24 @@ struct cloned_child_timing *timings_find(struct cloned_timings *ts,
 int64_t timings_median(const struct cloned_timings *ts, int p);
 
 /* What the status adds beside the timings (the service's own state). */
+/* Xen's shell stock, as xencloned keeps it (stock.c): status JSON. */
+struct cloned_stock_info {
+    unsigned int target;     /* [service] fork_shells */
+    unsigned int ours;       /* shells we gave Xen that it still holds */
+    unsigned int in_xen;     /* Xen's nr_stock */
+    uint64_t taken, dropped; /* Xen's nr_stock_taken, nr_stock_dropped */
+    uint64_t added;          /* shells we gave Xen since we started */
+    unsigned int parent;     /* the parent we top up for, 0: none yet */
+    unsigned int domids[64]; /* the first min(ours, 64) of ours */
+};
+
 struct cloned_status_info {
     int pid;
     bool registered;
     unsigned int ring_entries, ring_pending;
     uint64_t reaped, policies;
     int64_t uptime_us;
+    const struct cloned_stock_info *stock; /* NULL: no "stock" object */
 };
 
 /*
@@ -108,6 +120,8 @@ struct cloned_status_info {
  *  "phases":{"wait":{"count":..,"sum_us":..,"min_us":..,"max_us":..,
  *            "mean_us":..,"median_us":..},...},
  *  "total":{...},
+ *  "stock":{"target":..,"in_xen":..,"ours":[domids],"parent":..,
+ *           "added":..,"taken":..,"dropped":..} (when known),
  *  "children":[{"child":..,"parent":..,"ok":..,"step":..,"errno":..,
  *               "total_us":..,"phases":{"wait":..,...}},...]}
  * "children" lists the recent ones, oldest first; a phase a child did not

@@ -37,7 +37,7 @@ int main(void)
     char *err = NULL, path[] = "/tmp/xencloned-test-XXXXXX";
     int fd;
 
-    plan(60 + 4 + 5 + 14 + 5 + 6 + 4);
+    plan(60 + 4 + 5 + 14 + 5 + 6 + 4 + 9);
 
     memset(&c, 0xa5, sizeof(c)); /* defaults must not depend on the stack */
     is_int(parse("", &c, &err), 0, "an empty file is fine");
@@ -139,6 +139,22 @@ int main(void)
     config_clear(&c);
     bad("[service]\ndebug_delay_ms=60001\n", "debug_delay_ms",
         "debug_delay_ms too large");
+    /* Xen's shell stock for forks. */
+    is_int(parse("", &c, &err), 0, "stock: defaults");
+    is_int(c.fork_shells, 2, "  fork_shells 2");
+    ok(!strcmp(c.chaosd_socket, "/var/run/chaosd.sock"),
+       "  chaosd_socket /var/run/chaosd.sock");
+    config_clear(&c);
+    is_int(parse("[service]\nfork_shells=0\nchaosd_socket=/run/c.sock\n", &c,
+                 &err),
+           0, "stock: fork_shells=0, another socket");
+    ok(c.fork_shells == 0 && !strcmp(c.chaosd_socket, "/run/c.sock"),
+       "  are read");
+    config_clear(&c);
+    bad("[service]\nfork_shells=65\n", "fork_shells",
+        "fork_shells beyond Xen's stock limit");
+    bad("[service]\nchaosd_socket=relative.sock\n", "chaosd_socket",
+        "a relative chaosd_socket");
     bad("[children]\non_exit=keep\n", "on_exit", "a bad on_exit");
     bad("[service]\nxenstore_copy=fast\n", "xenstore_copy",
         "a bad xenstore_copy");

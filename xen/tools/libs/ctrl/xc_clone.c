@@ -178,6 +178,8 @@ int xc_clone_get_info(xc_interface *xch, uint32_t domid,
 {
     memset(info, 0, sizeof(*info));
     info->domid = domid;
+    /* Xen writes no more than this header's structure. */
+    info->size8 = sizeof(*info) / 8;
 
     return do_clone_op(xch, CLONEOP_get_info, info, sizeof(*info));
 }
@@ -188,6 +190,45 @@ int xc_clone_wait(xc_interface *xch, uint32_t child, xen_clone_wait_t *wait)
     wait->child = child;
 
     return do_clone_op(xch, CLONEOP_wait, wait, sizeof(*wait));
+}
+
+int xc_clone_add_shells(xc_interface *xch, const uint32_t *shells,
+                        unsigned int nr)
+{
+    DECLARE_HYPERCALL_BUFFER(domid_t, list);
+    xen_clone_add_shells_t a = { .nr = nr };
+    unsigned int i;
+    int rc = -1;
+
+    /* Xen refuses more than XEN_CLONE_MAX_BATCH; never copy more. */
+    if ( !shells || nr == 0 || nr > XEN_CLONE_MAX_BATCH )
+    {
+        errno = EINVAL;
+        return -1;
+    }
+
+    list = xc_hypercall_buffer_alloc(xch, list, sizeof(*list) * nr);
+    if ( !list )
+    {
+        PERROR("Could not allocate buffers for clone_op");
+        return -1;
+    }
+    for ( i = 0; i < nr; i++ )
+    {
+        if ( shells[i] >= DOMID_FIRST_RESERVED )
+        {
+            errno = EINVAL;
+            goto out;
+        }
+        list[i] = shells[i];
+    }
+    set_xen_guest_handle(a.shells, list);
+
+    rc = do_clone_op(xch, CLONEOP_add_shells, &a, sizeof(a));
+
+ out:
+    xc_hypercall_buffer_free(xch, list);
+    return rc;
 }
 
 int xc_clone_op_raw(xc_interface *xch, unsigned int cmd, void *arg,
