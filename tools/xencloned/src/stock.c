@@ -4,12 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
-#include <sys/un.h>
 #include <unistd.h>
 #include <yajl/yajl_tree.h>
 
 #include "daemon/log.h"
+#include "daemon/unixsock.h"
 #include "xencloned/stock.h"
 
 #define CHAOSD_REPLY_MAX 65536
@@ -19,24 +18,14 @@
  * closes: 0, or -errno (-ENOENT/-ECONNREFUSED: chaosd is not running). */
 static int chaosd_ask(const char *path, const char *req, char **reply)
 {
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    struct timeval tv = {.tv_sec = CHAOSD_TIMEOUT_S};
     size_t len = 0, reqlen = strlen(req);
     char *buf = NULL;
     ssize_t r = 0;
     int fd, rc;
 
-    if (strlen(path) >= sizeof(sa.sun_path))
-        return -ENAMETOOLONG;
-    strcpy(sa.sun_path, path);
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    fd = unix_connect(path, CHAOSD_TIMEOUT_S);
     if (fd < 0)
-        return -errno;
-    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv))) {
-        rc = -errno;
-        goto out;
-    }
+        return fd;
     if (send(fd, req, reqlen, MSG_NOSIGNAL) != (ssize_t)reqlen) {
         rc = -EPIPE;
         goto out;
