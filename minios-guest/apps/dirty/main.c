@@ -46,8 +46,8 @@ static void wait_for_request(domid_t *watched)
         *watched = rc == 0 || rc == -EEXIST ? me : DOMID_INVALID;
     }
     xenbus_wait_watch("dirty", NULL,
-                      monotonic_ns() + (*watched == me ? 1000 : 50) *
-                                           NSEC_PER_MSEC);
+                      monotonic_ns() +
+                          (*watched == me ? 1000 : 50) * NSEC_PER_MSEC);
 }
 
 int main(int argc, char **argv)
