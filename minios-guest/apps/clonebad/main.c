@@ -314,10 +314,13 @@ static void bad_arguments(unsigned long other)
     struct xen_clone_info info = {0};
     struct xen_clone_wait w = {0};
     struct xen_clone_exit ex = {0};
+    struct xen_clone_add_shells shells = {0};
     struct multicall_entry mc = {0};
+    domid_t stock_id;
 
     /* Unknown sub-ops and missing arguments. */
-    expect(hyp_clone_op(9, NULL), -EOPNOTSUPP, "unknown sub-op 9");
+    expect(hyp_clone_op(CLONEOP_add_shells + 1, NULL), -EOPNOTSUPP,
+           "unknown sub-op (the one after the last)");
     expect(hyp_clone_op(0xffffffffU, NULL), -EOPNOTSUPP,
            "unknown sub-op 0xffffffff");
     /* (Our page 0 is mapped: NULL is a valid address here, so the bad
@@ -355,6 +358,11 @@ static void bad_arguments(unsigned long other)
     expect(hyp_clone_op(CLONEOP_reset, &rst), -EPERM, "reset itself");
     info.domid = 0;
     expect(hyp_clone_op(CLONEOP_get_info, &info), -EPERM, "get_info of Dom0");
+    shells.nr = 1;
+    stock_id = getpid();
+    set_xen_guest_handle(shells.shells, &stock_id);
+    expect(hyp_clone_op(CLONEOP_add_shells, &shells), -EPERM,
+           "give Xen's fork stock a shell (itself)");
 
     /* Cloning someone else. */
     expect(clone_raw(0, 1, 0, kids), -EPERM, "clone Dom0");
