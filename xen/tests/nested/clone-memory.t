@@ -91,7 +91,15 @@ good=0
 for i in $(seq 100); do
     out=$(xl clone cyc 2>&1); st=$?
     k=$out
-    case $st:$k in 0:[0-9]*) ;; *) diag "cycle $i: xl clone exited $st: $out"; break ;; esac
+    case $st:$k in
+    0:[0-9]*) ;;
+    *)
+        diag "cycle $i: xl clone exited $st: $out"
+        # Where xencloned spent the time (a rare 30 s stall, not found yet).
+        tail -n 25 /var/log/xen/xencloned.log 2>/dev/null |
+            while read -r l; do diag "  xencloned: $l"; done
+        break ;;
+    esac
     out=$(xl destroy "$k" 2>&1) || { diag "cycle $i: xl destroy $k said: $out"; break; }
     good=$((good + 1))
 done
