@@ -10,8 +10,8 @@ RUN_IN_DOM0 := tests/nested/run-in-dom0
 #   make -C DIR host-tests  build host TAP executables in $(BUILD)/host-tests/DIR
 #   DIR/tests/host/*.t      host TAP scripts; DIR/tests/nested/*.t Dom0 scenarios
 #   DIR/bench/*.sh          Dom0 benchmark scripts (see scripts/bench.sh)
-COMPONENTS := minios-guest tools/libxendev tools/libdaemon tools/xencloned \
-              tools/xenstored-clone tools/libchaos tools/xen9pfsd \
+COMPONENTS := minios-guest tools/libxendev tools/libdaemon tools/libchaos \
+              tools/xencloned tools/xenstored-clone tools/xen9pfsd \
               xen/tests
 COMPONENT_MAKEFILES := $(wildcard $(addsuffix /Makefile,$(COMPONENTS)))
 COMPONENT_DIRS := $(patsubst %/Makefile,%,$(COMPONENT_MAKEFILES))

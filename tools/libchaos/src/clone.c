@@ -10,6 +10,9 @@
 #include "chaos/client.h"
 #include "internal.h"
 
+/* How long a clone waits for chaosd's shells (busy serving creates). */
+#define SHELLS_TIMEOUT_S 120
+
 static long long now_ms(void)
 {
     struct timespec ts;
@@ -43,52 +46,22 @@ int chaos_domid_of(struct chaos_ctx *ctx, const char *what, unsigned int *domid)
 }
 
 /*
- * Ask chaosd for N shells fitting PARENT: 0 with them in DOMIDS, or
- * -errno with the reason in NOTE (chaosd absent, pool empty, no flavour).
+ * Ask chaosd for N shells fitting PARENT: 0 with them in RES, or -errno
+ * with the reason in RES->note (chaosd absent, pool empty, no flavour);
+ * shells handed over in a reply we cannot use are in RES, to destroy.
  */
 static int take_shells(const char *socket_path, unsigned int parent,
                        unsigned int n, struct chaos_clone_result *res)
 {
-    struct chaos_request req = {
-        .op = CHAOS_OP_SHELLS, .parent = parent, .count = n};
     struct chaos_reply rep;
-    char *line = NULL;
     int rc;
 
-    rc = chaos_ask(socket_path, &req, &line);
-    if (rc == -ENOENT || rc == -ECONNREFUSED) {
-        snprintf(res->note, sizeof(res->note),
-                 "chaosd is not running (no answer on %s)", socket_path);
-        goto out;
-    }
-    if (rc) {
-        snprintf(res->note, sizeof(res->note), "asking chaosd on %s: %s",
-                 socket_path, strerror(-rc));
-        goto out;
-    }
-    if (chaos_proto_parse_reply(line, &rep)) {
-        rc = -EPROTO;
-        snprintf(res->note, sizeof(res->note),
-                 "chaosd's reply is not "
-                 "understood");
-        goto out;
-    }
-    if (!rep.ok || rep.nr_domids != n) {
-        rc = rep.ok ? -EPROTO : -(rep.err_no ? rep.err_no : EIO);
-        snprintf(res->note, sizeof(res->note), "chaosd: %.400s",
-                 rep.ok ? "a wrong number of shells" : rep.error);
-        /* Shells handed over but not used are ours to destroy. */
-        for (unsigned int i = 0; rep.ok && i < rep.nr_domids; i++)
-            res->children[i] = rep.domids[i];
-        res->nr = rep.ok ? rep.nr_domids : 0;
-        goto out;
-    }
-    memcpy(res->children, rep.domids, n * sizeof(rep.domids[0]));
-    res->nr = n;
-    snprintf(res->flavour, sizeof(res->flavour), "%s", rep.flavour);
-    rc = 0;
-out:
-    free(line);
+    rc = chaos_ask_shells(socket_path, parent, n, SHELLS_TIMEOUT_S, &rep,
+                          res->note, sizeof(res->note));
+    memcpy(res->children, rep.domids, rep.nr_domids * sizeof(rep.domids[0]));
+    res->nr = rep.nr_domids;
+    if (!rc)
+        snprintf(res->flavour, sizeof(res->flavour), "%s", rep.flavour);
     return rc;
 }
 

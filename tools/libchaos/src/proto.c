@@ -343,3 +343,24 @@ out:
     yajl_tree_free(root);
     return rc;
 }
+
+int chaos_proto_parse_shells(const char *json, unsigned int n,
+                             struct chaos_reply *rep, char *why, size_t why_len)
+{
+    if (chaos_proto_parse_reply(json, rep)) {
+        memset(rep, 0, sizeof(*rep)); /* names no shell of the caller's */
+        snprintf(why, why_len, "chaosd's reply is not understood");
+        return -EPROTO;
+    }
+    if (!rep->ok) {
+        snprintf(why, why_len, "chaosd: %.400s",
+                 rep->error[0] ? rep->error : "no shell");
+        return -EAGAIN;
+    }
+    if (rep->nr_domids != n) {
+        snprintf(why, why_len, "chaosd: %u shell(s) for %u wanted",
+                 rep->nr_domids, n);
+        return -EPROTO;
+    }
+    return 0;
+}

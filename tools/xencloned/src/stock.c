@@ -3,107 +3,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
-#include <yajl/yajl_tree.h>
 
+#include "chaos/client.h"
 #include "daemon/log.h"
-#include "daemon/unixsock.h"
 #include "xencloned/stock.h"
-
-#define CHAOSD_REPLY_MAX 65536
-#define CHAOSD_TIMEOUT_S 30
-
-/* Send REQ to chaosd on PATH, read its one reply (g_malloc()ed) until it
- * closes: 0, or -errno (-ENOENT/-ECONNREFUSED: chaosd is not running). */
-static int chaosd_ask(const char *path, const char *req, char **reply)
-{
-    size_t len = 0, reqlen = strlen(req);
-    char *buf = NULL;
-    ssize_t r = 0;
-    int fd, rc;
-
-    fd = unix_connect(path, CHAOSD_TIMEOUT_S);
-    if (fd < 0)
-        return fd;
-    if (send(fd, req, reqlen, MSG_NOSIGNAL) != (ssize_t)reqlen) {
-        rc = -EPIPE;
-        goto out;
-    }
-    shutdown(fd, SHUT_WR);
-    buf = g_malloc(CHAOSD_REPLY_MAX);
-    while (len < CHAOSD_REPLY_MAX - 1 &&
-           (r = read(fd, buf + len, CHAOSD_REPLY_MAX - 1 - len)) > 0)
-        len += (size_t)r;
-    if (r < 0) {
-        rc = errno == EAGAIN ? -ETIMEDOUT : -errno;
-        goto out;
-    }
-    if (!len || len == CHAOSD_REPLY_MAX - 1) {
-        rc = len ? -E2BIG : -ECONNRESET;
-        goto out;
-    }
-    buf[len] = '\0';
-    *reply = buf;
-    buf = NULL;
-    rc = 0;
-out:
-    g_free(buf);
-    close(fd);
-    return rc;
-}
-
-/*
- * Ask chaosd for N shells fitting PARENT into IDS: how many it handed over
- * (ours from then on, even in a reply we cannot use), or -errno with the
- * reason in *WHY (g_free it).
- */
-static int chaosd_shells(const char *path, unsigned int parent, unsigned int n,
-                         uint32_t *ids, char **why)
-{
-    static const char *ok_path[] = {"ok", NULL};
-    static const char *ids_path[] = {"domids", NULL};
-    static const char *error_path[] = {"error", NULL};
-    char req[96], perr[128], *reply = NULL;
-    yajl_val root = NULL, v;
-    int rc, got = 0;
-
-    snprintf(req, sizeof(req),
-             "{\"op\":\"shells\",\"parent\":%u,\"count\":%u}\n", parent, n);
-    rc = chaosd_ask(path, req, &reply);
-    if (rc) {
-        *why =
-            g_strdup_printf("asking chaosd on %s: %s", path, g_strerror(-rc));
-        goto out;
-    }
-    root = yajl_tree_parse(reply, perr, sizeof(perr));
-    v = root ? yajl_tree_get(root, ok_path, yajl_t_any) : NULL;
-    if (!v || !(YAJL_IS_TRUE(v) || YAJL_IS_FALSE(v))) {
-        rc = -EPROTO;
-        *why = g_strdup("chaosd's reply is not understood");
-        goto out;
-    }
-    if (YAJL_IS_FALSE(v)) {
-        v = yajl_tree_get(root, error_path, yajl_t_string);
-        rc = -EAGAIN;
-        *why =
-            g_strdup_printf("chaosd: %s", v ? YAJL_GET_STRING(v) : "no shell");
-        goto out;
-    }
-    v = yajl_tree_get(root, ids_path, yajl_t_array);
-    for (size_t i = 0; v && i < v->u.array.len && got < (int)n; i++) {
-        yajl_val d = v->u.array.values[i];
-
-        if (YAJL_IS_INTEGER(d) && YAJL_GET_INTEGER(d) > 0 &&
-            YAJL_GET_INTEGER(d) < DOMID_FIRST_RESERVED)
-            ids[got++] = (uint32_t)YAJL_GET_INTEGER(d);
-    }
-    rc = got;
-out:
-    yajl_tree_free(root);
-    g_free(reply);
-    return rc;
-}
 
 /* Remove our shell at index I (the caller destroyed it or Xen used it). */
 static void forget(struct cloned_service *s, unsigned int i)
@@ -121,6 +24,37 @@ static void destroy_shell(struct cloned_service *s, uint32_t domid,
                  g_strerror(errno));
     else
         log_info("stock: shell %u destroyed (%s)", domid, why);
+}
+
+/* How long a top-up waits for chaosd (the service loop waits meanwhile). */
+#define CHAOSD_TIMEOUT_S 30
+
+_Static_assert(CHAOS_MAX_SHELLS == XEN_CLONE_MAX_BATCH,
+               "chaosd hands over at most one clone_op batch of shells");
+
+/*
+ * Ask chaosd for N shells fitting PARENT into IDS (libchaos's client):
+ * how many it handed over (ours from then on), or -errno with the reason
+ * in *WHY (g_free it). Shells named in a reply we cannot use are destroyed.
+ */
+static int chaosd_shells(struct cloned_service *s, unsigned int parent,
+                         unsigned int n, uint32_t *ids, char **why)
+{
+    char reason[2 * CHAOS_ERR_MAX];
+    struct chaos_reply rep;
+    int rc;
+
+    rc = chaos_ask_shells(s->config->chaosd_socket, parent, n, CHAOSD_TIMEOUT_S,
+                          &rep, reason, sizeof(reason));
+    if (rc) {
+        *why = g_strdup(reason);
+        for (unsigned int i = 0; i < rep.nr_domids; i++)
+            destroy_shell(s, rep.domids[i], "chaosd's reply was unusable");
+        return rc;
+    }
+    for (unsigned int i = 0; i < n; i++)
+        ids[i] = rep.domids[i];
+    return (int)n;
 }
 
 void stock_note_child(struct cloned_service *s, unsigned int parent,
@@ -204,8 +138,7 @@ void stock_topup(struct cloned_service *s)
         want = XEN_CLONE_MAX_BATCH;
 
     step = "asking chaosd for shells";
-    got = chaosd_shells(s->config->chaosd_socket, s->stock_parent, want, ids,
-                        &why);
+    got = chaosd_shells(s, s->stock_parent, want, ids, &why);
     if (got <= 0) {
         /* Not again (every 2 s) before the next fork: no request storm. */
         s->stock_quiet = true;

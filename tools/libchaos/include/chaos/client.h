@@ -7,6 +7,7 @@
 #define CHAOS_CLIENT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "chaos.h"
 #include "proto.h"
@@ -23,6 +24,24 @@ extern "C" {
  */
 int chaos_ask(const char *socket_path, const struct chaos_request *req,
               char **out);
+/* chaos_ask() with each read and write bounded by TIMEOUT_S (0: none). */
+int chaos_ask_timeout(const char *socket_path, const struct chaos_request *req,
+                      unsigned int timeout_s, char **out);
+
+/*
+ * Ask chaosd on SOCKET_PATH for N (1..CHAOS_MAX_SHELLS) empty clone shells
+ * that fit domain PARENT (all or none), each read and write bounded by
+ * TIMEOUT_S (0: none). 0: REP->domids[0..N) are the shells, the caller's
+ * from then on (REP->flavour: their pool). Otherwise -errno and the reason
+ * in WHY (WHY_LEN bytes): -ENOENT or -ECONNREFUSED, chaosd is not running;
+ * -EAGAIN, chaosd refused (REP->reason: empty, nofit, failed, bad-request);
+ * -EPROTO, a reply not understood, or with a wrong number of shells (those
+ * it names, REP->domids[0..REP->nr_domids), are the caller's to destroy);
+ * else the socket's error.
+ */
+int chaos_ask_shells(const char *socket_path, unsigned int parent,
+                     unsigned int n, unsigned int timeout_s,
+                     struct chaos_reply *rep, char *why, size_t why_len);
 
 /* What chaos_clone() did. */
 struct chaos_clone_result {

@@ -78,6 +78,16 @@ int chaos_proto_parse_request(const char *json, struct chaos_request *req,
 int chaos_proto_reply(const struct chaos_reply *rep, char **out);
 /* Parse a reply line (status replies: only ok/error fields). */
 int chaos_proto_parse_reply(const char *json, struct chaos_reply *rep);
+/*
+ * Parse chaosd's reply to a shells request for N shells (all or none):
+ * 0 and REP->domids[0..N), or -errno with the reason in WHY (WHY_LEN
+ * bytes): -EAGAIN, chaosd refused (REP->reason, REP->error); -EPROTO, not
+ * understood (REP names no shell) or a wrong number of shells (the ones in
+ * REP->domids[0..REP->nr_domids) were handed over all the same).
+ */
+int chaos_proto_parse_shells(const char *json, unsigned int n,
+                             struct chaos_reply *rep, char *why,
+                             size_t why_len);
 
 #ifdef __cplusplus
 }

@@ -169,10 +169,49 @@ static void test_replies(void)
            -EINVAL, "  domids that are no array too");
 }
 
+/* A shells reply as chaos_clone() and xencloned's fork stock read it. */
+static void test_shells_reply(void)
+{
+    struct chaos_reply rep;
+    char why[CHAOS_ERR_MAX];
+
+    is_int(chaos_proto_parse_shells(
+               "{\"ok\":true,\"flavour\":\"c1\",\"domids\":[9,10]}", 2, &rep,
+               why, sizeof(why)),
+           0, "shells: 2 of 2 wanted");
+    ok(rep.nr_domids == 2 && rep.domids[0] == 9 && rep.domids[1] == 10 &&
+           !strcmp(rep.flavour, "c1"),
+       "  their domids and pool");
+    is_int(chaos_proto_parse_shells(
+               "{\"ok\":false,\"reason\":\"empty\",\"step\":\"taking "
+               "shells\",\"error\":\"pool 'c1' has 0\",\"errno\":11}",
+               2, &rep, why, sizeof(why)),
+           -EAGAIN, "shells: a refusal is -EAGAIN");
+    is_str(why, "chaosd: pool 'c1' has 0", "  with chaosd's words");
+    ok(!strcmp(rep.reason, "empty") && rep.nr_domids == 0,
+       "  its reason, no shell");
+    is_int(
+        chaos_proto_parse_shells("{\"ok\":false}", 1, &rep, why, sizeof(why)),
+        -EAGAIN, "shells: a refusal without words");
+    is_str(why, "chaosd: no shell", "  says no shell");
+    is_int(chaos_proto_parse_shells("{\"ok\":true,\"domids\":[7]}", 2, &rep,
+                                    why, sizeof(why)),
+           -EPROTO, "shells: 1 for 2 wanted is -EPROTO");
+    ok(rep.nr_domids == 1 && rep.domids[0] == 7,
+       "  the one handed over is named (the caller destroys it)");
+    is_str(why, "chaosd: 1 shell(s) for 2 wanted", "  and said");
+    is_int(chaos_proto_parse_shells("{\"ok\":true,\"domids\":[7,\"x\"]}", 2,
+                                    &rep, why, sizeof(why)),
+           -EPROTO, "shells: a reply not understood is -EPROTO");
+    ok(rep.nr_domids == 0, "  naming no shell");
+    is_str(why, "chaosd's reply is not understood", "  and said");
+}
+
 int main(void)
 {
     test_roundtrip();
     test_bad_requests();
     test_replies();
+    test_shells_reply();
     return done_testing();
 }
