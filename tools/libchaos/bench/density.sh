@@ -198,11 +198,8 @@ chaosd_conf 20 4 <<CONF
 memory=$MB
 shells=2
 CONF
-if ! o=$(chaosd -c "$CHAOSD_CONF" 2>&1); then
-    echo "density: chaosd does not start: $o"
-    exit 1
-fi
-wait_for 60 pool_is "d$MB" 2 || echo "note: the pool did not fill to 2"
+start_chaosd --quiet density "d$MB" 2
+[ $? != 1 ] || exit 1
 # Free memory counted from here: the 2 shells are the pool's, part of the method.
 sample $m 0
 while [ $n -lt "$MAX" ]; do

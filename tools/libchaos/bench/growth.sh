@@ -76,7 +76,7 @@ growth xl-create
 destroy_all gx
 
 echo "# chaos create from the pool, $N guests"
-chaosd -c "$CHAOSD_CONF" >/dev/null 2>&1 || { echo "chaosd does not start"; exit 1; }
+start_chaosd --quiet growth || exit 1
 for i in $(seq "$N"); do
     wait_for 60 sh -c '[ "$(chaos pool show 2>/dev/null | awk '"'"'$1 == "g4" {print $5}'"'"')" -ge 1 ]'
     one chaos-pool-create "$i" "$CONSOLE_DIR/guest-gp$i.log" chaos create \

@@ -25,10 +25,7 @@ MB=16
 OUTF=/tmp/bench-clone.out
 failed=0 runs=0
 
-cat >"$CHAOSD_CONF" <<CONF
-[chaosd]
-refill-rate=20
-refill-burst=4
+chaosd_conf 20 4 <<CONF
 [flavour:g16]
 memory=$MB
 shells=2
@@ -108,9 +105,9 @@ while [ $i -lt "$RUNS" ]; do
     clone_run chaos-clone-noshell chaos -s /nonexistent.sock clone counter
 done
 
-chaosd -c "$CHAOSD_CONF" >/dev/null 2>&1 || { echo "bench: chaosd does not start"; exit 1; }
-full() { pool_is g16 2 && pool_is c32 2; }
-wait_for 60 full || echo "bench: the pools did not fill"
+start_chaosd --quiet bench g16 2 c32 2
+[ $? != 1 ] || exit 1
+full() { pools_full g16 2 c32 2; }
 
 echo "# chaos create from a pool shell, to the first console line"
 i=0

@@ -12,10 +12,7 @@ EX=/etc/xen/examples
 N=100
 plan 12
 
-cat >"$CHAOSD_CONF" <<CONF
-[chaosd]
-refill-rate=20
-refill-burst=4
+chaosd_conf 20 4 <<CONF
 [flavour:small]
 memory=4
 shells=4
@@ -28,8 +25,7 @@ CONF
 ok "warm-up: Xen's tables for Dom0 grown for $N guests" warm_xen_tables $N
 base=$(free_pages)
 doms=$(nr_domains)
-ok "chaosd starts" chaosd -c "$CHAOSD_CONF"
-ok "  the pool fills" wait_for 60 pool_is small 4
+start_chaosd "chaosd starts" small 4
 
 rm -rf /tmp/cc && mkdir -p /tmp/cc
 i=1
