@@ -25,6 +25,13 @@
  *    again, so checking first is race-free).
  *  - register: only while the service is live (EBUSY expected); if one
  *    ever succeeds, it is unregistered at once and counted as unexpected.
+ *  - add_shells: the service's call, and the service (xencloned) runs in
+ *    Dom0 too: Xen cannot tell us from it. So every shell list carries a
+ *    poison (Dom0, the parent, an entry twice) among its first nr entries,
+ *    or the list pointer is bad: every call must be refused (EINVAL,
+ *    EFAULT; ENOSPC with a full stock; EPERM while no service is
+ *    registered). One that works put our shells into Xen's fork stock: a
+ *    finding, counted as unexpected.
  *  - unregister: never (it is the service's own exit; clone-args.t and
  *    daemon.t test it). exit: only with non-zero padding or a bad pointer
  *    (a valid one would shut Dom0 down). Sub-op numbers whose low 32 bits
@@ -61,13 +68,14 @@ enum {
     OP_GET_INFO,
     OP_EXIT,
     OP_WAIT,
+    OP_ADD_SHELLS,
     OP_OTHER,
     OP_RAW,
     NR_OPS
 };
 static const char *const op_names[NR_OPS] = {
-    "register", "unregister", "clone", "complete", "reset",      "set_policy",
-    "get_info", "exit",       "wait",  "unknown",  "raw-pointer"};
+    "register", "unregister", "clone", "complete",   "reset",   "set_policy",
+    "get_info", "exit",       "wait",  "add_shells", "unknown", "raw-pointer"};
 
 static xc_interface *xch;
 static xencall_handle *xcall;
@@ -349,6 +357,58 @@ static void after_clone(uintptr_t list, uint32_t nr, const char *how)
            calls, how, (unsigned long)list);
 }
 
+/*
+ * Fill LIST with N domids for add_shells that Xen must refuse: ours, the
+ * parent, Dom0, special and missing ones, and at a random index below N a
+ * poison (Dom0, the parent, or an earlier entry again): our empty shells
+ * must never enter Xen's fork stock.
+ */
+static void shape_shell_list(uint16_t *list, unsigned int n)
+{
+    unsigned int at;
+
+    for (unsigned int i = 0; i < n; i++)
+        list[i] =
+            below(2) && nr_shells ? shells[below(nr_shells)] : pick_domid();
+    if (!n)
+        return;
+    at = below(n);
+    switch (below(3)) {
+    case 0:
+        list[at] = 0;
+        break;
+    case 1:
+        list[at] = parent;
+        break;
+    default:
+        list[at] = at ? list[below(at)] : 0;
+        break;
+    }
+}
+
+/* A pointer that cannot hold a usable shell list (never rw_buf). */
+static uintptr_t pick_bad_pointer(size_t size)
+{
+    uintptr_t p;
+    bool valid;
+
+    do
+        p = pick_pointer(size, &valid);
+    while (valid);
+    return p;
+}
+
+/* An add_shells that worked: our shells are in Xen's fork stock. */
+static void after_add_shells(int rc, const char *how)
+{
+    if (rc != 0)
+        return;
+    unexpected++;
+    printf("xen-clone-fuzz: call %lu: %s add_shells worked (shells of ours "
+           "in Xen's fork stock)\n",
+           calls, how);
+}
+
 static bool service_live(void)
 {
     xen_clone_info_t info;
@@ -372,7 +432,7 @@ static void undo_register(int rc)
 /* One call through libxenctrl's calls, or xc_clone_op_raw. */
 static void one_xc_call(void)
 {
-    unsigned int op = below(9);
+    unsigned int op = below(10);
     int rc, e;
 
     switch (op) {
@@ -456,6 +516,25 @@ static void one_xc_call(void)
         record(OP_WAIT, rc, errno);
         return;
     }
+    case 7: { /* add_shells through xc_clone_add_shells, always refused */
+        uint16_t list[XEN_CLONE_MAX_BATCH + 8];
+        uint32_t ids[XEN_CLONE_MAX_BATCH + 8];
+        unsigned int n =
+            below(8) ? 1 + below(4) : below(XEN_CLONE_MAX_BATCH + 8);
+
+        if (excluded & X_SHELLS)
+            return;
+        if (!below(3))
+            make_shell();
+        shape_shell_list(list, n);
+        for (unsigned int i = 0; i < n; i++)
+            ids[i] = list[i];
+        rc = xc_clone_add_shells(xch, ids, n);
+        e = errno;
+        record(OP_ADD_SHELLS, rc, e);
+        after_add_shells(rc, "an");
+        return;
+    }
     default:
         break;
     }
@@ -471,13 +550,14 @@ static void one_xc_call(void)
             xen_clone_info_t info;
             xen_clone_exit_t ex;
             xen_clone_wait_t wait;
+            xen_clone_add_shells_t add;
             unsigned char raw[sizeof(xen_clone_register_t) + SIZE_SLACK];
         } u;
         uint16_t *list = (uint16_t *)(rw_buf + 256);
         static const unsigned int cmds[] = {
             CLONEOP_register, CLONEOP_clone,      CLONEOP_complete,
             CLONEOP_reset,    CLONEOP_set_policy, CLONEOP_get_info,
-            CLONEOP_exit,     CLONEOP_wait};
+            CLONEOP_exit,     CLONEOP_wait,       CLONEOP_add_shells};
         unsigned int cmd = cmds[below(sizeof(cmds) / sizeof(cmds[0]))];
         size_t size, full = 0;
         uintptr_t list_at;
@@ -485,7 +565,8 @@ static void one_xc_call(void)
         int kind;
 
         if (!below(10))
-            cmd = 9 + below(below(2) ? 8 : 0x7fffffff);
+            cmd = CLONEOP_add_shells + 1 +
+                  below(below(2) ? 8 : 0x7fffffff - CLONEOP_add_shells);
         fill_random(&u, sizeof(u));
         switch (cmd) {
         case CLONEOP_register:
@@ -534,6 +615,23 @@ static void one_xc_call(void)
             full = sizeof(u.wait);
             kind = OP_WAIT;
             break;
+        case CLONEOP_add_shells:
+            if (excluded & X_SHELLS)
+                return;
+            full = sizeof(u.add);
+            if (below(2))
+                u.add.pad = 0;
+            if (below(2))
+                u.add.nr = 1 + below(4);
+            if (below(4)) {
+                shape_shell_list(list, u.add.nr < XEN_CLONE_MAX_BATCH
+                                           ? u.add.nr
+                                           : XEN_CLONE_MAX_BATCH);
+                u.add.shells.p = list;
+            } else
+                u.add.shells.p = (domid_t *)pick_bad_pointer(128);
+            kind = OP_ADD_SHELLS;
+            break;
         default:
             full = sizeof(u.raw);
             kind = OP_OTHER;
@@ -550,7 +648,8 @@ static void one_xc_call(void)
         /* A short one for a set_policy/complete/reset/clone may name any
          * domain in the bytes libxc does not copy: keep those whole too. */
         if (cmd == CLONEOP_set_policy || cmd == CLONEOP_complete ||
-            cmd == CLONEOP_reset || cmd == CLONEOP_clone)
+            cmd == CLONEOP_reset || cmd == CLONEOP_clone ||
+            cmd == CLONEOP_add_shells)
             size = size < full ? full : size;
         list_at = (uintptr_t)u.clone.child_list.p;
         list_nr = u.clone.nr_children;
@@ -561,6 +660,8 @@ static void one_xc_call(void)
             undo_register(rc);
         if (cmd == CLONEOP_clone && rc == 0)
             after_clone(list_at, list_nr, "a bounced");
+        if (cmd == CLONEOP_add_shells)
+            after_add_shells(rc, "a bounced");
     }
 }
 
@@ -568,8 +669,9 @@ static void one_xc_call(void)
 static void one_raw_call(void)
 {
     static const unsigned int cmds[] = {
-        CLONEOP_register,   CLONEOP_clone,    CLONEOP_complete, CLONEOP_reset,
-        CLONEOP_set_policy, CLONEOP_get_info, CLONEOP_wait,     99};
+        CLONEOP_register, CLONEOP_clone,      CLONEOP_complete,
+        CLONEOP_reset,    CLONEOP_set_policy, CLONEOP_get_info,
+        CLONEOP_wait,     CLONEOP_add_shells, 99};
     uint64_t cmd = cmds[below(sizeof(cmds) / sizeof(cmds[0]))];
     size_t size = sizeof(xen_clone_register_t);
     bool valid;
@@ -597,6 +699,20 @@ static void one_raw_call(void)
         case CLONEOP_reset:
             ((xen_clone_reset_t *)rw_buf)->child = pick_domid();
             break;
+        case CLONEOP_add_shells: {
+            xen_clone_add_shells_t *a = (xen_clone_add_shells_t *)rw_buf;
+
+            if (below(2))
+                a->pad = 0;
+            if (below(2))
+                a->nr = 1 + below(4);
+            shape_shell_list((uint16_t *)(rw_buf + 256),
+                             a->nr < XEN_CLONE_MAX_BATCH ? a->nr
+                                                         : XEN_CLONE_MAX_BATCH);
+            a->shells.p = below(4) ? (domid_t *)(rw_buf + 256)
+                                   : (domid_t *)pick_bad_pointer(128);
+            break;
+        }
         case CLONEOP_set_policy:
             ((xen_clone_policy_t *)rw_buf)->domid = pick_domid() ?: parent;
             ((xen_clone_policy_t *)rw_buf)->max_family =
@@ -620,6 +736,8 @@ static void one_raw_call(void)
     record(OP_RAW, rc, errno);
     if (rc == 0 && (uint32_t)cmd == CLONEOP_register)
         undo_register(rc);
+    if ((uint32_t)cmd == CLONEOP_add_shells)
+        after_add_shells(rc, "a raw");
     if (rc == 0 && (uint32_t)cmd == CLONEOP_clone) {
         if (valid)
             after_clone(list_at, list_nr, "a raw");
@@ -748,9 +866,10 @@ static void usage(FILE *out)
         "  -s SEED   random seed (default: from the clock; printed)\n"
         "  -n CALLS  number of calls (default 1000)\n"
         "  -v        print every call's result\n"
-        "  -x PARTS  leave out some of: shells, reset, raw (bad\n"
-        "            pointers), sized (random contents and sizes),\n"
-        "            clone (well-formed clones), comma-separated\n"
+        "  -x PARTS  leave out some of: shells (shell lists and\n"
+        "            add_shells), reset, raw (bad pointers), sized\n"
+        "            (random contents and sizes), clone (well-formed\n"
+        "            clones), comma-separated\n"
         "\n"
         "Exit status: 0 done and clean, 1 something left behind or a\n"
         "call worked that must not, 2 bad usage or set-up.\n");

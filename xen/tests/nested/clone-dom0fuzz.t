@@ -2,8 +2,9 @@
 # clone-dom0fuzz.t: a short, fixed-seed part of the Dom0 fuzzer
 # (make fuzz runs more of it): xen-clone-fuzz makes 3,000 random clone_op
 # calls from Dom0 through libxenctrl (sub-ops, contents, sizes, flags,
-# counts, shell lists) and raw privcmd hypercalls with bad pointers, at a
-# counter guest, its clones and empty shells, with xencloned running.
+# counts, shell lists, add_shells that Xen must refuse) and raw privcmd
+# hypercalls with bad pointers, at a counter guest, its clones and empty
+# shells, with xencloned running.
 # Every call is answered, Xen, Dom0 and the clone service keep working,
 # no domain and no XenStore home is left behind and Xen's free memory
 # comes back exactly.
@@ -14,7 +15,7 @@
 F=/usr/lib/xen-clone/bin/xen-clone-fuzz
 [ -x "$F" ] || bail_out "no xen-clone-fuzz in /usr/lib/xen-clone/bin"
 [ -f "$IMAGES/counter" ] || bail_out "no counter image in $IMAGES"
-plan 16
+plan 17
 
 ok "warm-up: Xen's tables for Dom0 grown (24 guests at once)" warm_xen_tables 24
 ok "warm-up: a guest is cloned once, and destroyed" warm_clone fzw
@@ -49,6 +50,11 @@ like "$(grep -m1 '^xen-clone-fuzz: [0-9]* calls made' /tmp/dom0fuzz.out)" \
     "  real clones among them"
 like "$(grep -m1 '^xen-clone-fuzz: raw-pointer:' /tmp/dom0fuzz.out)" \
     'EFAULT=[1-9]' "  raw hypercalls with bad pointers get EFAULT"
+# add_shells is the service's call, and xencloned shares Dom0 with the
+# fuzzer: its shell lists always carry a poison, so Xen refuses each one.
+like "$(grep -m1 '^xen-clone-fuzz: add_shells:' /tmp/dom0fuzz.out)" \
+    '^xen-clone-fuzz: add_shells: [1-9][0-9]* calls:( E[A-Z0-9]+=[0-9]+)+$' \
+    "  add_shells calls made, each refused with an errno (none worked)"
 only_parent() { [ "$(nr_domains)" = 2 ]; }
 ok "only the parent is left: every clone and shell is gone" \
     wait_for 60 only_parent
