@@ -9,7 +9,8 @@
 #     xencloned has completed the child and unpaused it;
 #   clone_child_us: xencloned's view of each clone (xencloned --status):
 #     announce to unpause (total) and unpause to first run, by method;
-#   xencloned_phase_us: the median of each phase over every clone above.
+#   xencloned_phase_us: the median of each phase over every clone above;
+#   chaos_finish_us: chaosd's finish of each pool shell, by phase (its log).
 # A speedup line per comparison (info:) uses the medians of one run.
 # run-in-dom0: timeout=1800
 . /usr/lib/xen-clone/tap.sh
@@ -110,6 +111,8 @@ start_chaosd --quiet bench g16 2 c32 2
 full() { pools_full g16 2 c32 2; }
 
 echo "# chaos create from a pool shell, to the first console line"
+CHAOSD_LOG=/var/log/xen/chaosd.log
+log0=$(wc -l <"$CHAOSD_LOG" 2>/dev/null || echo 0)
 i=0
 while [ $i -lt "$RUNS" ]; do
     i=$((i + 1)) runs=$((runs + 1))
@@ -125,6 +128,12 @@ while [ $i -lt "$RUNS" ]; do
     fi
     chaos destroy bench >/dev/null 2>&1
 done
+
+echo "# chaosd's finish of each of those shells, by phase (its log)"
+tail -n +"$((log0 + 1))" "$CHAOSD_LOG" | grep -oE 'created bench \(domid [0-9]+\) from pool g16: .*' |
+    grep -oE '[a-z]+_us=[0-9]+' | sed 's/_us=/ /' | while read -r ph us; do
+        echo "bench: chaos_finish_us $ph $MB $us us"
+    done
 
 echo "# chaos clone into a clone shell, command to command"
 i=0

@@ -233,13 +233,14 @@ static int vif_ready(struct chaos_ctx *ctx, unsigned int domid, unsigned int n,
 static int home_ok(struct chaos_ctx *ctx, const struct record *r, char *why,
                    size_t len)
 {
-    char mem[16], port[16], p[96], buf[64];
+    char mem[16], port[16], cport[16], p[96], buf[64];
     const char *keys[] = {"chaos/state", "chaos/flavour", "memory/static-max",
-                          "store/port"};
-    const char *want[] = {"shell", r->flavour, mem, port};
+                          "store/port",  "console/port",  "console/type"};
+    const char *want[] = {"shell", r->flavour, mem, port, cport, "xenconsoled"};
 
     snprintf(mem, sizeof(mem), "%u", r->memory_mb * 1024);
     snprintf(port, sizeof(port), "%u", r->store_port);
+    snprintf(cport, sizeof(cport), "%u", r->console_port);
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
         snprintf(p, sizeof(p), "/local/domain/%u/%s", r->domid, keys[i]);
         if (chaos_xs_read(ctx, p, buf, sizeof(buf)) || strcmp(buf, want[i])) {

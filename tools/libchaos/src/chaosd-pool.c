@@ -318,8 +318,8 @@ char *pools_create(struct chaosd *d, const struct chaos_domain_config *cfg)
                   p->flavour.name, chaos_error(d->ctx));
         out = reply_error("failed", step, rc, "%s", chaos_error(d->ctx));
     } else {
-        g_info("created %s (domid %u) from pool %s", cfg->name, domid,
-               p->flavour.name);
+        g_info("created %s (domid %u) from pool %s: %s", cfg->name, domid,
+               p->flavour.name, chaos_last_timings(d->ctx));
         out = reply_ok(domid, cfg->name, p->flavour.name);
     }
     pools_schedule_refill(d);

@@ -32,6 +32,11 @@ const char *chaos_error(const struct chaos_ctx *ctx)
     return ctx ? ctx->error : "no context";
 }
 
+const char *chaos_last_timings(const struct chaos_ctx *ctx)
+{
+    return ctx ? ctx->timings : "";
+}
+
 int chaos_open(struct chaos_ctx **out)
 {
     struct chaos_ctx *ctx = calloc(1, sizeof(*ctx));

@@ -4,21 +4,65 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
 #include "xendev/console.h"
 
-static int add_console(struct chaos_ctx *ctx, unsigned int domid,
-                       unsigned int port, unsigned long mfn)
+/* Phase timings of one finish, kept in ctx->timings as "NAME_us=N ...". */
+struct phase_clock {
+    char *out;
+    long long start, last;
+    size_t len;
+};
+
+static long long mono_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+static void phase_start(struct phase_clock *pc, struct chaos_ctx *ctx)
+{
+    pc->out = ctx->timings;
+    pc->out[0] = '\0';
+    pc->len = 0;
+    pc->start = pc->last = mono_us();
+}
+
+/* Close phase NAME (the time since the previous mark). */
+static void phase_mark(struct phase_clock *pc, const char *name)
+{
+    long long now = mono_us();
+    int n;
+
+    if (pc->len >= CHAOS_TIMINGS_MAX)
+        return;
+    n = snprintf(pc->out + pc->len, CHAOS_TIMINGS_MAX - pc->len, "%s%s_us=%lld",
+                 pc->len ? " " : "", name, now - pc->last);
+    pc->len += n > 0 ? (size_t)n : 0;
+    pc->last = now;
+}
+
+static void phase_total(struct phase_clock *pc)
+{
+    pc->last = pc->start;
+    phase_mark(pc, "total");
+}
+
+/* Give the console the shell made ready its ring: xenconsoled connects. */
+static int console_ring(struct chaos_ctx *ctx, unsigned int domid,
+                        unsigned long mfn)
 {
     struct xendev_ctx xc = {.store = ctx->store};
-    struct xendev_console_config cfg = {.ring_ref = mfn, .port = port};
     struct xendev dev;
     int rc = xendev_init(&dev, &xendev_console_ops, 0, domid, 0);
 
     if (!rc)
-        rc = dev.ops->create(&xc, &dev, &cfg);
+        rc = xendev_console_set_ring(&xc, &dev, mfn);
     if (rc)
         return chaos_fail(ctx, rc, "console", "%s",
                           xc.error[0] ? xc.error : strerror(-rc));
@@ -79,6 +123,7 @@ int chaos_shell_finish(struct chaos_ctx *ctx, struct chaos_shell *sh,
 {
     const char *step = "checking the request";
     char err[CHAOS_ERR_MAX], uuid_s[37], p[96];
+    struct phase_clock pc;
     struct xc_dom_image *dom;
     unsigned long store_mfn, console_mfn;
     uint8_t uuid[16];
@@ -91,6 +136,7 @@ int chaos_shell_finish(struct chaos_ctx *ctx, struct chaos_shell *sh,
         goto fail;
     }
     ctx->error[0] = '\0';
+    phase_start(&pc, ctx);
     dom = sh->dom;
     rc = chaos_config_check(cfg, err, sizeof(err));
     if (rc) {
@@ -112,6 +158,7 @@ int chaos_shell_finish(struct chaos_ctx *ctx, struct chaos_shell *sh,
                    cfg->name);
         goto fail_quiet;
     }
+    phase_mark(&pc, "check");
 
     step = "loading the kernel";
     dom->cmdline = xc_dom_strdup(dom, cfg->cmdline);
@@ -135,11 +182,13 @@ int chaos_shell_finish(struct chaos_ctx *ctx, struct chaos_shell *sh,
                    CHAOS_GUEST_TYPE);
         goto fail_quiet;
     }
+    phase_mark(&pc, "kernel");
     step = "xc_dom_build_image";
     if (xc_dom_build_image(dom)) {
         rc = -ENOMEM;
         goto fail;
     }
+    phase_mark(&pc, "build");
     step = "xc_dom_boot_image";
     if (xc_dom_boot_image(dom)) {
         rc = chaos_neg_errno();
@@ -154,6 +203,7 @@ int chaos_shell_finish(struct chaos_ctx *ctx, struct chaos_shell *sh,
     console_mfn = xc_dom_p2m(dom, dom->console_pfn);
     xc_dom_release(dom);
     sh->dom = NULL;
+    phase_mark(&pc, "boot");
 
     step = "making the guest's UUID";
     rc = chaos_random(uuid, sizeof(uuid));
@@ -166,18 +216,22 @@ int chaos_shell_finish(struct chaos_ctx *ctx, struct chaos_shell *sh,
     rc = write_identity(ctx, sh, cfg, uuid_s, store_mfn);
     if (rc)
         goto fail;
-    rc = add_console(ctx, sh->domid, sh->console_port, console_mfn);
+    phase_mark(&pc, "xenstore");
+    rc = console_ring(ctx, sh->domid, console_mfn);
     if (rc)
         goto fail_quiet;
+    phase_mark(&pc, "console");
     rc = chaos_vifs_finish(ctx, sh->domid, sh->vif_bridges, sh->nr_vifs,
                            cfg->vifs, cfg->nr_vifs);
     if (rc)
         goto fail_quiet;
+    phase_mark(&pc, "vifs");
     step = "introducing the guest to xenstored";
     if (!xs_introduce_domain(ctx->xsh, sh->domid, store_mfn, sh->store_port)) {
         rc = chaos_neg_errno();
         goto fail;
     }
+    phase_mark(&pc, "introduce");
     step = "giving the guest its UUID (xc_domain_sethandle)";
     if (xc_domain_sethandle(ctx->xch, sh->domid, uuid)) {
         rc = chaos_neg_errno();
@@ -193,6 +247,8 @@ int chaos_shell_finish(struct chaos_ctx *ctx, struct chaos_shell *sh,
         rc = chaos_neg_errno();
         goto fail;
     }
+    phase_mark(&pc, "unpause");
+    phase_total(&pc);
     *domid = sh->domid;
     chaos_record_remove(sh->domid); /* a guest now, no shell to adopt */
     free(sh);

@@ -12,8 +12,9 @@
 struct chaos_ctx {
     xc_interface *xch;
     struct xs_handle *xsh;
-    struct xendev_store *store;    /* libxendev's own XenStore connection */
-    char error[2 * CHAOS_ERR_MAX]; /* "step: reason" */
+    struct xendev_store *store;      /* libxendev's own XenStore connection */
+    char error[2 * CHAOS_ERR_MAX];   /* "step: reason" */
+    char timings[CHAOS_TIMINGS_MAX]; /* the last finish's phases */
 };
 
 struct chaos_shell {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "xendev/console.h"
 #include "xendev/vif.h"
 
 /* libxl's LIBXL_MAXMEM_CONSTANT: slack above the guest's memory, in KiB. */
@@ -146,6 +147,24 @@ static int skeleton(struct chaos_ctx *ctx, const struct chaos_shell *sh)
         return rc;
     }
     return -EAGAIN;
+}
+
+/* The console, made ready but for its ring (known once the kernel is
+ * built): xenconsoled connects when finish writes it. */
+static int console_ready(struct chaos_ctx *ctx, const struct chaos_shell *sh)
+{
+    struct xendev_ctx xc = {.store = ctx->store};
+    struct xendev_console_config cfg = {.ring_ref = 0,
+                                        .port = sh->console_port};
+    struct xendev dev;
+    int rc = xendev_init(&dev, &xendev_console_ops, 0, sh->domid, 0);
+
+    if (!rc)
+        rc = dev.ops->create(&xc, &dev, &cfg);
+    if (rc)
+        return chaos_fail(ctx, rc, "making the console ready", "%s",
+                          xc.error[0] ? xc.error : strerror(-rc));
+    return 0;
 }
 
 /* Populate the memory through libxenguest, as libxl's build does, but
@@ -379,6 +398,11 @@ int chaos_shell_prepare(struct chaos_ctx *ctx,
     rc = skeleton(ctx, sh);
     if (rc)
         goto fail;
+    rc = console_ready(ctx, sh);
+    if (rc) {
+        chaos_shell_discard(ctx, sh); /* ctx->error says why */
+        return rc;
+    }
     rc = populate(ctx, sh, &step);
     if (rc)
         goto fail;

@@ -77,7 +77,7 @@ static int write_dirs(struct xendev_ctx *ctx, const struct xendev *dev,
     if ((rc = put(ctx, fe, "backend-id", "%lu", dev->be_domid)) ||
         (rc = put(ctx, fe, "limit", "%lu", XENDEV_CONSOLE_LIMIT)) ||
         (rc = put(ctx, fe, "port", "%lu", c->port)) ||
-        (rc = put(ctx, fe, "ring-ref", "%lu", c->ring_ref)))
+        (c->ring_ref && (rc = put(ctx, fe, "ring-ref", "%lu", c->ring_ref))))
         return rc;
     if (st->set_perms &&
         ((rc = st->set_perms(st, fe, dev->fe_domid, (int)dev->be_domid)) ||
@@ -118,6 +118,23 @@ static int console_create(struct xendev_ctx *ctx, const struct xendev *dev,
     }
     if (rc)
         return xendev_error(ctx, rc, "cannot write console %s: %s", fe,
+                            strerror(-rc));
+    return 0;
+}
+
+int xendev_console_set_ring(struct xendev_ctx *ctx, const struct xendev *dev,
+                            unsigned long ring_ref)
+{
+    char fe[XENDEV_PATH_MAX];
+    int rc = ctx_valid(ctx, dev);
+
+    if (rc || !ring_ref)
+        return -EINVAL;
+    rc = xendev_console_frontend(fe, sizeof(fe), dev);
+    if (!rc)
+        rc = put(ctx, fe, "ring-ref", "%lu", ring_ref);
+    if (rc)
+        return xendev_error(ctx, rc, "cannot give console %s its ring: %s", fe,
                             strerror(-rc));
     return 0;
 }

@@ -51,6 +51,10 @@ int chaos_open(struct chaos_ctx **out);
 void chaos_close(struct chaos_ctx *ctx);
 /* "STEP: reason" of the last failure ("" if none). */
 const char *chaos_error(const struct chaos_ctx *ctx);
+/* Where the last chaos_shell_finish() spent its time, in microseconds:
+ * "kernel_us=N build_us=N ... total_us=N" ("" before the first one). */
+#define CHAOS_TIMINGS_MAX 256
+const char *chaos_last_timings(const struct chaos_ctx *ctx);
 
 /* What a shell is made for. */
 struct chaos_shell_spec {

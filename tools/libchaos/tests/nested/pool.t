@@ -1,7 +1,7 @@
 #!/bin/sh
 # pool.t: chaosd's pools end to end: filled to target in the background;
 # `chaos create` of counter and hello takes a ready shell (the guest's domid
-# is a shell's), console seen, the pool refilled, destroyed; with the pools
+# is a shell's; chaosd logs the finish's phases), console seen, the pool refilled, destroyed; with the pools
 # emptied, Xen's free memory is exactly what it was before chaosd; an empty pool falls back to a direct create and says
 # so; bad configs leave the pools and Xen untouched; SIGTERM destroys every
 # shell and gives back every page.
@@ -10,7 +10,7 @@
 . /usr/lib/xen-clone/chaos.sh
 
 EX=/etc/xen/examples
-plan 44
+plan 45
 
 chaosd_conf 20 4 <<CONF
 [flavour:small]
@@ -47,6 +47,9 @@ is "$st" 0 "chaos create counter: exit 0"
 like "$out" "created 'p1' \(domid [0-9]+\) from a ready 'small' shell" "  from a ready small shell"
 id=$(domid_of p1)
 like " $before" " $id " "  the guest's domid is one of the shells' ($before)"
+like "$(grep -F "created p1 (domid" /var/log/xen/chaosd.log)" \
+    "created p1 \(domid $id\) from pool small: check_us=[0-9]+ kernel_us=[0-9]+ build_us=[0-9]+ boot_us=[0-9]+ xenstore_us=[0-9]+ console_us=[0-9]+ vifs_us=[0-9]+ introduce_us=[0-9]+ unpause_us=[0-9]+ total_us=[1-9][0-9]*" \
+    "  chaosd's log says where the finish spent its time"
 ok "  its console shows the counter" wait_console 30 p1 "counter $id: [0-9]+"
 ok "  the pool is refilled" wait_for 30 full
 is "$(pool_col small 8)" 1 "  small: served 1"

@@ -22,8 +22,11 @@ extern "C" {
 
 /* create()'s configuration for a console. */
 struct xendev_console_config {
-    unsigned long ring_ref; /* MFN of the console ring page */
-    unsigned int port;      /* the guest's event channel for it */
+    /* MFN of the console ring page; 0: not known yet (a console made
+     * before its guest is built): every key but ring-ref is written, and
+     * xenconsoled waits for xendev_console_set_ring(). */
+    unsigned long ring_ref;
+    unsigned int port; /* the guest's event channel for it */
 };
 
 extern const struct xendev_ops xendev_console_ops;
@@ -31,6 +34,12 @@ extern const struct xendev_ops xendev_console_ops;
 /* The frontend directory of DEV: /local/domain/F/console for devid 0,
  * DEV->frontend otherwise. */
 int xendev_console_frontend(char *buf, size_t len, const struct xendev *dev);
+
+/* Give a console created with ring_ref 0 its ring (RING_REF, not 0): one
+ * write, after which xenconsoled connects (it reads the guest's name
+ * then, so write the name first). */
+int xendev_console_set_ring(struct xendev_ctx *ctx, const struct xendev *dev,
+                            unsigned long ring_ref);
 
 #ifdef __cplusplus
 }

@@ -160,6 +160,32 @@ int main(void)
     is_int(dev.ops->destroy(&ctx, &dev), 0, "destroy");
     is_int(count_nodes(), 0, "destroy leaves no node");
 
+    /* A console made ahead of its guest's build (a shell's). */
+    cfg.ring_ref = 0;
+    is_int(dev.ops->create(&ctx, &dev, &cfg), 0, "create without a ring");
+    ok(find("/local/domain/7/console/ring-ref") < 0,
+       "  no ring-ref: xenconsoled cannot connect yet");
+    is_str(get("/local/domain/7/console/port"), "3", "  the port is there");
+    is_str(get("/local/domain/7/console/type"), "xenconsoled",
+           "  and the type");
+    is_int(xendev_console_set_ring(&ctx, &dev, 0), -EINVAL,
+           "set_ring: ring 0 is refused");
+    xendev_init(&vif, &xendev_vif_ops, 0, 7, 0);
+    is_int(xendev_console_set_ring(&ctx, &vif, 0x1234f), -EINVAL,
+           "set_ring: a vif is refused");
+    fail_writes = -EACCES;
+    is_int(xendev_console_set_ring(&ctx, &dev, 0x1234f), -EACCES,
+           "set_ring: a failing write fails it");
+    ok(strstr(ctx.error, "/local/domain/7/console") != NULL,
+       "  the error names the path");
+    fail_writes = 0;
+    is_int(xendev_console_set_ring(&ctx, &dev, 0x1234f), 0, "set_ring");
+    is_str(get("/local/domain/7/console/ring-ref"), "74575",
+           "  ring-ref written");
+    is_int(dev.ops->destroy(&ctx, &dev), 0, "destroy");
+    is_int(count_nodes(), 0, "  destroy leaves no node");
+    cfg.ring_ref = 0x1234f;
+
     fail_writes = -EACCES;
     is_int(dev.ops->create(&ctx, &dev, &cfg), -EACCES,
            "a failing write fails create");
