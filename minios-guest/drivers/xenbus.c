@@ -204,6 +204,7 @@ send:
         if (rc == -EAGAIN) {
             /* A clone: the request is gone with the parent's connection. */
             printf("xenbus: a clone: request %u sent again\n", id);
+            deadline = monotonic_ns() + XS_TIMEOUT;
             goto send;
         }
         if (rc == 0)
