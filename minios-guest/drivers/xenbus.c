@@ -6,13 +6,15 @@
 #include <string.h>
 #include <minios/os.h>
 #include <minios/mm.h>
+#include <minios/clone.h>
 #include <minios/driver.h>
 #include <minios/events.h>
 #include <minios/time.h>
 #include <minios/xenbus.h>
 #include <minios/xenbus_codec.h>
 
-#define XS_TIMEOUT (30 * NSEC_PER_SEC)
+#define XS_TIMEOUT    (30 * NSEC_PER_SEC)
+#define XS_CLONE_LOOK (1 * NSEC_PER_SEC)
 
 struct watch_event {
     struct watch_event *next;
@@ -149,6 +151,30 @@ static void queue_watch_event(char *body, size_t len)
     events_tail = &ev->next;
 }
 
+/*
+ * Wait until a reply can be read: 0, -ETIMEDOUT at DEADLINE, or -EAGAIN
+ * if we turned out to be a clone made from outside (xl clone) since the
+ * request went out. Such a clone resumes with its parent's request in
+ * flight, but xenstored introduces it as a new connection on a reset ring
+ * (indexes 0): the request, or its reply, is lost for the child, which
+ * must send it again. It is looked for every XS_CLONE_LOOK without a
+ * reply (one CLONEOP_get_info): a reply usually comes well before.
+ */
+static int wait_reply(uint64_t deadline)
+{
+    for (;;) {
+        uint64_t until = monotonic_ns() + XS_CLONE_LOOK;
+
+        if (wait_until(can_read, NULL, until < deadline ? until : deadline) ==
+            0)
+            return 0;
+        if (clone_check())
+            return -EAGAIN;
+        if (monotonic_ns() >= deadline)
+            return -ETIMEDOUT;
+    }
+}
+
 /* One request, its reply in *REPLY (malloc'd) unless REPLY is NULL. */
 static int talk(uint32_t type, xenbus_transaction_t t,
                 const struct xs_iov *parts, unsigned int n, char **reply,
@@ -160,6 +186,7 @@ static int talk(uint32_t type, xenbus_transaction_t t,
     uint32_t id = ++next_req_id;
     struct xsd_sockmsg hdr;
     char *body = NULL;
+    size_t len;
     int rc;
 
     if (!buf)
@@ -167,13 +194,25 @@ static int talk(uint32_t type, xenbus_transaction_t t,
     rc = xs_encode(buf, cap, type, id, t, parts, n);
     if (rc < 0)
         goto out;
-    rc = ring_write(buf, rc, deadline);
+    len = rc;
+send:
+    rc = ring_write(buf, len, deadline);
     if (rc < 0)
         goto out;
     for (;;) {
-        rc = read_message(&hdr, &body, deadline);
-        if (rc < 0)
+        rc = wait_reply(deadline);
+        if (rc == -EAGAIN) {
+            /* A clone: the request is gone with the parent's connection. */
+            printf("xenbus: a clone: request %u sent again\n", id);
+            deadline = monotonic_ns() + XS_TIMEOUT;
+            goto send;
+        }
+        if (rc == 0)
+            rc = read_message(&hdr, &body, deadline);
+        if (rc < 0) {
+            printf("xenbus: request %u (type %u): %d\n", id, type, rc);
             goto out;
+        }
         if (hdr.type == XS_WATCH_EVENT) {
             queue_watch_event(body, hdr.len);
         } else if (hdr.req_id == id) {
@@ -365,8 +404,11 @@ int xenbus_wait_watch(const char *token, char **path, uint64_t deadline)
         /* No request is outstanding: whatever arrives is an event. */
         if (!can_read(NULL) && wait_until(can_read, NULL, deadline) < 0)
             return -ETIMEDOUT;
-        rc = read_message(&hdr, &body,
-                          deadline ? deadline : monotonic_ns() + XS_TIMEOUT);
+        /*
+         * The message has begun: all of it is read (a deadline that has
+         * passed, e.g. a clone's, would leave half of it in the ring).
+         */
+        rc = read_message(&hdr, &body, monotonic_ns() + XS_TIMEOUT);
         if (rc < 0)
             return rc;
         if (hdr.type == XS_WATCH_EVENT)

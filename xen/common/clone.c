@@ -1097,6 +1097,13 @@ static long clone_add_shells(XEN_GUEST_HANDLE_PARAM(void) arg)
     bool paused = false;
     long rc;
 
+    /* The caller first: anyone else gets -EPERM, whatever it passes. */
+    spin_lock(&clone_lock);
+    rc = service.owner != curr ? -EPERM : 0;
+    spin_unlock(&clone_lock);
+    if ( rc )
+        return rc;
+
     if ( copy_from_guest(&a, arg, 1) )
         return -EFAULT;
     if ( a.pad || !a.nr || a.nr > XEN_CLONE_MAX_BATCH )
@@ -1105,8 +1112,7 @@ static long clone_add_shells(XEN_GUEST_HANDLE_PARAM(void) arg)
         return -EFAULT;
 
     spin_lock(&clone_lock);
-    rc = service.owner != curr ? -EPERM
-         : stock.nr + a.nr > XEN_CLONE_STOCK_MAX ? -ENOSPC : 0;
+    rc = stock.nr + a.nr > XEN_CLONE_STOCK_MAX ? -ENOSPC : 0;
     spin_unlock(&clone_lock);
     if ( rc )
         return rc;

@@ -363,6 +363,11 @@ static void bad_arguments(unsigned long other)
     set_xen_guest_handle(shells.shells, &stock_id);
     expect(hyp_clone_op(CLONEOP_add_shells, &shells), -EPERM,
            "give Xen's fork stock a shell (itself)");
+    shells.nr = 0;
+    expect(hyp_clone_op(CLONEOP_add_shells, &shells), -EPERM,
+           "give Xen's fork stock no shell (nr 0: its right comes first)");
+    expect(hyp_clone_op(CLONEOP_add_shells, unmapped), -EPERM,
+           "add_shells(unmapped argument): its right comes first");
 
     /* Cloning someone else. */
     expect(clone_raw(0, 1, 0, kids), -EPERM, "clone Dom0");

@@ -1,7 +1,7 @@
 #!/bin/sh
 # growth.sh: do instances get slower to make as they pile up? One method
-# after the other, N (default 1000) 4 MB `dirty` guests (holding 1 MB;
-# each polls XenStore every 50 ms) are made and kept running:
+# after the other, N (default 1000) 4 MB `dirty` guests (idle once up:
+# blocked on a XenStore watch; holding 1 MB) are made and kept running:
 #   xl-create:         xl create
 #   chaos-pool-create: chaos create from a ready pool shell (untimed: the
 #                      wait for the pool to have one)

@@ -1395,6 +1395,10 @@ static void test_stock(void)
     ok(add_refused(dom(SVC_ID), list, 1, -EPERM),
        "stock: a control domain that is not the service: -EPERM");
     ok(add_refused(p, list, 1, -EPERM), "stock: a guest: -EPERM");
+    ok(add_refused(p, list, 0, -EPERM),
+       "stock: a guest with nr 0: -EPERM (its right is checked first)");
+    ok(add_refused(dom(SVC_ID), list, XEN_CLONE_MAX_BATCH + 1, -EPERM),
+       "stock: a control domain not the service, nr too big: -EPERM");
     ok(add_refused(d0, list, 0, -EINVAL), "stock: nr 0: -EINVAL");
     ok(add_refused(d0, list, XEN_CLONE_MAX_BATCH + 1, -EINVAL),
        "stock: nr beyond XEN_CLONE_MAX_BATCH: -EINVAL");

@@ -1,0 +1,48 @@
+#!/bin/sh
+# xenbus-clone.t: Dom0 clones a guest caught with a XenStore request out.
+# xenstored introduces the child on a reset ring, so the request, or its
+# reply, is lost for the child: its xenbus sees that it became a clone
+# (its domid changed) and sends the request again, instead of waiting
+# out its 30 s XenStore timeout. The parent, a 256 MB `dirty` guest
+# waiting on a XenStore watch (its build is chunked, as in
+# clone-build-preempt.t), is caught for sure: xenstored is stopped
+# (SIGSTOP) until the guest's 1 s wait has ended and it has sent a read
+# that nobody answers, then the guest is cloned (clone_op through
+# libxenctrl, no XenStore needed) and xenstored continued.
+# run-in-dom0: timeout=900
+. /usr/lib/xen-clone/tap.sh
+. /usr/lib/xen-clone/minios-guest.sh
+
+T=/usr/lib/xen-clone/bin/xen-clone-test
+[ -f "$IMAGES/dirty" ] || bail_out "no dirty image in $IMAGES"
+plan 11
+
+ok "warm-up: Xen's tables for Dom0 grown" warm_xen_tables
+ok "a 256 MB dirty guest holding 224 MB runs" dirty_up busy 256 224
+p=$(domid_of busy)
+ok "  it rewrites 224 MB (request 1)" dirty_write "$p" 224 1
+
+xs=$(pidof xenstored)
+ok "xenstored ($xs) stopped (SIGSTOP)" kill -STOP "$xs"
+# The guest waits 1 s at most, then reads XenStore: that read stays out.
+sleep 3
+c=$($T clone "$p" 1 2>/dev/null)
+like "$c" '^[0-9]+$' "the guest cloned with its read out: child $c"
+ok "xenstored continued" kill -CONT "$xs"
+log="$CONSOLE_DIR/guest-busy-clone-$c.log"
+ok "  the child sent its lost request again" wait_for 60 grep -q \
+    '^xenbus: a clone: request [0-9]* sent again' "$log"
+ok "  the child serves a request (its count is the parent's)" \
+    dirty_write "$c" 8 2
+# A request that failed (no reply in time) prints this in xenbus.
+none_failed() {
+    ! grep -Eq '^xenbus: request [0-9]+ \(type [0-9]+\): -' "$1"
+}
+ok "  none of its XenStore requests failed" none_failed "$log" ||
+    note_file "$log"
+ok "the parent runs on (request 2 is its own)" dirty_write "$p" 8 2
+xl destroy "$c" >/dev/null 2>&1
+wait_gone 30 "$c"
+destroy_wait busy
+is "$(xl list | tail -n +2 | wc -l)" 1 "no domain left behind"
+done_testing
