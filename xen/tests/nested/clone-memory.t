@@ -106,8 +106,10 @@ for i in $(seq 100); do
             while read -r l; do diag "  xencloned --status: $l"; done
         _x=$(cat /var/run/xencloned.pid 2>/dev/null)
         diag "  xencloned ($_x): state $(cut -d' ' -f3 /proc/$_x/stat 2>/dev/null), wchan $(cat /proc/$_x/wchan 2>/dev/null)"
-        dmesg 2>/dev/null | grep -i -e lockup -e 'rcu.*stall' -e 'hung task' | tail -n 5 |
-            while read -r l; do diag "  Dom0 kernel: $l"; done
+        # (with their stacks: the console's loglevel hides them; a stack in
+        # privcmd_ioctl is a hypercall that did not come back)
+        dmesg 2>/dev/null | grep -i -A 30 -e lockup -e 'rcu.*stall' -e 'hung task' |
+            tail -n 60 | while read -r l; do diag "  Dom0 kernel: $l"; done
         xl dmesg 2>/dev/null | tail -n 10 |
             while read -r l; do diag "  Xen: $l"; done
         break ;;
