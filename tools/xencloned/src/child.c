@@ -54,6 +54,24 @@ static char *xs_get(struct xs_handle *xsh, unsigned int domid, const char *leaf)
     return v;
 }
 
+/*
+ * A child that took CHILD_SLOW_US or more from its announcement (xl clone
+ * gives up after 30 s by default): say where the time went, so that a
+ * stall names its phase ("wait": the VIRQ, or the main loop, was late).
+ */
+#define CHILD_SLOW_US (5 * G_USEC_PER_SEC)
+static void slow(const struct cloned_child_timing *tm, gint64 now)
+{
+    int p = timings_slowest(tm);
+
+    if (now - tm->start_us < CHILD_SLOW_US || p < 0)
+        return;
+    log_warn("child %u of %u was slow: %.3f s from its announcement to "
+             "the end of its set-up; its longest phase: %s, %.3f s",
+             tm->child, tm->parent, (double)(now - tm->start_us) / 1e6,
+             timings_phase_name(p), (double)tm->phase_us[p] / 1e6);
+}
+
 int child_complete(struct cloned_service *s,
                    const struct xen_clone_notification *n)
 {
@@ -204,8 +222,11 @@ int child_complete(struct cloned_service *s,
     goto out;
 
 fail:
-    log_err("child %u of parent %u failed at %s: %s; Xen destroys it", n->child,
-            n->parent, step, g_strerror(-rc));
+    log_err("child %u of parent %u failed at %s: %s; Xen destroys it (%.3f s "
+            "after its announcement, begun after %.3f s)",
+            n->child, n->parent, step, g_strerror(-rc),
+            (double)(g_get_monotonic_time() - tm.start_us) / 1e6,
+            (double)(t0 - tm.start_us) / 1e6);
     if (vifs || plan.n)
         vifclone_remove(s, n->child); /* a reused shell's backends too */
     if (introduced)
@@ -217,6 +238,8 @@ fail:
                 g_strerror(errno));
 out:
     timings_record(&s->timings, &tm, rc, step);
+    if (rc == 0) /* a failure's line above has its times */
+        slow(&tm, g_get_monotonic_time());
     free(port_s);
     free(pname);
     free(pvm);

@@ -53,6 +53,17 @@ void timings_set(struct cloned_child_timing *t, enum cloned_phase p,
     t->phase_us[p] = duration_us < 0 ? 0 : duration_us;
 }
 
+int timings_slowest(const struct cloned_child_timing *t)
+{
+    int slowest = -1;
+
+    for (int p = 0; p < CLONED_NR_PHASES; p++)
+        if (t->phase_us[p] >= 0 &&
+            (slowest < 0 || t->phase_us[p] > t->phase_us[slowest]))
+            slowest = p;
+    return slowest;
+}
+
 static void stats_add(struct cloned_phase_stats *s, int64_t us)
 {
     if (!s->count || us < s->min_us)

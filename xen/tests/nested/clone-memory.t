@@ -95,9 +95,23 @@ for i in $(seq 100); do
     0:[0-9]*) ;;
     *)
         diag "cycle $i: xl clone exited $st: $out"
-        # Where xencloned spent the time (a rare 30 s stall, not found yet).
+        # Where xencloned spent the time (a rare 30 s stall, not found yet):
+        # its log (a slow or failed child names its phase and times), its
+        # ring (notifications Xen posted that it has not read), whether it
+        # is blocked in the kernel, and whether Dom0 itself stood still
+        # (soft lockups and RCU stalls: the nested machine starved).
         tail -n 25 /var/log/xen/xencloned.log 2>/dev/null |
             while read -r l; do diag "  xencloned: $l"; done
+        xencloned --status 2>&1 | grep -o -e '"ring":{[^}]*}' -e '"counters":{[^}]*}' |
+            while read -r l; do diag "  xencloned --status: $l"; done
+        _x=$(cat /var/run/xencloned.pid 2>/dev/null)
+        diag "  xencloned ($_x): state $(cut -d' ' -f3 /proc/$_x/stat 2>/dev/null), wchan $(cat /proc/$_x/wchan 2>/dev/null)"
+        # (with their stacks: the console's loglevel hides them; a stack in
+        # privcmd_ioctl is a hypercall that did not come back)
+        dmesg 2>/dev/null | grep -i -A 30 -e lockup -e 'rcu.*stall' -e 'hung task' |
+            tail -n 60 | while read -r l; do diag "  Dom0 kernel: $l"; done
+        xl dmesg 2>/dev/null | tail -n 10 |
+            while read -r l; do diag "  Xen: $l"; done
         break ;;
     esac
     out=$(xl destroy "$k" 2>&1) || { diag "cycle $i: xl destroy $k said: $out"; break; }

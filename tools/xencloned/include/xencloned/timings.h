@@ -68,6 +68,9 @@ void timings_mark(struct cloned_child_timing *t, enum cloned_phase p,
 void timings_set(struct cloned_child_timing *t, enum cloned_phase p,
                  int64_t duration_us);
 
+/* The phase of T that took longest (ties: the first), or -1 if none ran. */
+int timings_slowest(const struct cloned_child_timing *t);
+
 /* Add the finished T (status STATUS, failed at STEP or NULL) to TS. */
 void timings_record(struct cloned_timings *ts, struct cloned_child_timing *t,
                     int status, const char *step);

@@ -55,9 +55,12 @@ int main(void)
     char ebuf[128];
     int ok_all;
 
-    plan(51);
+    plan(54);
 
     /* One child, marked by hand. */
+    timings_begin(&t, 5, 1, 1000, 1300);
+    t.phase_us[PHASE_WAIT] = -1;
+    is_int(timings_slowest(&t), -1, "slowest: none when no phase ran");
     timings_begin(&t, 5, 1, 1000, 1300);
     is_int(t.phase_us[PHASE_WAIT], 300, "wait: announced to begun");
     is_int(t.phase_us[PHASE_XENSTORE], -1, "a phase not run yet is -1");
@@ -71,6 +74,11 @@ int main(void)
     is_int(t.total_us, 800, "total: announced to the last mark");
     timings_set(&t, PHASE_VIFS, -5);
     is_int(t.phase_us[PHASE_VIFS], 0, "a negative duration is set as 0");
+    is_int(timings_slowest(&t), PHASE_XENSTORE,
+           "slowest: the phase that took longest");
+    timings_set(&t, PHASE_COMPLETE, 500);
+    is_int(timings_slowest(&t), PHASE_XENSTORE,
+           "slowest: of two equal phases, the first");
     timings_set(&t, CLONED_NR_PHASES, 7); /* out of range: ignored */
     ok(1, "an out-of-range phase is ignored");
     is_str(timings_phase_name(PHASE_XENSTORE), "xenstore_copy",
