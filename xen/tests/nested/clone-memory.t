@@ -88,8 +88,13 @@ k=$(xl clone cyc 2>&1) && xl destroy "$k"
 wait_for 30 sh -c "[ \$(xl list | tail -n +2 | wc -l) = 2 ]"
 base=$(free_pages)
 good=0
+# xl clone -t 90: its default wait for the clone service is 30 s, and the
+# nested Dom0 was seen to stand still for 26-31 s at a time on a loaded
+# host (soft lockups of both vCPUs, also in kernel threads; cause not
+# found). This test is about memory, not latency: a stop like that must
+# not fail it, a child never set up still does.
 for i in $(seq 100); do
-    out=$(xl clone cyc 2>&1); st=$?
+    out=$(xl clone -t 90 cyc 2>&1); st=$?
     k=$out
     case $st:$k in
     0:[0-9]*) ;;
