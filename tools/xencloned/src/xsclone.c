@@ -214,8 +214,13 @@ int xsclone_domain(struct xs_handle *xsh, const struct xsrewrite *rw,
             xs_transaction_end(xsh, t, true);
             break;
         }
-        if (!xs_transaction_end(xsh, t, false))
+        if (!xs_transaction_end(xsh, t, false)) {
             rc = -errno; /* -EAGAIN: a concurrent change, try again */
+            if (rc == -EAGAIN)
+                log_info("child %u: the XenStore copy's transaction met a "
+                         "concurrent change (try %d of %d)",
+                         rw->child, tries + 1, XSCLONE_TRIES);
+        }
     }
     return rc;
 }
