@@ -13,14 +13,6 @@
 /* How long a clone waits for chaosd's shells (busy serving creates). */
 #define SHELLS_TIMEOUT_S 120
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 int chaos_domid_of(struct chaos_ctx *ctx, const char *what, unsigned int *domid)
 {
     char **doms, path[64], name[CHAOS_NAME_MAX];
@@ -95,7 +87,7 @@ static int fresh_handles(struct chaos_ctx *ctx,
 static int wait_complete(struct chaos_ctx *ctx, struct chaos_clone_result *res,
                          unsigned int timeout_s)
 {
-    long long deadline = now_ms() + timeout_s * 1000LL;
+    long long deadline = chaos_mono_us() / 1000 + timeout_s * 1000LL;
     xen_clone_info_t info;
     unsigned int i, j, pending;
     int rc = 0;
@@ -117,7 +109,7 @@ static int wait_complete(struct chaos_ctx *ctx, struct chaos_clone_result *res,
         }
         if (pending)
             usleep(2000);
-    } while (pending && now_ms() < deadline);
+    } while (pending && chaos_mono_us() / 1000 < deadline);
     for (i = 0; pending && i < res->nr; i++)
         if (res->children[i] &&
             !xc_clone_get_info(ctx->xch, res->children[i], &info) &&

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -12,6 +13,14 @@
 int chaos_neg_errno(void)
 {
     return errno > 0 ? -errno : -EIO;
+}
+
+long long chaos_mono_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
 }
 
 int chaos_fail(struct chaos_ctx *ctx, int rc, const char *step, const char *fmt,

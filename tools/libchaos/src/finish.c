@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -17,26 +16,18 @@ struct phase_clock {
     size_t len;
 };
 
-static long long mono_us(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
-}
-
 static void phase_start(struct phase_clock *pc, struct chaos_ctx *ctx)
 {
     pc->out = ctx->timings;
     pc->out[0] = '\0';
     pc->len = 0;
-    pc->start = pc->last = mono_us();
+    pc->start = pc->last = chaos_mono_us();
 }
 
 /* Close phase NAME (the time since the previous mark). */
 static void phase_mark(struct phase_clock *pc, const char *name)
 {
-    long long now = mono_us();
+    long long now = chaos_mono_us();
     int n;
 
     if (pc->len >= CHAOS_TIMINGS_MAX)

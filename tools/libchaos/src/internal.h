@@ -36,6 +36,9 @@ int chaos_fail(struct chaos_ctx *ctx, int rc, const char *step, const char *fmt,
 /* -errno from errno after a failed Xen/XenStore call (never 0). */
 int chaos_neg_errno(void);
 
+/* CLOCK_MONOTONIC in microseconds. */
+long long chaos_mono_us(void);
+
 /* XenStore: write "/local/domain/D/KEY" (printf-style value). */
 int chaos_xs_printf(struct chaos_ctx *ctx, xs_transaction_t t, const char *path,
                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
