@@ -349,21 +349,22 @@ static mfn_t cf_check xlat_granted(void *ctx, mfn_t mfn)
 /*
  * The build of one child, between two chunks (the common code keeps it
  * for a control domain's clone; a fork builds in one go). The walks of
- * the parent's page tables (classify, build, pin) stop after a budget of
- * L1 tables, or earlier when a softirq waits: the cursor is the pass and
- * the L4/L3/L2 indexes of the next L1 table; the next chunk walks down
- * from the L4 again to the cursor, checking every table on the way. The
- * pass over the P2M stops after a budget of P2M leaves.
+ * the parent's page tables (classify, build, pin: clone_walk()) stop
+ * after a budget of L1 tables, or earlier when a softirq waits: the
+ * cursor is the pass and the L4/L3/L2 indexes of the next L1 table; the
+ * next chunk walks down from the L4 again to the cursor, checking every
+ * table on the way. The pass over the P2M stops after a budget of P2M
+ * leaves.
  */
 #define BUILD_BUDGET 32     /* L1 tables or P2M leaves per chunk */
 
 enum build_phase {
-    BP_CLASSIFY,            /* pass 1: classify_table() */
+    BP_CLASSIFY,            /* pass 1: classify_ops */
     BP_DECIDE,              /* decide_pfn() per PFN: copy or share */
     BP_SHARE,               /* charge, grants, event channels */
-    BP_BUILD,               /* pass 2: build_table() */
+    BP_BUILD,               /* pass 2: build_ops */
     BP_VCPU,                /* the child's vCPU: validates its tables */
-    BP_PIN,                 /* pin_tables() */
+    BP_PIN,                 /* pin_ops */
 };
 
 struct build_state {
@@ -371,8 +372,7 @@ struct build_state {
     mfn_t l4;                   /* the parent's L4 when the build began */
     enum build_phase phase;
     bool chunked;               /* may stop between chunks (-ERESTART) */
-    bool resume;                /* a walk stopped half way: at pos[] */
-    unsigned int pos[5];        /* the next entry to look at, per level */
+    struct clone_walk_cursor cur;   /* where a walk stopped half way */
     unsigned long next_pfn;     /* BP_DECIDE: the next PFN */
     unsigned int nr_done;       /* L1 tables or P2M leaves this chunk */
     unsigned long nr_chunks;    /* chunks after the first */
@@ -380,34 +380,32 @@ struct build_state {
 };
 
 /* After one more L1 table: is this chunk's budget spent? */
-static bool build_preempt(struct build_state *s)
+static bool cf_check build_preempt(void *ctx)
 {
+    struct build_state *s = container_of(ctx, struct build_state, x);
+
     return s->chunked &&
            (++s->nr_done >= BUILD_BUDGET || hypercall_preempt_check());
 }
 
 /*
- * Pass 1 over one table: classify it and what its entries map. resumed:
- * the table is on the way down to the cursor (classified by an earlier
- * chunk); it goes on at pos[lvl].
+ * Pass 1, a table: classify it. resumed: the table is on the way down to
+ * the cursor (classified by an earlier chunk).
  */
-static int classify_table(struct build_state *s, mfn_t mfn, unsigned int lvl,
-                          bool resumed)
+static int cf_check classify_table(void *ctx, struct clone_walk_table *tb,
+                                   bool resumed)
 {
-    struct clone_ctx *x = &s->x;
+    struct clone_ctx *x = ctx;
     struct page_info *pg;
-    intpte_t *t;
     unsigned long pfn;
-    unsigned int i, start = resumed ? s->pos[lvl] : 0;
-    int rc = 0;
 
-    if ( !mfn_valid(mfn) )
+    if ( !mfn_valid(tb->mfn[0]) )
         return -EOPNOTSUPP;
-    pg = mfn_to_page(mfn);
-    pfn = clone_ctx_pfn(x, mfn);
+    pg = mfn_to_page(tb->mfn[0]);
+    pfn = clone_ctx_pfn(x, tb->mfn[0]);
     /* Shared, aliased or linear tables; a table in the P2M tree. */
     if ( page_get_owner(pg) != x->p || pfn == ~0UL ||
-         (pg->u.inuse.type_info & PGT_type_mask) != lvl_type[lvl] ||
+         (pg->u.inuse.type_info & PGT_type_mask) != lvl_type[tb->lvl] ||
          (x->st[pfn] & PS_P2M) )
         return -EOPNOTSUPP;
     /* A table on the way to the cursor must be the one classified. */
@@ -417,44 +415,39 @@ static int classify_table(struct build_state *s, mfn_t mfn, unsigned int lvl,
         return -EOPNOTSUPP;
     x->st[pfn] |= PS_TABLE;
 
-    t = map_domain_page(mfn);
-    for ( i = start; !rc && i < L1_PAGETABLE_ENTRIES; i++ )
-    {
-        intpte_t e = ACCESS_ONCE(t[i]);
-        mfn_t tm = _mfn((e & PADDR_MASK & PAGE_MASK) >> PAGE_SHIFT);
-
-        if ( !(e & _PAGE_PRESENT) )
-            continue;
-        if ( lvl == 4 && !is_guest_l4_slot(x->p, i) )
-            continue;
-        if ( lvl > 1 )
-        {
-            /* Below L2, the cursor's entry is an L1 table not done yet. */
-            rc = classify_table(s, tm, lvl - 1,
-                                resumed && lvl > 2 && i == start);
-            if ( rc == -ERESTART )
-                s->pos[lvl] = i;
-            else if ( !rc && lvl == 2 && build_preempt(s) )
-            {
-                s->pos[2] = i + 1;
-                rc = -ERESTART;
-            }
-            continue;
-        }
-        if ( !mfn_valid(tm) )
-            continue; /* refused in pass 2 */
-        pg = mfn_to_page(tm);
-        if ( page_get_owner(pg) != x->p && page_get_owner(pg) != dom_cow )
-            continue;
-        pfn = clone_ctx_pfn(x, tm);
-        if ( pfn == ~0UL )
-            continue;
-        x->st[pfn] |= (x->st[pfn] & PS_SEEN) ? PS_MULTI : PS_SEEN;
-    }
-    unmap_domain_page(t);
-
-    return rc;
+    return 0;
 }
+
+/* Pass 1, an entry: what an L1 entry maps is seen once more. */
+static int cf_check classify_entry(void *ctx, const struct clone_walk_table *tb,
+                                   unsigned int i, const intpte_t e[2])
+{
+    struct clone_ctx *x = ctx;
+    mfn_t tm = clone_pte_mfn(e[0]);
+    struct page_info *pg;
+    unsigned long pfn;
+
+    if ( !(e[0] & _PAGE_PRESENT) )
+        return 0;
+    if ( tb->lvl > 1 )
+        return CLONE_WALK_DOWN;
+    if ( !mfn_valid(tm) )
+        return 0; /* refused in pass 2 */
+    pg = mfn_to_page(tm);
+    if ( page_get_owner(pg) != x->p && page_get_owner(pg) != dom_cow )
+        return 0;
+    pfn = clone_ctx_pfn(x, tm);
+    if ( pfn != ~0UL )
+        x->st[pfn] |= (x->st[pfn] & PS_SEEN) ? PS_MULTI : PS_SEEN;
+
+    return 0;
+}
+
+static const struct clone_walk_ops classify_ops = {
+    .table = classify_table,
+    .entry = classify_entry,
+    .preempt = build_preempt,
+};
 
 /* The frame mapped at va by the tables rooted at l4, or INVALID_MFN. */
 static mfn_t va_to_mfn(mfn_t mfn, unsigned long va)
@@ -741,27 +734,31 @@ static bool share_page(struct clone_ctx *x, mfn_t l1mfn, l1_pgentry_t *pl1e,
 }
 
 /*
- * Pass 2 over one parent table: fill the child's copy of it. resumed: as
- * for classify_table(). An entry above L1 is filled once the table below
- * is done, so a resumed table goes on at the entry of the cursor.
+ * The PFN of a table of the parent that pass 1 classified and that has a
+ * copy in the child; else ~0UL. Pass 2 and the pin find only those but
+ * after a concurrent change (Dom0 rewriting the paused parent's tables).
  */
-static int build_table(struct build_state *s, mfn_t mfn, unsigned int lvl,
-                       bool resumed)
+static unsigned long copied_table_pfn(const struct clone_ctx *x, mfn_t mfn)
 {
-    struct clone_ctx *x = &s->x;
     unsigned long pfn = clone_ctx_pfn(x, mfn);
-    intpte_t *t, *ct;
-    unsigned int i, start = resumed ? s->pos[lvl] : 0;
-    int rc = 0;
 
-    /*
-     * Pass 1 classified every table; only a concurrent change (Dom0
-     * rewriting the paused parent's tables) gets here with another one.
-     */
     if ( pfn == ~0UL || !(x->st[pfn] & PS_TABLE) ||
          mfn_eq(x->cmfn[pfn], INVALID_MFN) )
+        return ~0UL;
+
+    return pfn;
+}
+
+/* Pass 2, a parent table: its copy, map[1], is filled entry by entry. */
+static int cf_check build_table(void *ctx, struct clone_walk_table *tb,
+                                bool resumed)
+{
+    struct clone_ctx *x = ctx;
+    unsigned long pfn = copied_table_pfn(x, tb->mfn[0]);
+
+    if ( pfn == ~0UL )
         return -EBUSY;
-    if ( lvl == 1 )
+    if ( tb->lvl == 1 )
     {
         /*
          * Softirqs may write guest memory through the parent's linear
@@ -775,105 +772,118 @@ static int build_table(struct build_state *s, mfn_t mfn, unsigned int lvl,
         }
         process_pending_softirqs();
     }
+    tb->mfn[1] = x->cmfn[pfn];
 
-    t = map_domain_page(mfn);
-    ct = map_domain_page(x->cmfn[pfn]);
+    return 0;
+}
 
-    for ( i = start; !rc && i < L1_PAGETABLE_ENTRIES; i++ )
+/*
+ * Pass 2, an entry: the child's entry i. An entry above L1 is filled once
+ * the table below is done (build_up()), so a resumed table goes on at
+ * the entry of the cursor.
+ */
+static int cf_check build_entry(void *ctx, const struct clone_walk_table *tb,
+                                unsigned int i, const intpte_t e[2])
+{
+    struct clone_ctx *x = ctx;
+    intpte_t flags = e[0] & ~(PADDR_MASK & PAGE_MASK), *ct = tb->map[1];
+    mfn_t tm = clone_pte_mfn(e[0]);
+    struct page_info *pg;
+    struct domain *owner;
+    unsigned long tpfn;
+    int idx, rc = 0;
+
+    if ( !(e[0] & _PAGE_PRESENT) )
     {
-        intpte_t e = ACCESS_ONCE(t[i]), flags = e & ~(PADDR_MASK & PAGE_MASK);
-        mfn_t tm = _mfn((e & PADDR_MASK & PAGE_MASK) >> PAGE_SHIFT);
-        struct page_info *pg;
-        struct domain *owner;
-        unsigned long tpfn;
-        int idx;
+        ct[i] = e[0];
+        return 0;
+    }
+    if ( tb->lvl > 1 )
+        return CLONE_WALK_DOWN;
 
-        if ( lvl == 4 && !is_guest_l4_slot(x->p, i) )
-        {
-            ct[i] = 0; /* Xen's slots: written by validation */
-            continue;
-        }
-        if ( !(e & _PAGE_PRESENT) )
-        {
-            ct[i] = e;
-            continue;
-        }
-        if ( lvl > 1 )
-        {
-            rc = build_table(s, tm, lvl - 1,
-                             resumed && lvl > 2 && i == start);
-            if ( rc == -ERESTART )
-            {
-                s->pos[lvl] = i;
-                continue;
-            }
-            if ( !rc )
-                ct[i] = (mfn_x(x->cmfn[clone_ctx_pfn(x, tm)]) << PAGE_SHIFT) |
-                        flags;
-            if ( !rc && lvl == 2 && build_preempt(s) )
-            {
-                s->pos[2] = i + 1;
-                rc = -ERESTART;
-            }
-            continue;
-        }
+    if ( (get_pte_flags(e[0]) & _PAGE_GNTTAB) || !mfn_valid(tm) )
+        return -EOPNOTSUPP; /* grant or MMIO mappings */
 
-        if ( (get_pte_flags(e) & _PAGE_GNTTAB) || !mfn_valid(tm) )
-        {
-            rc = -EOPNOTSUPP; /* grant or MMIO mappings */
-            break;
-        }
+    pg = mfn_to_page(tm);
+    owner = page_get_owner(pg);
+    tpfn = clone_ctx_pfn(x, tm);
 
-        pg = mfn_to_page(tm);
-        owner = page_get_owner(pg);
-        tpfn = clone_ctx_pfn(x, tm);
-
-        if ( mfn_eq(tm, virt_to_mfn(x->p->shared_info)) )
-            ct[i] = (mfn_x(virt_to_mfn(x->c->shared_info)) << PAGE_SHIFT) |
-                    flags;
-        else if ( owner == x->p && is_xen_heap_page(pg) )
-        {
-            idx = gnttab_clone_frame_index(x->p, tm);
-            if ( idx < 0 )
-                rc = -EOPNOTSUPP;
-            else
-                ct[i] = (mfn_x(gnttab_clone_frame_mfn(x->c, idx)) <<
-                         PAGE_SHIFT) | flags;
-        }
-        else if ( owner == dom_cow && tpfn != ~0UL )
-        {
-            ct[i] = e;
-            if ( x->pcd->was_rw && tpfn < x->pcd->nr_pfns &&
-                 test_bit(tpfn, x->pcd->was_rw) )
-                __set_bit(tpfn, x->ccd->was_rw);
-        }
-        else if ( owner != x->p || tpfn == ~0UL )
+    if ( mfn_eq(tm, virt_to_mfn(x->p->shared_info)) )
+        ct[i] = (mfn_x(virt_to_mfn(x->c->shared_info)) << PAGE_SHIFT) | flags;
+    else if ( owner == x->p && is_xen_heap_page(pg) )
+    {
+        idx = gnttab_clone_frame_index(x->p, tm);
+        if ( idx < 0 )
             rc = -EOPNOTSUPP;
-        else if ( !mfn_eq(x->cmfn[tpfn], INVALID_MFN) )
-            ct[i] = (mfn_x(x->cmfn[tpfn]) << PAGE_SHIFT) | flags;
-        else if ( (x->st[tpfn] & PS_SHARE) &&
-                  share_page(x, mfn, (l1_pgentry_t *)&t[i], l1e_from_intpte(e)) )
-        {
-            ct[i] = e & ~(intpte_t)_PAGE_RW;
-            if ( e & _PAGE_RW )
-            {
-                __set_bit(tpfn, x->pcd->was_rw);
-                __set_bit(tpfn, x->ccd->was_rw);
-            }
-        }
         else
+            ct[i] = (mfn_x(gnttab_clone_frame_mfn(x->c, idx)) << PAGE_SHIFT) |
+                    flags;
+    }
+    else if ( owner == dom_cow && tpfn != ~0UL )
+    {
+        ct[i] = e[0];
+        if ( x->pcd->was_rw && tpfn < x->pcd->nr_pfns &&
+             test_bit(tpfn, x->pcd->was_rw) )
+            __set_bit(tpfn, x->ccd->was_rw);
+    }
+    else if ( owner != x->p || tpfn == ~0UL )
+        rc = -EOPNOTSUPP;
+    else if ( !mfn_eq(x->cmfn[tpfn], INVALID_MFN) )
+        ct[i] = (mfn_x(x->cmfn[tpfn]) << PAGE_SHIFT) | flags;
+    else if ( (x->st[tpfn] & PS_SHARE) &&
+              share_page(x, tb->mfn[0], (l1_pgentry_t *)&tb->map[0][i],
+                         l1e_from_intpte(e[0])) )
+    {
+        ct[i] = e[0] & ~(intpte_t)_PAGE_RW;
+        if ( e[0] & _PAGE_RW )
         {
-            rc = copy_to_child(x, tpfn, tm);
-            if ( !rc )
-                ct[i] = (mfn_x(x->cmfn[tpfn]) << PAGE_SHIFT) | flags;
+            __set_bit(tpfn, x->pcd->was_rw);
+            __set_bit(tpfn, x->ccd->was_rw);
         }
     }
-
-    unmap_domain_page(ct);
-    unmap_domain_page(t);
+    else
+    {
+        rc = copy_to_child(x, tpfn, tm);
+        if ( !rc )
+            ct[i] = (mfn_x(x->cmfn[tpfn]) << PAGE_SHIFT) | flags;
+    }
 
     return rc;
 }
+
+/* Pass 2, the table below entry i is done: point the entry at its copy. */
+static int cf_check build_up(void *ctx, const struct clone_walk_table *tb,
+                             unsigned int i, const intpte_t e[2])
+{
+    struct clone_ctx *x = ctx;
+
+    tb->map[1][i] = (mfn_x(x->cmfn[clone_ctx_pfn(x, clone_pte_mfn(e[0]))]) <<
+                     PAGE_SHIFT) | (e[0] & ~(PADDR_MASK & PAGE_MASK));
+
+    return 0;
+}
+
+/* Pass 2, a table done: Xen's L4 slots are written by validation. */
+static int cf_check build_done(void *ctx, const struct clone_walk_table *tb)
+{
+    struct clone_ctx *x = ctx;
+    unsigned int i;
+
+    if ( tb->lvl == 4 )
+        for ( i = 0; i < L4_PAGETABLE_ENTRIES; i++ )
+            if ( !is_guest_l4_slot(x->p, i) )
+                tb->map[1][i] = 0;
+
+    return 0;
+}
+
+static const struct clone_walk_ops build_ops = {
+    .table = build_table,
+    .entry = build_entry,
+    .up = build_up,
+    .done = build_done,
+    .preempt = build_preempt,
+};
 
 /* Point the child's copy of the P2M tree at the child's frames. */
 static int fix_child_p2m(struct clone_ctx *x)
@@ -927,61 +937,43 @@ static int fix_child_p2m(struct clone_ctx *x)
     return rc;
 }
 
-/*
- * Pin the child's copies of the tables the parent has pinned (a table
- * after the tables below it). resumed: as for classify_table().
- */
-static int pin_tables(struct build_state *s, mfn_t mfn, unsigned int lvl,
-                      bool resumed)
+/* The pin, a parent table: pass 2 gave it a copy. */
+static int cf_check pin_table(void *ctx, struct clone_walk_table *tb,
+                              bool resumed)
 {
-    struct clone_ctx *x = &s->x;
-    struct page_info *pg, *cpg;
-    unsigned long pfn = clone_ctx_pfn(x, mfn);
-    intpte_t *t;
-    unsigned int i, start = resumed ? s->pos[lvl] : 0;
-    int rc = 0;
+    struct clone_ctx *x = ctx;
 
     /* The parent's tables may have changed since pass 2 (Dom0). */
-    if ( pfn == ~0UL || !(x->st[pfn] & PS_TABLE) ||
-         mfn_eq(x->cmfn[pfn], INVALID_MFN) )
-        return -EBUSY;
-    pg = mfn_to_page(mfn);
+    return copied_table_pfn(x, tb->mfn[0]) == ~0UL ? -EBUSY : 0;
+}
 
-    if ( lvl > 1 )
-    {
-        t = map_domain_page(mfn);
-        for ( i = start; !rc && i < L1_PAGETABLE_ENTRIES; i++ )
-        {
-            intpte_t e = ACCESS_ONCE(t[i]);
+/*
+ * The pin, a table after the tables below it: pin the child's copy if
+ * the parent has the table pinned.
+ */
+static int cf_check pin_done(void *ctx, const struct clone_walk_table *tb)
+{
+    struct clone_ctx *x = ctx;
+    struct page_info *cpg;
 
-            if ( !(e & _PAGE_PRESENT) ||
-                 (lvl == 4 && !is_guest_l4_slot(x->p, i)) )
-                continue;
-            rc = pin_tables(s, _mfn((e & PADDR_MASK & PAGE_MASK) >>
-                                    PAGE_SHIFT), lvl - 1,
-                            resumed && lvl > 2 && i == start);
-            if ( rc == -ERESTART )
-                s->pos[lvl] = i;
-            else if ( !rc && lvl == 2 && build_preempt(s) )
-            {
-                s->pos[2] = i + 1;
-                rc = -ERESTART;
-            }
-        }
-        unmap_domain_page(t);
-    }
+    if ( !(mfn_to_page(tb->mfn[0])->u.inuse.type_info & PGT_pinned) )
+        return 0;
 
-    if ( rc || !(pg->u.inuse.type_info & PGT_pinned) )
-        return rc;
-
-    cpg = mfn_to_page(x->cmfn[pfn]);
-    if ( !get_page_and_type(cpg, x->c, lvl_type[lvl]) )
+    cpg = mfn_to_page(x->cmfn[copied_table_pfn(x, tb->mfn[0])]);
+    if ( !get_page_and_type(cpg, x->c, lvl_type[tb->lvl]) )
         return -EINVAL;
     if ( test_and_set_bit(_PGT_pinned, &cpg->u.inuse.type_info) )
         put_page_and_type(cpg);
 
     return 0;
 }
+
+/* No entry(): the L1 tables' entries are not looked at. */
+static const struct clone_walk_ops pin_ops = {
+    .table = pin_table,
+    .done = pin_done,
+    .preempt = build_preempt,
+};
 
 /* The child's vCPU 0 context: the parent's state, on the child's tables. */
 static int clone_vcpu_ctxt(struct clone_ctx *x, const struct clone_args *args,
@@ -1203,8 +1195,7 @@ static int build_run(struct build_state *s, const struct clone_args *args,
     switch ( s->phase )
     {
     case BP_CLASSIFY:
-        rc = classify_table(s, s->l4, 4, s->resume);
-        s->resume = rc == -ERESTART;
+        rc = clone_walk(&classify_ops, x, x->p, &s->cur, s->l4, INVALID_MFN);
         if ( rc )
             break;
         s->phase = BP_DECIDE;
@@ -1228,12 +1219,10 @@ static int build_run(struct build_state *s, const struct clone_args *args,
         if ( rc )
             break;
         s->phase = BP_BUILD;
-        memset(s->pos, 0, sizeof(s->pos));
         /* Fallthrough */
     case BP_BUILD:
         /* The child's page tables; shares the parent's pages on the way. */
-        rc = build_table(s, s->l4, 4, s->resume);
-        s->resume = rc == -ERESTART;
+        rc = clone_walk(&build_ops, x, x->p, &s->cur, s->l4, INVALID_MFN);
         /* Nobody may write through the parent's old writable entries. */
         if ( x->flush )
         {
@@ -1258,11 +1247,9 @@ static int build_run(struct build_state *s, const struct clone_args *args,
         if ( rc )
             break;
         s->phase = BP_PIN;
-        memset(s->pos, 0, sizeof(s->pos));
         /* Fallthrough */
     case BP_PIN:
-        rc = pin_tables(s, s->l4, 4, s->resume);
-        s->resume = rc == -ERESTART;
+        rc = clone_walk(&pin_ops, x, x->p, &s->cur, s->l4, INVALID_MFN);
         break;
     }
 
