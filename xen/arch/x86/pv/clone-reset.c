@@ -37,7 +37,8 @@
  * Preemption: the work is done in chunks of at most RESET_BUDGET L1
  * tables (fewer if a softirq is pending). After a chunk, -ERESTART goes
  * back to common code with the cursor in struct reset_state: the pass and
- * the L4/L3/L2 indexes of the next L1 table. The next chunk walks down
+ * the walk's cursor (clone_walk(): the L4/L3/L2 indexes of the next L1
+ * table). The next chunk walks down
  * from the L4 again to the cursor, checking every table on the way as
  * the first walk did, so nothing is kept but indexes: a table freed or
  * retyped in between (Dom0 may map and update the paused domains' memory
@@ -58,7 +59,7 @@ struct reset_state {
     uint8_t *st;            /* RS_* per PFN */
     unsigned long nr_pfns;
     bool apply;             /* pass 2 (the child is being changed) */
-    unsigned int pos[5];    /* the next entry to look at, per level */
+    struct clone_walk_cursor cur;   /* where the walk stopped half way */
     unsigned long nr_chunks;
     unsigned long nr_reshared, nr_copied;
 };
@@ -67,7 +68,6 @@ struct reset_ctx {
     struct domain *p, *c;
     struct clone_domain *ccd;
     struct clone_ctx x;     /* for clone_p2m_walk(), clone_ctx_pfn() */
-    struct reset_state *s;
     bool apply;             /* pass 2 */
     unsigned int nr_l1;     /* L1 tables done in this chunk */
     unsigned long nr_reshared, nr_copied;
@@ -237,76 +237,61 @@ static int reset_l1e(struct reset_ctx *r, mfn_t cl1, l1_pgentry_t *pce,
     return 0;
 }
 
-/* The child's table cm against the parent's table pm, at level lvl. */
-static int reset_table(struct reset_ctx *r, mfn_t cm, mfn_t pm,
-                       unsigned int lvl)
+/*
+ * The child's table mfn[0] beside the parent's table mfn[1], at the same
+ * place: both the domains' own, of the same PFN, the child's of its type.
+ */
+static int cf_check reset_table(void *ctx, struct clone_walk_table *tb,
+                                bool resumed)
 {
-    intpte_t *ct, *pt;
-    unsigned int i, l, start = lvl > 1 ? r->s->pos[lvl] : 0;
-    int rc = 0;
+    struct reset_ctx *r = ctx;
+    mfn_t cm = tb->mfn[0], pm = tb->mfn[1];
 
     if ( !mfn_valid(cm) || !mfn_valid(pm) ||
          page_get_owner(mfn_to_page(cm)) != r->c ||
          page_get_owner(mfn_to_page(pm)) != r->p ||
          (mfn_to_page(cm)->u.inuse.type_info & PGT_type_mask) !=
-         lvl_type[lvl] ||
+         lvl_type[tb->lvl] ||
          clone_ctx_pfn(&r->x, cm) == ~0UL ||
          clone_ctx_pfn(&r->x, cm) != clone_ctx_pfn(&r->x, pm) )
         return -EBUSY;
 
-    ct = map_domain_page(cm);
-    pt = map_domain_page(pm);
-    /* Above L1, start at the cursor's entry. */
-    for ( i = start; !rc && i < L1_PAGETABLE_ENTRIES; i++ )
-    {
-        intpte_t ce = ACCESS_ONCE(ct[i]), pe = ACCESS_ONCE(pt[i]);
-
-        /* Past the cursor's entry, every table below starts at 0. */
-        if ( i != start )
-            for ( l = 1; l < lvl; l++ )
-                r->s->pos[l] = 0;
-
-        if ( lvl == 4 && !is_guest_l4_slot(r->c, i) )
-            continue;
-        if ( (ce ^ pe) & _PAGE_PRESENT )
-            rc = -EBUSY;
-        else if ( !(ce & _PAGE_PRESENT) )
-            continue;
-        else if ( lvl > 1 )
-        {
-            rc = reset_table(r, _mfn((ce & PADDR_MASK & PAGE_MASK) >>
-                                     PAGE_SHIFT),
-                             _mfn((pe & PADDR_MASK & PAGE_MASK) >>
-                                  PAGE_SHIFT), lvl - 1);
-            if ( rc == -ERESTART )
-            {
-                /* The table below stopped: go on there next time. */
-                r->s->pos[lvl] = i;
-                break;
-            }
-            if ( rc )
-                break;
-            /*
-             * After each L1 table: stop once the budget is spent or a
-             * softirq waits (the caller returns to its guest in between).
-             */
-            if ( lvl == 2 &&
-                 (++r->nr_l1 >= RESET_BUDGET || hypercall_preempt_check()) )
-            {
-                r->s->pos[2] = i + 1;
-                rc = -ERESTART;
-                break;
-            }
-        }
-        else
-            rc = reset_l1e(r, cm, (l1_pgentry_t *)&ct[i], l1e_from_intpte(ce),
-                           l1e_from_intpte(pe));
-    }
-    unmap_domain_page(pt);
-    unmap_domain_page(ct);
-
-    return rc;
+    return 0;
 }
+
+/* Entry i of the child's table (e[0]) and of the parent's (e[1]). */
+static int cf_check reset_entry(void *ctx, const struct clone_walk_table *tb,
+                                unsigned int i, const intpte_t e[2])
+{
+    if ( (e[0] ^ e[1]) & _PAGE_PRESENT )
+        return -EBUSY;
+    if ( !(e[0] & _PAGE_PRESENT) )
+        return 0;
+    if ( tb->lvl > 1 )
+        return CLONE_WALK_DOWN;
+
+    return reset_l1e(ctx, tb->mfn[0], (l1_pgentry_t *)&tb->map[0][i],
+                     l1e_from_intpte(e[0]), l1e_from_intpte(e[1]));
+}
+
+/*
+ * After each L1 table: stop once the budget is spent or a softirq waits
+ * (the caller returns to its guest in between).
+ */
+static bool cf_check reset_preempt(void *ctx)
+{
+    struct reset_ctx *r = ctx;
+
+    return ++r->nr_l1 >= RESET_BUDGET || hypercall_preempt_check();
+}
+
+/* The child's tables walked beside the parent's. */
+static const struct clone_walk_ops reset_ops = {
+    .pair = true,
+    .table = reset_table,
+    .entry = reset_entry,
+    .preempt = reset_preempt,
+};
 
 /*
  * Is the child's vCPU still on the tables, GDT and LDT it was born with?
@@ -407,7 +392,6 @@ int arch_clone_reset(struct domain *parent, struct domain *child,
     }
     else
         s->nr_chunks++;
-    r.s = s;
     r.x.st = s->st;
     r.apply = s->apply;
 
@@ -415,7 +399,7 @@ int arch_clone_reset(struct domain *parent, struct domain *child,
      * Pass 1: is the child's address space still the parent's shape?
      * Pass 2: from there on, an error leaves the child half reset.
      */
-    rc = reset_table(&r, cl4, pl4, 4);
+    rc = clone_walk(&reset_ops, &r, child, &s->cur, cl4, pl4);
     s->nr_reshared += r.nr_reshared;
     s->nr_copied += r.nr_copied;
     if ( s->apply )
@@ -426,7 +410,6 @@ int arch_clone_reset(struct domain *parent, struct domain *child,
     {
         /* Pass 1 is done: pass 2 starts in the next chunk. */
         s->apply = true;
-        memset(s->pos, 0, sizeof(s->pos));
         return -ERESTART;
     }
     if ( !rc )
