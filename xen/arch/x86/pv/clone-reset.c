@@ -38,16 +38,16 @@
  * tables (fewer if a softirq is pending). After a chunk, -ERESTART goes
  * back to common code with the cursor in struct reset_state: the pass and
  * the walk's cursor (clone_walk(): the L4/L3/L2 indexes of the next L1
- * table). The next chunk walks down
- * from the L4 again to the cursor, checking every table on the way as
- * the first walk did, so nothing is kept but indexes: a table freed or
- * retyped in between (Dom0 may map and update the paused domains' memory
- * while the domctl lock is free) is found as it would be in one walk.
- * Pass 1 only tells whether pass 2 may start; pass 2 checks every entry
- * again and swaps entries with cmpxchg under the table's page lock, so a
- * change between chunks (or between the passes) that pass 1 did not see
- * makes pass 2 fail with -EBUSY and crashes the half reset child, as a
- * change by another Dom0 vCPU during one long walk did before.
+ * table). The next chunk walks down from the L4 again to the cursor,
+ * checking every table on the way as the first walk did, so nothing is
+ * kept but indexes: a table freed or retyped in between (Dom0 may map
+ * and update the paused domains' memory while the domctl lock is free) is
+ * found as it would be in one walk. Pass 1 only tells whether pass 2 may
+ * start; pass 2 checks every entry again and swaps entries with cmpxchg
+ * under the table's page lock, so a change between chunks (or between
+ * the passes) that pass 1 did not see makes pass 2 fail with -EBUSY and
+ * crashes the half reset child, as a change by another Dom0 vCPU during
+ * one long walk did before.
  */
 #define RS_KEEP 0x01    /* a child page whose content stays the child's */
 
