@@ -84,10 +84,10 @@ struct ev {
 struct trace {
     struct ev *ev;
     unsigned int n, max;
-    unsigned int budget, nr_l1;     /* preempt after budget L1 tables */
-    unsigned long fail_mfn;         /* table() refuses it: -EBUSY */
-    long companion;                 /* non-pair: table() sets mfn[1] */
-    unsigned int bad_pair;          /* pair: entries/tables not in step */
+    unsigned int budget, nr_l1; /* preempt after budget L1 tables */
+    unsigned long fail_mfn;     /* table() refuses it: -EBUSY */
+    long companion;             /* non-pair: table() sets mfn[1] */
+    unsigned int bad_pair;      /* pair: entries/tables not in step */
     unsigned int l4_xen_seen;
 };
 
@@ -140,8 +140,8 @@ static int cf_check t_entry(void *ctx, const struct clone_walk_table *tb,
 static int cf_check t_up(void *ctx, const struct clone_walk_table *tb,
                          unsigned int i, const intpte_t e[2])
 {
-    record(ctx, (struct ev){EV_UP, tb->lvl, i, mfn_x(tb->mfn[0]), 0, e[0],
-                            0, false});
+    record(ctx, (struct ev){EV_UP, tb->lvl, i, mfn_x(tb->mfn[0]), 0, e[0], 0,
+                            false});
     return 0;
 }
 
@@ -338,8 +338,8 @@ int main(void)
         rc = walk_all(&ops, &tr, root, 0, &calls);
         is_int(rc, 0, "preempted walk ends with 0");
         ok(calls >= nr_tables[1] / budget && calls <= nr_tables[1] / budget + 1,
-           "  budget %u: one call per %u L1 tables (%u calls)", budget,
-           budget, calls);
+           "  budget %u: one call per %u L1 tables (%u calls)", budget, budget,
+           calls);
         nb = select_ev(&tr, b, ref.n * 4, &k);
         ok(nb == na && same_ev(a, b, na) &&
                k == count_resumed(&tr, 3) + count_resumed(&tr, 4),
