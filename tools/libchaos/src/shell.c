@@ -61,13 +61,17 @@ static int record(struct chaos_ctx *ctx, struct chaos_shell *sh)
 }
 
 /* Read a domid another daemon publishes (xenstored, xenconsoled); 0 if
- * it publishes none. */
+ * it publishes none, or none Xen could have given (above
+ * DOMID_FIRST_RESERVED - 1, or not a number). */
 static unsigned int tool_domid(struct chaos_ctx *ctx, const char *path)
 {
+    unsigned int domid;
     char buf[16];
 
-    return chaos_xs_read(ctx, path, buf, sizeof(buf)) ? 0
-                                                      : strtoul(buf, NULL, 10);
+    if (chaos_xs_read(ctx, path, buf, sizeof(buf)) ||
+        xendev_parse_uint(buf, XENDEV_DOMID_MAX, &domid))
+        return 0;
+    return domid;
 }
 
 static int set_perms(struct chaos_ctx *ctx, xs_transaction_t t,
