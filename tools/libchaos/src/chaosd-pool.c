@@ -91,7 +91,8 @@ static void refill_one(struct chaosd *d, struct chaosd_pool *p)
                                     .memory_mb = p->flavour.memory_mb,
                                     .vcpus = p->flavour.vcpus,
                                     .nr_vifs = p->flavour.nr_vifs,
-                                    .clone = p->flavour.clone};
+                                    .clone = p->flavour.clone,
+                                    .ssidref = p->flavour.ssidref};
     struct chaos_shell *sh = NULL;
     gint64 t0 = g_get_monotonic_time();
     int rc;
@@ -188,6 +189,7 @@ static bool adopt_one(struct chaosd *d, const struct chaos_domain_info *di)
     shape.vcpus = chaos_shell_vcpus(sh);
     shape.clone = chaos_shell_is_clone(sh);
     shape.vif_bridges = chaos_shell_vif_bridges(sh, &shape.nr_vifs);
+    shape.ssidref = chaos_shell_ssidref(sh);
     k = chaos_adopt_pool(fl, d->n_pools, ready, &shape, why, sizeof(why));
     if (k < 0) {
         g_info("adopt: shell %u: destroyed: %s", di->domid, why);

@@ -47,6 +47,11 @@ bool chaos_shell_is_clone(const struct chaos_shell *sh)
     return sh->clone;
 }
 
+uint32_t chaos_shell_ssidref(const struct chaos_shell *sh)
+{
+    return sh->ssidref;
+}
+
 /* A pool's shell (not a one-off "direct" one) is recorded for adoption. */
 static int record(struct chaos_ctx *ctx, struct chaos_shell *sh)
 {
@@ -333,6 +338,8 @@ int chaos_shell_prepare(struct chaos_ctx *ctx,
              spec->flavour ? spec->flavour : "direct");
     sh->memory_mb = spec->memory_mb;
     sh->vcpus = spec->vcpus;
+    sh->ssidref = spec->ssidref;
+    create.ssidref = spec->ssidref;
 
     /* The Xen tag: magic, our pid, 4 random bytes. */
     step = "making the shell's handle";
@@ -432,8 +439,14 @@ int chaos_shell_prepare(struct chaos_ctx *ctx,
     return 0;
 
 fail:
-    chaos_fail(ctx, rc, step, "%s (shell of %u MB, %u vCPUs)", strerror(-rc),
-               spec ? spec->memory_mb : 0, spec ? spec->vcpus : 0);
+    chaos_fail(ctx, rc, step, "%s (shell of %u MB, %u vCPUs)%s", strerror(-rc),
+               spec ? spec->memory_mb : 0, spec ? spec->vcpus : 0,
+               rc == -EACCES && !strcmp(step, "xc_domain_create")
+                   ? (spec->ssidref ? "; the XSM policy refuses Dom0 that "
+                                      "label"
+                                    : "; the XSM policy refuses an unlabelled "
+                                      "domain: give the flavour a seclabel")
+                   : "");
     if (sh && sh->dom)
         xc_dom_release(sh->dom);
     if (created) {

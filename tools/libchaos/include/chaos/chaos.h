@@ -70,6 +70,8 @@ struct chaos_shell_spec {
      * memory, no event channel, no XenStore, no vif; tagged with
      * CHAOS_CLONE_MAGIC. Xen fills it as a clone's child. */
     bool clone;
+    /* Its FLASK sid (chaos_seclabel_sid()); 0: Xen's default label. */
+    uint32_t ssidref;
 };
 
 int chaos_shell_prepare(struct chaos_ctx *ctx,
@@ -79,6 +81,16 @@ unsigned int chaos_shell_domid(const struct chaos_shell *sh);
 unsigned int chaos_shell_memory_mb(const struct chaos_shell *sh);
 unsigned int chaos_shell_vcpus(const struct chaos_shell *sh);
 const char *chaos_shell_flavour(const struct chaos_shell *sh);
+/* The FLASK sid it was made with (an adopted one: as Xen reports it). */
+uint32_t chaos_shell_ssidref(const struct chaos_shell *sh);
+
+/*
+ * The FLASK sid of security label LABEL ("user:role:type"), as xl's
+ * seclabel: 0 and *SID, or -errno (-EINVAL: the policy has no such label;
+ * -ENOSYS or -EOPNOTSUPP: this Xen has no FLASK) with the reason in
+ * chaos_error().
+ */
+int chaos_seclabel_sid(struct chaos_ctx *ctx, const char *label, uint32_t *sid);
 
 /*
  * Finish shell *SHP with CFG (memory and vCPUs must fit the shell's; the
