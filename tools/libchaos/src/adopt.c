@@ -381,6 +381,7 @@ int chaos_shell_adopt(struct chaos_ctx *ctx, unsigned int domid,
     sh->memory_mb = r.memory_mb;
     sh->vcpus = r.vcpus;
     sh->clone = r.clone;
+    sh->ssidref = info.ssidref; /* compared with its flavour's by chaosd */
     snprintf(sh->flavour, sizeof(sh->flavour), "%s", r.flavour);
     sh->store_port = r.store_port;
     sh->console_port = r.console_port;

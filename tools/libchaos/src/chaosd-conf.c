@@ -10,8 +10,8 @@
 
 static const char *const chaosd_keys[] = {"socket", "refill-rate",
                                           "refill-burst", NULL};
-static const char *const flavour_keys[] = {"memory", "vcpus", "shells",
-                                           "vifs",   "kind",  NULL};
+static const char *const flavour_keys[] = {
+    "memory", "vcpus", "shells", "vifs", "kind", "seclabel", NULL};
 
 static bool known(const char *const *keys, const char *k)
 {
@@ -124,6 +124,24 @@ static int parse_flavour(GKeyFile *kf, const char *group, const char *src,
                 g_strlcpy(f->vif_bridges[f->nr_vifs++], b, 16);
         }
         g_strfreev(br);
+        if (rc)
+            return rc;
+    }
+    if (g_key_file_has_key(kf, group, "seclabel", NULL)) {
+        gchar *l = g_key_file_get_string(kf, group, "seclabel", NULL);
+        const char *s = l ? g_strstrip(l) : "";
+
+        /* user:role:type[:level], as xl's seclabel. */
+        if (!*s || strlen(s) >= sizeof(f->seclabel) || !strchr(s, ':') ||
+            strpbrk(s, " \t")) {
+            *err = g_strdup_printf("%s: [%s] seclabel: '%s' is not a FLASK "
+                                   "label (user:role:type, at most %d "
+                                   "characters)",
+                                   src, group, s, CHAOS_SECLABEL_MAX - 1);
+            rc = -EINVAL;
+        } else
+            g_strlcpy(f->seclabel, s, sizeof(f->seclabel));
+        g_free(l);
         if (rc)
             return rc;
     }

@@ -64,6 +64,11 @@ static const char usage[] =
     "                       clone's children; memory is then the largest\n"
     "                       parent max memory served, vcpus must equal the\n"
     "                       parent's\n"
+    "  seclabel=U:R:T       FLASK label its shells are made with (xl's\n"
+    "                       seclabel; a clone shell takes its parent's\n"
+    "                       label when Xen makes it a child). Needed under\n"
+    "                       FLASK: an unlabelled domain is unlabeled_t,\n"
+    "                       which the policy lets nobody create\n"
     "\n"
     "Socket API: one JSON request line per connection, one reply line:\n"
     "  {\"op\":\"create\",\"config\":{...}} {\"op\":\"status\"}\n"
@@ -168,6 +173,20 @@ int main(int argc, char **argv)
     if (rc) {
         g_critical("opening Xen and XenStore failed: %s", g_strerror(-rc));
         goto out;
+    }
+    /* Each flavour's FLASK label, resolved once (a bad one stops us). */
+    for (size_t i = 0; i < d.config.n_flavours; i++) {
+        struct chaos_flavour *f = &d.config.flavours[i];
+
+        if (!f->seclabel[0])
+            continue;
+        rc = chaos_seclabel_sid(d.ctx, f->seclabel, &f->ssidref);
+        if (rc) {
+            g_critical("flavour %s: seclabel: %s", f->name, chaos_error(d.ctx));
+            goto out;
+        }
+        g_info("flavour %s: shells labelled %s (sid %u)", f->name, f->seclabel,
+               f->ssidref);
     }
     if (api_listen(&d, d.config.socket))
         goto out;

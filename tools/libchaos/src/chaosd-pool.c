@@ -91,7 +91,8 @@ static void refill_one(struct chaosd *d, struct chaosd_pool *p)
                                     .memory_mb = p->flavour.memory_mb,
                                     .vcpus = p->flavour.vcpus,
                                     .nr_vifs = p->flavour.nr_vifs,
-                                    .clone = p->flavour.clone};
+                                    .clone = p->flavour.clone,
+                                    .ssidref = p->flavour.ssidref};
     struct chaos_shell *sh = NULL;
     gint64 t0 = g_get_monotonic_time();
     int rc;
@@ -188,6 +189,7 @@ static bool adopt_one(struct chaosd *d, const struct chaos_domain_info *di)
     shape.vcpus = chaos_shell_vcpus(sh);
     shape.clone = chaos_shell_is_clone(sh);
     shape.vif_bridges = chaos_shell_vif_bridges(sh, &shape.nr_vifs);
+    shape.ssidref = chaos_shell_ssidref(sh);
     k = chaos_adopt_pool(fl, d->n_pools, ready, &shape, why, sizeof(why));
     if (k < 0) {
         g_info("adopt: shell %u: destroyed: %s", di->domid, why);
@@ -264,7 +266,7 @@ char *pools_create(struct chaosd *d, const struct chaos_domain_config *cfg)
     struct chaos_flavour fl[CHAOSD_MAX_FLAVOURS];
     struct chaosd_pool *p;
     struct chaos_shell *sh;
-    unsigned int domid;
+    unsigned int domid, shell;
     struct stat st;
     bool vifs_match = false;
     char *out;
@@ -293,10 +295,10 @@ char *pools_create(struct chaosd *d, const struct chaos_domain_config *cfg)
     if (!S_ISREG(st.st_mode))
         return reply_error("bad-request", step, EINVAL,
                            "kernel %s: not a regular file", cfg->kernel);
-    rc = chaos_name_in_use(d->ctx, cfg->name);
-    if (rc)
-        return reply_error("bad-request", step, rc > 0 ? EEXIST : -rc,
-                           "a domain named '%s' exists already", cfg->name);
+    /* The name is checked once, by chaos_shell_finish(): a refusal there
+     * leaves the shell untouched and it goes back to the pool. Requests
+     * are handled one at a time, so no other finish of ours can take the
+     * name between that check and the name's write. */
     sh = g_queue_pop_head(&p->shells);
     if (!sh) {
         pools_schedule_refill(d);
@@ -304,15 +306,26 @@ char *pools_create(struct chaosd *d, const struct chaos_domain_config *cfg)
                            "pool '%s' has no ready shell (%u being made)",
                            p->flavour.name, p->count.preparing);
     }
+    shell = chaos_shell_domid(sh);
+    step = "finishing the shell";
+    rc = chaos_shell_finish(d->ctx, &sh, cfg, &domid);
+    if (sh) {
+        /* Refused before it changed anything: still a ready shell. */
+        const char *why = strstr(chaos_error(d->ctx), ": ");
+
+        g_queue_push_head(&p->shells, sh);
+        g_info("create %s refused (%s); shell %u stays in pool %s", cfg->name,
+               chaos_error(d->ctx), shell, p->flavour.name);
+        return reply_error("bad-request", "checking the request", rc, "%s",
+                           why ? why + 2 : chaos_error(d->ctx));
+    }
     chaos_pool_take(&p->count);
     if (!vifs_match)
         g_info("create %s: no flavour has its %u vif(s); shell %u of pool %s "
-               "has %u: finishing keeps those on the wanted bridge, removes "
-               "the others and makes the missing ones",
-               cfg->name, cfg->nr_vifs, chaos_shell_domid(sh), p->flavour.name,
+               "had %u: finishing kept those on the wanted bridge, removed "
+               "the others and made the missing ones",
+               cfg->name, cfg->nr_vifs, shell, p->flavour.name,
                p->flavour.nr_vifs);
-    step = "finishing the shell";
-    rc = chaos_shell_finish(d->ctx, sh, cfg, &domid);
     if (rc) {
         g_warning("create %s from pool %s failed at %s", cfg->name,
                   p->flavour.name, chaos_error(d->ctx));

@@ -159,3 +159,26 @@ int chaos_free_memory_kb(struct chaos_ctx *ctx, uint64_t *kb)
         ((uint64_t)info.free_pages + info.scrub_pages) * (XC_PAGE_SIZE / 1024);
     return 0;
 }
+
+int chaos_seclabel_sid(struct chaos_ctx *ctx, const char *label, uint32_t *sid)
+{
+    char buf[CHAOS_SECLABEL_MAX];
+    int n = snprintf(buf, sizeof(buf), "%s", label ? label : "");
+
+    if (n <= 0 || (size_t)n >= sizeof(buf))
+        return chaos_fail(ctx, -EINVAL, "reading the FLASK label",
+                          "'%s' is empty or longer than %d characters",
+                          label ? label : "", CHAOS_SECLABEL_MAX - 1);
+    /* Xen copies SIZE bytes, the NUL included. */
+    if (xc_flask_context_to_sid(ctx->xch, buf, (uint32_t)n + 1, sid)) {
+        int rc = chaos_neg_errno();
+
+        return chaos_fail(ctx, rc, "xc_flask_context_to_sid",
+                          "label '%s': %s%s", label, strerror(-rc),
+                          rc == -ENOSYS || rc == -EOPNOTSUPP
+                              ? " (this Xen has no FLASK)"
+                          : rc == -EINVAL ? " (not in FLASK's policy)"
+                                          : "");
+    }
+    return 0;
+}

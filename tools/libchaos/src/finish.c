@@ -108,47 +108,45 @@ static int write_identity(struct chaos_ctx *ctx, const struct chaos_shell *sh,
     return -EAGAIN;
 }
 
-int chaos_shell_finish(struct chaos_ctx *ctx, struct chaos_shell *sh,
+int chaos_shell_finish(struct chaos_ctx *ctx, struct chaos_shell **shp,
                        const struct chaos_domain_config *cfg,
                        unsigned int *domid)
 {
     const char *step = "checking the request";
     char err[CHAOS_ERR_MAX], uuid_s[37], p[96];
+    struct chaos_shell *sh = shp ? *shp : NULL;
     struct phase_clock pc;
     struct xc_dom_image *dom;
     unsigned long store_mfn, console_mfn;
     uint8_t uuid[16];
     int rc;
 
-    if (!ctx)
-        return -EINVAL;
-    if (!sh || !cfg || !domid) {
-        rc = -EINVAL;
-        goto fail;
-    }
+    if (!ctx || !sh || !cfg || !domid)
+        return ctx ? chaos_fail(ctx, -EINVAL, step, "%s",
+                                "no shell, config or domid given")
+                   : -EINVAL;
     ctx->error[0] = '\0';
     phase_start(&pc, ctx);
     dom = sh->dom;
+    /* Refusals: the shell is left as it is, still the caller's. */
     rc = chaos_config_check(cfg, err, sizeof(err));
-    if (rc) {
-        chaos_fail(ctx, rc, step, "%s", err);
-        goto fail_quiet;
-    }
-    if (cfg->memory_mb > sh->memory_mb || cfg->vcpus > sh->vcpus || !dom) {
-        rc = chaos_fail(ctx, -E2BIG, step,
-                        "%u MB and %u vCPUs do not fit shell %u (%u MB, %u "
-                        "vCPUs)",
-                        cfg->memory_mb, cfg->vcpus, sh->domid, sh->memory_mb,
-                        sh->vcpus);
-        goto fail_quiet;
-    }
+    if (rc)
+        return chaos_fail(ctx, rc, step, "%s", err);
+    if (cfg->memory_mb > sh->memory_mb || cfg->vcpus > sh->vcpus || !dom)
+        return chaos_fail(ctx, -E2BIG, step,
+                          "%u MB and %u vCPUs do not fit shell %u (%u MB, %u "
+                          "vCPUs)",
+                          cfg->memory_mb, cfg->vcpus, sh->domid, sh->memory_mb,
+                          sh->vcpus);
     rc = chaos_name_in_use(ctx, cfg->name);
-    if (rc) {
-        rc = rc > 0 ? -EEXIST : rc;
-        chaos_fail(ctx, rc, step, "a domain named '%s' exists already",
-                   cfg->name);
-        goto fail_quiet;
-    }
+    if (rc)
+        return chaos_fail(ctx, rc > 0 ? -EEXIST : rc, step,
+                          rc > 0 ? "a domain named '%s' exists already"
+                                 : "cannot read the domains' names to check "
+                                   "'%s' is free",
+                          cfg->name);
+    /* From here on the shell is consumed, whatever happens. */
+    *shp = NULL;
     phase_mark(&pc, "check");
 
     step = "loading the kernel";
@@ -248,8 +246,7 @@ int chaos_shell_finish(struct chaos_ctx *ctx, struct chaos_shell *sh,
 fail:
     chaos_fail(ctx, rc, step, "%s", strerror(-rc));
 fail_quiet:
-    if (sh)
-        chaos_shell_discard(ctx, sh); /* keeps ctx->error */
+    chaos_shell_discard(ctx, sh); /* keeps ctx->error */
     return rc;
 }
 
@@ -273,5 +270,9 @@ int chaos_create_direct(struct chaos_ctx *ctx,
     rc = chaos_shell_prepare(ctx, &spec, &sh);
     if (rc)
         return rc;
-    return chaos_shell_finish(ctx, sh, cfg, domid);
+    /* Checked again there: the name may have been taken meanwhile. */
+    rc = chaos_shell_finish(ctx, &sh, cfg, domid);
+    if (sh)
+        chaos_shell_discard(ctx, sh); /* refused: keeps ctx->error */
+    return rc;
 }

@@ -26,7 +26,8 @@ struct chaos_shell {
     struct xc_dom_image *dom; /* memory populated, no kernel yet */
     unsigned int nr_vifs;     /* vifs made ready (bridged, in InitWait) */
     char vif_bridges[CHAOS_MAX_VIFS][16];
-    bool clone; /* an empty clone shell */
+    bool clone;       /* an empty clone shell */
+    uint32_t ssidref; /* its FLASK sid (0: Xen's default) */
 };
 
 /* Record "STEP: reason" in CTX; returns RC (a -errno). */

@@ -82,6 +82,13 @@ int chaos_adopt_pool(const struct chaos_flavour *f, size_t n,
                  f[i].vcpus, f[i].clone ? "clone" : "guest", f[i].nr_vifs);
         return -ESTALE;
     }
+    if (f[i].ssidref != s->ssidref) {
+        snprintf(why, len,
+                 "flavour '%s' changed (shell: FLASK sid %u; now %u%s%s)",
+                 s->flavour, s->ssidref, f[i].ssidref,
+                 f[i].seclabel[0] ? ", " : "", f[i].seclabel);
+        return -ESTALE;
+    }
     for (unsigned int k = 0; k < s->nr_vifs; k++)
         if (strcmp(f[i].vif_bridges[k], s->vif_bridges[k])) {
             snprintf(why, len,

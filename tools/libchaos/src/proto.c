@@ -7,6 +7,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "chaos/proto.h"
+#include "xendev/xendev.h"
 
 #define GSTR(g, s) yajl_gen_string(g, (const unsigned char *)(s), strlen(s))
 
@@ -239,7 +240,7 @@ int chaos_proto_parse_request(const char *json, struct chaos_request *req,
         }
     } else if (!strcmp(op, "shells")) {
         req->op = CHAOS_OP_SHELLS;
-        if (!(rc = get_uint(root, "parent", 32767, &req->parent, err,
+        if (!(rc = get_uint(root, "parent", XENDEV_DOMID_MAX, &req->parent, err,
                             err_len)) &&
             !(rc = get_uint(root, "count", CHAOS_MAX_SHELLS, &req->count, err,
                             err_len)) &&
@@ -299,6 +300,13 @@ int chaos_proto_reply(const struct chaos_reply *rep, char **out)
     return rc;
 }
 
+/* A guest's domid: 1 to DOMID_FIRST_RESERVED - 1 (Xen refuses the rest). */
+static bool domid_valid(yajl_val v)
+{
+    return YAJL_IS_INTEGER(v) && YAJL_GET_INTEGER(v) >= 1 &&
+           YAJL_GET_INTEGER(v) <= XENDEV_DOMID_MAX;
+}
+
 int chaos_proto_parse_reply(const char *json, struct chaos_reply *rep)
 {
     char yerr[128], err[64];
@@ -322,7 +330,9 @@ int chaos_proto_parse_reply(const char *json, struct chaos_reply *rep)
                 sizeof(err)))
         goto out;
     v = get(root, "domid");
-    if (v && YAJL_IS_INTEGER(v))
+    if (v && !domid_valid(v))
+        goto out;
+    if (v)
         rep->domid = (unsigned int)YAJL_GET_INTEGER(v);
     v = get(root, "errno");
     if (v && YAJL_IS_INTEGER(v))
@@ -333,8 +343,7 @@ int chaos_proto_parse_reply(const char *json, struct chaos_reply *rep)
     for (size_t i = 0; v && i < v->u.array.len; i++) {
         yajl_val d = v->u.array.values[i];
 
-        if (i == CHAOS_MAX_SHELLS || !YAJL_IS_INTEGER(d) ||
-            YAJL_GET_INTEGER(d) < 1 || YAJL_GET_INTEGER(d) > 32767)
+        if (i == CHAOS_MAX_SHELLS || !domid_valid(d))
             goto out;
         rep->domids[rep->nr_domids++] = (unsigned int)YAJL_GET_INTEGER(d);
     }

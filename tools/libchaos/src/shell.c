@@ -47,6 +47,11 @@ bool chaos_shell_is_clone(const struct chaos_shell *sh)
     return sh->clone;
 }
 
+uint32_t chaos_shell_ssidref(const struct chaos_shell *sh)
+{
+    return sh->ssidref;
+}
+
 /* A pool's shell (not a one-off "direct" one) is recorded for adoption. */
 static int record(struct chaos_ctx *ctx, struct chaos_shell *sh)
 {
@@ -61,13 +66,17 @@ static int record(struct chaos_ctx *ctx, struct chaos_shell *sh)
 }
 
 /* Read a domid another daemon publishes (xenstored, xenconsoled); 0 if
- * it publishes none. */
+ * it publishes none, or none Xen could have given (above
+ * DOMID_FIRST_RESERVED - 1, or not a number). */
 static unsigned int tool_domid(struct chaos_ctx *ctx, const char *path)
 {
+    unsigned int domid;
     char buf[16];
 
-    return chaos_xs_read(ctx, path, buf, sizeof(buf)) ? 0
-                                                      : strtoul(buf, NULL, 10);
+    if (chaos_xs_read(ctx, path, buf, sizeof(buf)) ||
+        xendev_parse_uint(buf, XENDEV_DOMID_MAX, &domid))
+        return 0;
+    return domid;
 }
 
 static int set_perms(struct chaos_ctx *ctx, xs_transaction_t t,
@@ -329,6 +338,8 @@ int chaos_shell_prepare(struct chaos_ctx *ctx,
              spec->flavour ? spec->flavour : "direct");
     sh->memory_mb = spec->memory_mb;
     sh->vcpus = spec->vcpus;
+    sh->ssidref = spec->ssidref;
+    create.ssidref = spec->ssidref;
 
     /* The Xen tag: magic, our pid, 4 random bytes. */
     step = "making the shell's handle";
@@ -428,8 +439,14 @@ int chaos_shell_prepare(struct chaos_ctx *ctx,
     return 0;
 
 fail:
-    chaos_fail(ctx, rc, step, "%s (shell of %u MB, %u vCPUs)", strerror(-rc),
-               spec ? spec->memory_mb : 0, spec ? spec->vcpus : 0);
+    chaos_fail(ctx, rc, step, "%s (shell of %u MB, %u vCPUs)%s", strerror(-rc),
+               spec ? spec->memory_mb : 0, spec ? spec->vcpus : 0,
+               rc == -EACCES && !strcmp(step, "xc_domain_create")
+                   ? (spec->ssidref ? "; the XSM policy refuses Dom0 that "
+                                      "label"
+                                    : "; the XSM policy refuses an unlabelled "
+                                      "domain: give the flavour a seclabel")
+                   : "");
     if (sh && sh->dom)
         xc_dom_release(sh->dom);
     if (created) {

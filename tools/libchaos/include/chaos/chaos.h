@@ -70,6 +70,8 @@ struct chaos_shell_spec {
      * memory, no event channel, no XenStore, no vif; tagged with
      * CHAOS_CLONE_MAGIC. Xen fills it as a clone's child. */
     bool clone;
+    /* Its FLASK sid (chaos_seclabel_sid()); 0: Xen's default label. */
+    uint32_t ssidref;
 };
 
 int chaos_shell_prepare(struct chaos_ctx *ctx,
@@ -79,14 +81,36 @@ unsigned int chaos_shell_domid(const struct chaos_shell *sh);
 unsigned int chaos_shell_memory_mb(const struct chaos_shell *sh);
 unsigned int chaos_shell_vcpus(const struct chaos_shell *sh);
 const char *chaos_shell_flavour(const struct chaos_shell *sh);
+/* The FLASK sid it was made with (an adopted one: as Xen reports it). */
+uint32_t chaos_shell_ssidref(const struct chaos_shell *sh);
 
 /*
- * Finish SH with CFG (memory and vCPUs must fit the shell's; the guest
- * gets the shell's memory). SH is consumed either way: on failure its
- * domain and every node made for it are destroyed. On success *DOMID is
- * the running guest's domid.
+ * The FLASK sid of security label LABEL ("user:role:type"), as xl's
+ * seclabel: 0 and *SID, or -errno (-EINVAL: the policy has no such label;
+ * -ENOSYS or -EOPNOTSUPP: this Xen has no FLASK) with the reason in
+ * chaos_error().
  */
-int chaos_shell_finish(struct chaos_ctx *ctx, struct chaos_shell *sh,
+int chaos_seclabel_sid(struct chaos_ctx *ctx, const char *label, uint32_t *sid);
+
+/*
+ * Finish shell *SHP with CFG (memory and vCPUs must fit the shell's; the
+ * guest gets the shell's memory). On success *DOMID is the running
+ * guest's domid.
+ *
+ * First it checks the request, changing nothing: CFG valid (-EINVAL), it
+ * fits the shell (-E2BIG), and no domain is named CFG->name (-EEXIST; a
+ * XenStore error reading the names: its -errno). This is the one name
+ * check a pool needs: a refusal here leaves the shell untouched and
+ * *SHP still set, the caller's to use again (chaosd puts it back in its
+ * pool) or to discard. Past the checks the shell is consumed either way:
+ * *SHP is NULL on return, and on failure the shell's domain and every
+ * node made for it are destroyed.
+ *
+ * The check and the name's write are not one XenStore transaction:
+ * callers that may race on one name serialise their finishes (chaosd
+ * runs one request at a time).
+ */
+int chaos_shell_finish(struct chaos_ctx *ctx, struct chaos_shell **shp,
                        const struct chaos_domain_config *cfg,
                        unsigned int *domid);
 

@@ -16,7 +16,8 @@
 extern "C" {
 #endif
 
-#define CHAOS_FLAVOUR_MAX 32 /* flavour name, NUL included */
+#define CHAOS_FLAVOUR_MAX  32  /* flavour name, NUL included */
+#define CHAOS_SECLABEL_MAX 128 /* FLASK label, NUL included */
 
 /* A kind of shell: its memory, vCPUs and how many to keep ready. */
 struct chaos_flavour {
@@ -31,6 +32,12 @@ struct chaos_flavour {
     /* Device templates: each shell gets these vifs ready, bridged. */
     unsigned int nr_vifs;
     char vif_bridges[CHAOS_MAX_VIFS][16];
+    /* seclabel=: the FLASK label its shells are made with, as xl's
+     * seclabel ("": none, Xen's default; under FLASK that is unlabeled_t,
+     * which the policy lets nobody create). ssidref: its sid, asked of
+     * Xen by chaosd at start (0: none). */
+    char seclabel[CHAOS_SECLABEL_MAX];
+    uint32_t ssidref;
 };
 
 /* Valid flavour name: 1-31 of [A-Za-z0-9_-]. */
@@ -64,14 +71,15 @@ struct chaos_shell_shape {
     bool clone;
     unsigned int nr_vifs;
     const char (*vif_bridges)[16];
+    uint32_t ssidref; /* its FLASK sid as Xen reports it (0: none) */
 };
 
 /*
  * The pool that adopts a shell of SHAPE left by a previous daemon, given
  * the configured flavours F and each pool's ready count READY[i]: the
  * flavour of its name if that flavour is still the same (memory, vCPUs,
- * kind, vif bridges) and its pool is below target. Otherwise -ENOENT (no
- * such flavour), -ESTALE (the flavour changed) or -ENOSPC (the pool is
+ * kind, vif bridges, FLASK sid) and its pool is below target. Otherwise -ENOENT
+ * (no such flavour), -ESTALE (the flavour changed) or -ENOSPC (the pool is
  * full), WHY saying which in words. Returns the index.
  */
 int chaos_adopt_pool(const struct chaos_flavour *f, size_t n,

@@ -64,6 +64,17 @@ int main(void)
            !strcmp(cfg.flavours[0].vif_bridges[0], "xenbr0"),
        "  cv: a clone flavour with a vif on xenbr0");
     chaosd_config_clear(&cfg);
+    is_int(parse("[flavour:cf]\nmemory=32\nkind=clone\n"
+                 "seclabel= system_u:system_r:clone_domU_t \n"
+                 "[flavour:g]\nmemory=4\n",
+                 &err),
+           0, "a flavour with a FLASK seclabel parses");
+    ok(cfg.n_flavours == 2 &&
+           !strcmp(cfg.flavours[0].seclabel,
+                   "system_u:system_r:clone_domU_t") &&
+           !cfg.flavours[0].ssidref && !cfg.flavours[1].seclabel[0],
+       "  cf: its label (sid not resolved yet); g: none");
+    chaosd_config_clear(&cfg);
 
     static const struct {
         const char *text, *want;
@@ -82,6 +93,11 @@ int main(void)
         {"[flavour:a]\nmemory=4\nvifs=a;b;c;d;e\n", "'e' is not a bridge"},
         {"[flavour:a]\nmemory=4\nkind=vm\n", "kind: 'vm' is not guest or "
                                              "clone"},
+        {"[flavour:a]\nmemory=4\nseclabel=\n", "seclabel: '' is not a FLASK"},
+        {"[flavour:a]\nmemory=4\nseclabel=clone_domU_t\n",
+         "seclabel: 'clone_domU_t' is not a FLASK label (user:role:type"},
+        {"[flavour:a]\nmemory=4\nseclabel=u:r:a b\n",
+         "seclabel: 'u:r:a b' is not"},
         {"memory=4\n", "c.conf:"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

@@ -164,6 +164,17 @@ static void test_adopt(void)
     s.clone = true;
     is_int(chaos_adopt_pool(f, 3, ready, &s, why, sizeof(why)), 2,
            "a clone shell: pool c32");
+    /* FLASK: a shell made with another label than the flavour's now. */
+    strcpy(f[2].seclabel, "system_u:system_r:clone_domU_t");
+    f[2].ssidref = 12;
+    is_int(chaos_adopt_pool(f, 3, ready, &s, why, sizeof(why)), -ESTALE,
+           "an unlabelled shell, the flavour labelled now: -ESTALE");
+    ok(strstr(why, "FLASK sid 0; now 12, system_u:system_r:clone_domU_t") !=
+           NULL,
+       "  why: %s", why);
+    s.ssidref = 12;
+    is_int(chaos_adopt_pool(f, 3, ready, &s, why, sizeof(why)), 2,
+           "  one made with the flavour's sid: pool c32");
 }
 
 /* A parent's vifs take part in clone matching: a parent with a vif on

@@ -102,6 +102,11 @@ static void test_bad_requests(void)
         {"{\"op\":\"shells\",\"parent\":3,\"count\":65}",
          "\"count\" must be an integer from 0 to 64"},
         {"{\"op\":\"shells\",\"count\":1}", "\"parent\" must be an integer"},
+        /* DOMID_FIRST_RESERVED (0x7ff0) and above are no guest's. */
+        {"{\"op\":\"shells\",\"parent\":32752,\"count\":1}",
+         "\"parent\" must be an integer from 0 to 32751"},
+        {"{\"op\":\"shells\",\"parent\":32767,\"count\":1}",
+         "\"parent\" must be an integer from 0 to 32751"},
     };
     struct chaos_request req;
     char err[CHAOS_ERR_MAX];
@@ -167,6 +172,31 @@ static void test_replies(void)
            -EINVAL, "a shells reply with domid 0 is refused");
     is_int(chaos_proto_parse_reply("{\"ok\":true,\"domids\":{}}", &back),
            -EINVAL, "  domids that are no array too");
+    /* Domids Xen hands out: 1 to DOMID_FIRST_RESERVED - 1 (0x7fef). */
+    is_int(chaos_proto_parse_reply("{\"ok\":true,\"domids\":[32751]}", &back),
+           0, "a shells reply with domid 32751 (0x7fef) parses");
+    ok(back.nr_domids == 1 && back.domids[0] == 32751, "  that domid");
+    is_int(chaos_proto_parse_reply("{\"ok\":true,\"domids\":[32752]}", &back),
+           -EINVAL,
+           "a shells reply with domid 32752 (DOMID_FIRST_RESERVED) "
+           "is refused");
+    is_int(chaos_proto_parse_reply("{\"ok\":true,\"domids\":[9,32767]}", &back),
+           -EINVAL, "  32767 (0x7fff, the old bound) too");
+    is_int(chaos_proto_parse_reply(
+               "{\"ok\":true,\"domid\":32751,\"name\":\"w\"}", &back),
+           0, "a create reply with domid 32751 parses");
+    is_int((int)back.domid, 32751, "  that domid");
+    is_int(chaos_proto_parse_reply(
+               "{\"ok\":true,\"domid\":32752,\"name\":\"w\"}", &back),
+           -EINVAL, "a create reply with domid 32752 is refused");
+    is_int(chaos_proto_parse_reply(
+               "{\"ok\":true,\"domid\":65536,\"name\":\"w\"}", &back),
+           -EINVAL, "  65536 (no truncation to 0) too");
+    is_int(chaos_proto_parse_reply("{\"ok\":true,\"domid\":0,\"name\":\"w\"}",
+                                   &back),
+           -EINVAL, "  0 (Dom0 is no created guest) too");
+    is_int(chaos_proto_parse_reply("{\"ok\":true,\"domid\":\"7\"}", &back),
+           -EINVAL, "  a domid that is no integer too");
 }
 
 /* A shells reply as chaos_clone() and xencloned's fork stock read it. */
@@ -205,6 +235,11 @@ static void test_shells_reply(void)
            -EPROTO, "shells: a reply not understood is -EPROTO");
     ok(rep.nr_domids == 0, "  naming no shell");
     is_str(why, "chaosd's reply is not understood", "  and said");
+    is_int(chaos_proto_parse_shells("{\"ok\":true,\"domids\":[7,32752]}", 2,
+                                    &rep, why, sizeof(why)),
+           -EPROTO, "shells: a reserved domid (32752) is -EPROTO");
+    ok(rep.nr_domids == 0, "  naming no shell (the caller destroys nothing "
+                           "Xen would refuse)");
 }
 
 int main(void)

@@ -3,14 +3,16 @@
 # `chaos create` of counter and hello takes a ready shell (the guest's domid
 # is a shell's; chaosd logs the finish's phases), console seen, the pool refilled, destroyed; with the pools
 # emptied, Xen's free memory is exactly what it was before chaosd; an empty pool falls back to a direct create and says
-# so; bad configs leave the pools and Xen untouched; SIGTERM destroys every
+# so; a name in use is refused without consuming a shell, and two
+# concurrent creates of one name end with one success; bad configs leave
+# the pools and Xen untouched; SIGTERM destroys every
 # shell and gives back every page.
 # run-in-dom0: timeout=900
 . /usr/lib/xen-clone/tap.sh
 . /usr/lib/xen-clone/chaos.sh
 
 EX=/etc/xen/examples
-plan 45
+plan 59
 
 chaosd_conf 20 4 <<CONF
 [flavour:small]
@@ -53,6 +55,42 @@ like "$(grep -F "created p1 (domid" /var/log/xen/chaosd.log)" \
 ok "  its console shows the counter" wait_console 30 p1 "counter $id: [0-9]+"
 ok "  the pool is refilled" wait_for 30 full
 is "$(pool_col small 8)" 1 "  small: served 1"
+
+# A name in use: refused by finish's one name check, and the shell it
+# took goes back to the pool untouched (the same shells, none served).
+sh_before=$(shells | sort | tr '\n' ' ')
+nd=$(nr_domains)
+out=$(chaos create $EX/counter.cfg name=p1 2>&1); st=$?
+is "$st" 1 "chaos create of a name in use (p1): exit 1"
+like "$out" "create 'p1' failed: checking the request: a domain named 'p1' exists already" \
+    "  a clear error, at the check"
+is "$(shells | sort | tr '\n' ' ')" "$sh_before" \
+    "  the pool keeps the very same shells ($sh_before): none consumed"
+is "$(ready small):$(pool_col small 8)" "2:1" "  small: still 2 ready, served still 1"
+is "$(nr_domains)" "$nd" "  no domain made or destroyed"
+like "$(grep -F 'create p1 refused' /var/log/xen/chaosd.log)" \
+    "create p1 refused \(checking the request: a domain named 'p1' exists already\); shell [0-9]+ stays in pool small" \
+    "  chaosd logs that the shell stays in its pool"
+out=$(chaos create --direct $EX/counter.cfg name=p1 2>&1); st=$?
+is "$st" 1 "chaos create --direct of p1: exit 1"
+like "$out" "a domain named 'p1' exists already" "  the same clear error"
+is "$(nr_domains)" "$nd" "  no domain made"
+# Two creates of one new name at once: chaosd serves one request at a
+# time, so one wins and the other is refused.
+chaos create $EX/counter.cfg name=dup >/tmp/dup1.out 2>&1 &
+p_a=$!
+chaos create $EX/counter.cfg name=dup >/tmp/dup2.out 2>&1 &
+p_b=$!
+wait $p_a; st_a=$?
+wait $p_b; st_b=$?
+diag "concurrent creates of dup: exit $st_a: $(cat /tmp/dup1.out); exit $st_b: $(cat /tmp/dup2.out)"
+is "$(printf '%s\n' $st_a $st_b | sort | tr '\n' ' ')" "0 1 " \
+    "two concurrent creates of 'dup': one exits 0, the other 1"
+is "$(cat /tmp/dup1.out /tmp/dup2.out | grep -c "a domain named 'dup' exists already")" 1 \
+    "  the other says the name exists already"
+is "$(xl list | awk '$1 == "dup"' | wc -l)" 1 "  Xen has one domain named dup"
+ok "  chaos destroy dup" chaos destroy dup
+ok "  the pool is refilled" wait_for 30 full
 ok "chaos destroy p1" chaos destroy p1
 ok "  the domain is gone" sh -c '! xl list p1'
 diag "free pages with a full pool: $full_free before, $(free_pages) after (other shells alive; exact check below, with no shell)"
