@@ -66,6 +66,30 @@ static int can_read(void *arg)
     return ring->rsp_prod != ring->rsp_cons;
 }
 
+/*
+ * Wait until COND holds on the ring: 0, -ETIMEDOUT at DEADLINE, or -EAGAIN
+ * if we turned out to be a clone made from outside (xl clone) since the
+ * request went out. Such a clone resumes with its parent's request in
+ * flight, but xenstored introduces it as a new connection on a reset ring
+ * (indexes 0): the request, its reply, or the rest of either, is lost for
+ * the child, which must send the request again. It is looked for every
+ * XS_CLONE_LOOK without progress (one CLONEOP_get_info): the ring usually
+ * moves well before.
+ */
+static int wait_ring(int (*cond)(void *), uint64_t deadline)
+{
+    for (;;) {
+        uint64_t until = monotonic_ns() + XS_CLONE_LOOK;
+
+        if (wait_until(cond, NULL, until < deadline ? until : deadline) == 0)
+            return 0;
+        if (clone_check())
+            return -EAGAIN;
+        if (monotonic_ns() >= deadline)
+            return -ETIMEDOUT;
+    }
+}
+
 static int ring_write(const void *data, size_t len, uint64_t deadline)
 {
     const char *p = data;
@@ -75,8 +99,10 @@ static int ring_write(const void *data, size_t len, uint64_t deadline)
         mb();
         size_t n = xs_ring_put(ring->req, ring->req_cons, &prod, p, len);
         if (n == 0) {
-            if (wait_until(can_write, NULL, deadline) < 0)
-                return -ETIMEDOUT;
+            int rc = wait_ring(can_write, deadline);
+
+            if (rc < 0)
+                return rc;
             continue;
         }
         wmb();
@@ -98,8 +124,10 @@ static int ring_read(void *data, size_t len, uint64_t deadline)
         rmb();
         size_t n = xs_ring_get(ring->rsp, &cons, prod, p, len);
         if (n == 0) {
-            if (wait_until(can_read, NULL, deadline) < 0)
-                return -ETIMEDOUT;
+            int rc = wait_ring(can_read, deadline);
+
+            if (rc < 0)
+                return rc;
             continue;
         }
         mb();
@@ -111,7 +139,8 @@ static int ring_read(void *data, size_t len, uint64_t deadline)
     return 0;
 }
 
-/* Read one message; *BODY is malloc'd and NUL-terminated. */
+/* Read one message; *BODY is malloc'd and NUL-terminated. -EAGAIN: we
+ * became a clone with the message half read (its rest is lost). */
 static int read_message(struct xsd_sockmsg *hdr, char **body, uint64_t deadline)
 {
     int rc = ring_read(hdr, sizeof(*hdr), deadline);
@@ -151,30 +180,6 @@ static void queue_watch_event(char *body, size_t len)
     events_tail = &ev->next;
 }
 
-/*
- * Wait until a reply can be read: 0, -ETIMEDOUT at DEADLINE, or -EAGAIN
- * if we turned out to be a clone made from outside (xl clone) since the
- * request went out. Such a clone resumes with its parent's request in
- * flight, but xenstored introduces it as a new connection on a reset ring
- * (indexes 0): the request, or its reply, is lost for the child, which
- * must send it again. It is looked for every XS_CLONE_LOOK without a
- * reply (one CLONEOP_get_info): a reply usually comes well before.
- */
-static int wait_reply(uint64_t deadline)
-{
-    for (;;) {
-        uint64_t until = monotonic_ns() + XS_CLONE_LOOK;
-
-        if (wait_until(can_read, NULL, until < deadline ? until : deadline) ==
-            0)
-            return 0;
-        if (clone_check())
-            return -EAGAIN;
-        if (monotonic_ns() >= deadline)
-            return -ETIMEDOUT;
-    }
-}
-
 /* One request, its reply in *REPLY (malloc'd) unless REPLY is NULL. */
 static int talk(uint32_t type, xenbus_transaction_t t,
                 const struct xs_iov *parts, unsigned int n, char **reply,
@@ -186,6 +191,7 @@ static int talk(uint32_t type, xenbus_transaction_t t,
     uint32_t id = ++next_req_id;
     struct xsd_sockmsg hdr;
     char *body = NULL;
+    const char *stage;
     size_t len;
     int rc;
 
@@ -196,23 +202,17 @@ static int talk(uint32_t type, xenbus_transaction_t t,
         goto out;
     len = rc;
 send:
+    stage = "sending it";
     rc = ring_write(buf, len, deadline);
-    if (rc < 0)
-        goto out;
-    for (;;) {
-        rc = wait_reply(deadline);
-        if (rc == -EAGAIN) {
-            /* A clone: the request is gone with the parent's connection. */
-            printf("xenbus: a clone: request %u sent again\n", id);
-            deadline = monotonic_ns() + XS_TIMEOUT;
-            goto send;
-        }
-        if (rc == 0)
-            rc = read_message(&hdr, &body, deadline);
-        if (rc < 0) {
-            printf("xenbus: request %u (type %u): %d\n", id, type, rc);
-            goto out;
-        }
+    while (rc == 0) {
+        stage = "waiting for its reply";
+        rc = wait_ring(can_read, deadline);
+        if (rc < 0)
+            break;
+        stage = "reading a reply";
+        rc = read_message(&hdr, &body, deadline);
+        if (rc < 0)
+            break;
         if (hdr.type == XS_WATCH_EVENT) {
             queue_watch_event(body, hdr.len);
         } else if (hdr.req_id == id) {
@@ -220,6 +220,17 @@ send:
         }
         free(body);
         body = NULL;
+    }
+    if (rc == -EAGAIN) {
+        /* A clone: the request is gone with the parent's connection. */
+        printf("xenbus: a clone: request %u sent again (cloned while %s)\n", id,
+               stage);
+        deadline = monotonic_ns() + XS_TIMEOUT;
+        goto send;
+    }
+    if (rc < 0) {
+        printf("xenbus: request %u (type %u): %d\n", id, type, rc);
+        goto out;
     }
     if (hdr.type == XS_ERROR) {
         rc = -xs_error_errno(body, hdr.len);
@@ -409,6 +420,9 @@ int xenbus_wait_watch(const char *token, char **path, uint64_t deadline)
          * passed, e.g. a clone's, would leave half of it in the ring).
          */
         rc = read_message(&hdr, &body, monotonic_ns() + XS_TIMEOUT);
+        if (rc == -EAGAIN)
+            continue; /* a clone: the rest of the event is lost with the
+                       * parent's connection, and so are its watches */
         if (rc < 0)
             return rc;
         if (hdr.type == XS_WATCH_EVENT)

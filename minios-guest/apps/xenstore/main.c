@@ -1,4 +1,5 @@
-/* xenstore: reads and writes its own nodes, a transaction, and a watch. */
+/* xenstore: reads and writes its own nodes, a transaction, and a watch;
+ * loop=1 reads a large node for ever (clone tests). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,10 @@
 
 #define DIR  "data/minios"
 #define POKE DIR "/poke"
+#define BIG  DIR "/big"
+/* More than a ring (1 KB): a reply arrives in two parts. xenstored's
+ * quota on an entry's size (2 KB for guests) bounds it. */
+#define BIG_LEN 1900
 
 static int failures;
 
@@ -105,28 +110,77 @@ out:
     return rc;
 }
 
+/*
+ * Write BIG, then read it back for ever, checking every byte: a reply cut
+ * or spliced (e.g. by a clone made while a reply was half read) fails.
+ * Prints a line every 200 reads; returns only on a failure.
+ */
+static int read_big_forever(void)
+{
+    char want[BIG_LEN + 1], *got;
+    unsigned long n;
+    int rc;
+
+    for (int i = 0; i < BIG_LEN; i++)
+        want[i] = 'a' + i % 26;
+    want[BIG_LEN] = '\0';
+    rc = xenbus_write(XBT_NIL, BIG, want);
+    if (rc < 0) {
+        printf("xenstore: write %s: FAILED (%d)\n", BIG, rc);
+        return rc;
+    }
+    for (n = 1;; n++) {
+        rc = xenbus_read(XBT_NIL, BIG, &got);
+        if (rc < 0) {
+            printf("xenstore: read %lu of %s: FAILED (%d)\n", n, BIG, rc);
+            return rc;
+        }
+        rc = strcmp(got, want) ? -EBADMSG : 0;
+        if (rc)
+            printf("xenstore: read %lu of %s: FAILED (%zu bytes, not the"
+                   " %d written)\n",
+                   n, BIG, strlen(got), BIG_LEN);
+        free(got);
+        if (rc)
+            return rc;
+        if (n % 200 == 0)
+            printf("xenstore: domid %u: %lu reads of %s ok\n", xen_domid(), n,
+                   BIG);
+    }
+}
+
 static int usage(const char *bad)
 {
     printf("xenstore: bad argument '%s'\n", bad);
     printf("usage: xenstore [wait=S]   (wait S s (1..3600) for Dom0 to"
-           " write data/minios/poke)\n");
+           " write data/minios/poke)\n"
+           "       xenstore loop=1     (read a %d-byte node for ever)\n",
+           BIG_LEN);
     return 2;
 }
 
 int main(int argc, char **argv)
 {
-    unsigned long wait_s = 0;
+    unsigned long wait_s = 0, loop = 0;
     unsigned int n = 0;
     char **names = NULL;
     const char *v;
     int rc;
 
     for (int i = 1; i < argc; i++) {
-        if (!arg_value(argv[i], "wait", &v) || parse_ulong(v, &wait_s) < 0 ||
-            wait_s < 1 || wait_s > 3600)
+        if (arg_value(argv[i], "wait", &v)) {
+            if (parse_ulong(v, &wait_s) < 0 || wait_s < 1 || wait_s > 3600)
+                return usage(argv[i]);
+        } else if (arg_value(argv[i], "loop", &v)) {
+            if (parse_ulong(v, &loop) < 0 || loop != 1)
+                return usage(argv[i]);
+        } else {
             return usage(argv[i]);
+        }
     }
     printf("xenstore: domid %u\n", xen_domid());
+    if (loop)
+        return read_big_forever() < 0 ? 1 : 0;
     rc = xenbus_write(XBT_NIL, DIR "/greeting", "hello");
     check(rc == 0, "write " DIR "/greeting", rc);
     rc = read_equals(DIR "/greeting", "hello");

@@ -7,6 +7,7 @@
 #include "chaos/client.h"
 #include "daemon/log.h"
 #include "xencloned/stock.h"
+#include "xencloned/vifclone.h"
 
 /* Remove our shell at index I (the caller destroyed it or Xen used it). */
 static void forget(struct cloned_service *s, unsigned int i)
@@ -14,16 +15,17 @@ static void forget(struct cloned_service *s, unsigned int i)
     s->stock_ids[i] = s->stock_ids[--s->nr_stock];
 }
 
-/* Destroy a shell we own (empty: nothing else to undo; the vif reaper
- * takes its pre-made backends). */
+/* Destroy a shell we own (empty), and the vifs chaosd made ahead for it. */
 static void destroy_shell(struct cloned_service *s, uint32_t domid,
                           const char *why)
 {
-    if (xc_domain_destroy(s->xch, domid) && errno != ESRCH)
+    if (xc_domain_destroy(s->xch, domid) && errno != ESRCH) {
         log_warn("stock: destroying shell %u (%s) failed: %s", domid, why,
                  g_strerror(errno));
-    else
-        log_info("stock: shell %u destroyed (%s)", domid, why);
+        return;
+    }
+    log_info("stock: shell %u destroyed (%s)", domid, why);
+    vifclone_remove_shell(s, domid);
 }
 
 /* How long a top-up waits for chaosd (the service loop waits meanwhile). */

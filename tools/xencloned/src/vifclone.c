@@ -582,6 +582,19 @@ void vifclone_remove(struct cloned_service *s, unsigned int child)
     g_free(fe);
 }
 
+void vifclone_remove_shell(struct cloned_service *s, unsigned int shell)
+{
+    char *home;
+
+    if (!s->xsh)
+        return; /* the service never started */
+    home = g_strdup_printf("/local/domain/%u", shell);
+    vifclone_remove(s, shell);
+    if (!xs_rm(s->xsh, XBT_NULL, home) && errno != ENOENT)
+        log_warn("removing %s failed: %s", home, g_strerror(errno));
+    g_free(home);
+}
+
 /* Is DOMID gone, or dying? */
 static bool domain_ended(struct cloned_service *s, unsigned int domid)
 {

@@ -17,15 +17,6 @@ plan 32
 FORKTEST=/usr/lib/minios-guest/forktest
 [ -f "$FORKTEST" ] || bail_out "no forktest image ($FORKTEST): minios-guest is not installed"
 
-# stock KEY: one number of xencloned --status's "stock" object.
-stock() { xencloned --status 2>/dev/null | sed -n "s/.*\"stock\":{[^}]*\"$1\":\([0-9]*\).*/\1/p"; }
-# stock_ours: the domids xencloned gave Xen's stock, space-separated.
-stock_ours() {
-    xencloned --status 2>/dev/null |
-        sed -n 's/.*"stock":{[^}]*"ours":\[\([0-9,]*\)\].*/\1/p' | tr ',' ' '
-}
-stock_is() { [ "$(stock in_xen)" = "$1" ]; }
-in_list() { case " $2 " in *" $1 "*) return 0 ;; esac; return 1; }
 # fork_guest NAME: a 16 MB forktest guest that forks once and waits.
 fork_guest() {
     xl create /dev/null "name=\"$1\"" 'type="pv"' "kernel=\"$FORKTEST\"" \

@@ -41,3 +41,16 @@ restart_xencloned() {
     /etc/xen-clone/init.d/50-xencloned stop &&
         xencloned --pidfile /var/run/xencloned.pid "$@"
 }
+
+# Xen's shell stock as xencloned --status shows it (fork_shells):
+# stock KEY: one number of its "stock" object (target, in_xen, taken, ...).
+stock() { xencloned --status 2>/dev/null | sed -n "s/.*\"stock\":{[^}]*\"$1\":\([0-9]*\).*/\1/p"; }
+# stock_ours: the domids xencloned gave Xen's stock, space-separated.
+stock_ours() {
+    xencloned --status 2>/dev/null |
+        sed -n 's/.*"stock":{[^}]*"ours":\[\([0-9,]*\)\].*/\1/p' | tr ',' ' '
+}
+# stock_is N: Xen's stock holds N shells.
+stock_is() { [ "$(stock in_xen)" = "$1" ]; }
+# in_list WORD LIST: WORD is one of LIST's space-separated words.
+in_list() { case " $2 " in *" $1 "*) return 0 ;; esac; return 1; }
