@@ -25,15 +25,7 @@ plan 30
 
 # label_of DOMAIN: its security label (xl list -Z's last column).
 label_of() { xl list -Z "$1" 2>/dev/null | awk 'NR == 2 {print $NF}'; }
-# stock KEY: one number of xencloned --status's "stock" object.
-stock() { xencloned --status 2>/dev/null | sed -n "s/.*\"stock\":{[^}]*\"$1\":\([0-9]*\).*/\1/p"; }
-# stock_ours: the domids xencloned gave Xen's stock, space-separated.
-stock_ours() {
-    xencloned --status 2>/dev/null |
-        sed -n 's/.*"stock":{[^}]*"ours":\[\([0-9,]*\)\].*/\1/p' | tr ',' ' '
-}
-stock_is() { [ "$(stock in_xen)" = "$1" ]; }
-in_list() { case " $2 " in *" $1 "*) return 0 ;; esac; return 1; }
+# stock, stock_ours, stock_is, in_list: xencloned.sh.
 failed_some() { [ "$(pool_col c32 9)" -ge 1 ] 2>/dev/null; }
 
 is "$(xl getenforce 2>&1)" Enforcing "Xen enforces FLASK"
