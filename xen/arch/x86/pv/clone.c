@@ -449,12 +449,18 @@ static const struct clone_walk_ops classify_ops = {
     .preempt = build_preempt,
 };
 
-/* The frame mapped at va by the tables rooted at l4, or INVALID_MFN. */
-static mfn_t va_to_mfn(mfn_t mfn, unsigned long va)
+/*
+ * The frame mapped at va by d's tables rooted at l4, or INVALID_MFN. va is
+ * the guest's (a stack pointer, start_info's address): Xen's own L4 slots
+ * and superpage entries (Xen's direct map) are not followed.
+ */
+static mfn_t va_to_mfn(const struct domain *d, mfn_t mfn, unsigned long va)
 {
     static const unsigned int shift[] = { 39, 30, 21, 12 };
     unsigned int lvl;
 
+    if ( !is_guest_l4_slot(d, l4_table_offset(va)) )
+        return INVALID_MFN;
     for ( lvl = 0; lvl < 4; lvl++ )
     {
         intpte_t *t, e;
@@ -464,7 +470,7 @@ static mfn_t va_to_mfn(mfn_t mfn, unsigned long va)
         t = map_domain_page(mfn);
         e = ACCESS_ONCE(t[(va >> shift[lvl]) & (L1_PAGETABLE_ENTRIES - 1)]);
         unmap_domain_page(t);
-        if ( !(e & _PAGE_PRESENT) )
+        if ( !(e & _PAGE_PRESENT) || (lvl && lvl < 3 && (e & _PAGE_PSE)) )
             return INVALID_MFN;
         mfn = _mfn((e & PADDR_MASK & PAGE_MASK) >> PAGE_SHIFT);
     }
@@ -498,7 +504,7 @@ static void mark_stack(struct clone_ctx *x, mfn_t l4, unsigned long rsp)
 
         if ( !is_canonical_address(va) )
             continue;
-        mfn = va_to_mfn(l4, va);
+        mfn = va_to_mfn(x->p, l4, va);
         if ( mfn_eq(mfn, INVALID_MFN) || !mfn_valid(mfn) ||
              page_get_owner(mfn_to_page(mfn)) != x->p )
             continue;
@@ -524,7 +530,7 @@ static void mark_start_info(struct clone_ctx *x, mfn_t l4)
     if ( !x->pcd->start_info_va ||
          !is_canonical_address(x->pcd->start_info_va) )
         return;
-    mfn = va_to_mfn(l4, x->pcd->start_info_va & PAGE_MASK);
+    mfn = va_to_mfn(x->p, l4, x->pcd->start_info_va & PAGE_MASK);
     if ( mfn_eq(mfn, INVALID_MFN) || !mfn_valid(mfn) ||
          page_get_owner(mfn_to_page(mfn)) != x->p )
         return;
