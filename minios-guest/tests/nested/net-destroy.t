@@ -1,9 +1,10 @@
 #!/bin/sh
 # net-destroy.t: an httpd guest destroyed in the middle of 1 MiB transfers
 # leaves nothing behind: no vif in ip link, no bridge port, no backend
-# XenStore node, Xen's free memory back to the page. Then 50 create/destroy
-# cycles of a netecho guest (up and answering ping each time) leave nothing
-# behind either.
+# XenStore node, Xen's free memory back to the page (pages Xen adds to
+# Dom0's maptrack for netback's mappings under load are counted, not taken
+# for a leak). Then 50 create/destroy cycles of a netecho guest (up and
+# answering a ping within 20 s each time) leave nothing behind either.
 # run-in-dom0: timeout=900
 . /usr/lib/xen-clone/tap.sh
 . /usr/lib/xen-clone/minios-guest.sh
@@ -28,6 +29,10 @@ ok "warm-up: a network guest up and destroyed" sh -c \
      guest_create w netecho && wait_console 60 w '^netecho: echoing' &&
      ping -c 1 -W 5 198.18.0.10 && destroy_wait w"
 before=$(free_pages)
+# netback maps the guest's TX grants: under a 1 MiB transfer Dom0 may
+# need more maptrack entries at once than ever before, and Xen adds a
+# page (kept for Dom0's life); free_is_back counts those.
+mt=$(maptrack_frames 0)
 
 ok "xl create httpd size=1048576" guest_create hd httpd \
     'cmdline="port=80 size=1048576"'
@@ -44,7 +49,7 @@ kill "$loop" 2>/dev/null
 wait "$loop" 2>/dev/null
 is "$(wait_for 30 sh -c "[ -z \"\$(ip -o link | grep vif$id\\.)\" ]"; leftovers "$id")" \
     "" "no vif, no bridge port, no backend node left"
-free_is_back "Xen's free memory is back exactly" "$before"
+free_is_back "Xen's free memory is back exactly" "$before" "$mt"
 
 # 50 cycles.
 bad=0 first=
@@ -52,7 +57,7 @@ for i in $(seq 50); do
     rm -f "$CONSOLE_DIR/guest-c.log"
     guest_create c netecho >/dev/null 2>&1 &&
         wait_console 60 c '^netecho: echoing' &&
-        ping -c 1 -W 5 198.18.0.10 >/dev/null 2>&1 || {
+        wait_for 20 ping -c 1 -W 2 198.18.0.10 || {
         bad=$((bad + 1)); [ -n "$first" ] || first=$i; }
     cid=$(domid_of c)
     destroy_wait c
@@ -63,5 +68,5 @@ is "$(ip -o link | grep -c 'vif[0-9]')" 0 "no vif at all in ip link"
 is "$(ls /sys/class/net/xenbr0/brif/ | wc -l)" 0 "no port left on xenbr0"
 is "$(xenstore-list /local/domain/0/backend/vif 2>/dev/null | wc -l)" 0 \
     "no backend vif node left"
-free_is_back "Xen's free memory is back exactly after 50 cycles" "$before"
+free_is_back "Xen's free memory is back exactly after 50 cycles" "$before" "$mt"
 done_testing
