@@ -94,7 +94,8 @@ ok "  still a port of xenbr0" is_port "vif$c.0"
 cip=$(xenstore-read "$(be_of "$c")/ip" 2>/dev/null)
 ok "the child took its address ($cip) up" wait_console 60 "h-clone-$c" \
     "^net: clone: $cip/24 mac 00:16:3e:5c:"
-is "$(domid_at "$cip")" "$c" "the child answers HTTP at $cip as domain $c"
+is "$(domid_at "$cip")" "$c" "the child answers HTTP at $cip as domain $c" ||
+    show_console "h-clone-$c"
 is "$(domid_at $PIP)" "$p" "the parent still answers at $PIP"
 out=$($BIN/minios-httpcheck "$cip" 80 100 2>&1 | tail -1)
 like "$out" 'connections 100, requests 100 ok, errors 0$' \
