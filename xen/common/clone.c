@@ -1183,6 +1183,27 @@ static long clone_add_shells(XEN_GUEST_HANDLE_PARAM(void) arg)
 }
 
 /*
+ * Can the caller write nr domids into list? Each entry is read and written
+ * back unchanged (an IN list of shells keeps its contents): 0, or -EFAULT
+ * for a list out of range, unmapped or read-only.
+ */
+static int clone_list_writable(XEN_GUEST_HANDLE(domid_t) list,
+                               unsigned int nr)
+{
+    unsigned int i;
+    domid_t id;
+
+    if ( !guest_handle_okay(list, nr) )
+        return -EFAULT;
+    for ( i = 0; i < nr; i++ )
+        if ( __copy_from_guest_offset(&id, list, i, 1) ||
+             __copy_to_guest_offset(list, i, &id, 1) )
+            return -EFAULT;
+
+    return 0;
+}
+
+/*
  * A fork's child from the stock (domctl lock held): the oldest stocked
  * shell that fits parent, taken off the stock with the stock's reference
  * (the caller puts it) but not its pause; NULL if none fits. Shells that
@@ -1554,7 +1575,7 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, unsigned int token,
     unsigned int i, made = 0;
     int family_rc;
     bool self, has_service, paused = false, reserved = false, use_shells;
-    unsigned int nr_shells = 0, nr_now;
+    unsigned int nr_shells = 0, nr_from_stock = 0, nr_now;
     struct clone_batch *stale = NULL, *b = NULL;
     long rc;
 
@@ -1603,9 +1624,13 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, unsigned int token,
     if ( is_iommu_enabled(parent) )
         goto out_unlock;
 
-    /* The child list must be writable before anything is done. */
-    rc = -EFAULT;
-    if ( !guest_handle_okay(op.child_list, op.nr_children) )
+    /*
+     * The child list must be writable before anything is done: a fork
+     * into a list it cannot write would otherwise take shells from the
+     * stock only to destroy them.
+     */
+    rc = clone_list_writable(op.child_list, op.nr_children);
+    if ( rc )
         goto out_unlock;
 
     /*
@@ -1718,21 +1743,18 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, unsigned int token,
         struct domain *child;
 
         if ( stocked )
+        {
             shells[nr_shells++] = stocked;
+            nr_from_stock++;
+        }
         child = stocked || use_shells
                 ? clone_fill_shell(parent, stocked ?: shells[made])
                 : clone_create_child(parent);
 
         if ( IS_ERR(child) )
         {
+            /* Not begun: the taken shell is handed back (below). */
             rc = PTR_ERR(child);
-            /* Not begun: the taken shell is handed back. */
-            if ( stocked )
-            {
-                spin_lock(&clone_lock);
-                stock.nr_dropped++;
-                spin_unlock(&clone_lock);
-            }
             goto out;
         }
         children[made] = child;
@@ -1836,6 +1858,9 @@ static long clone_clone(XEN_GUEST_HANDLE_PARAM(void) arg, unsigned int token,
         spin_lock(&clone_lock);
         if ( reserved )
             service.reserved -= op.nr_children;
+        /* Shells a failed fork took: destroyed, or handed back unused. */
+        if ( rc )
+            stock.nr_dropped += nr_from_stock;
         pcd->cloning = false;
         spin_unlock(&clone_lock);
     }

@@ -86,6 +86,10 @@ typedef struct xen_clone_register xen_clone_register_t;
 /*
  * CLONEOP_clone: clone a domain into nr_children children.
  *
+ * child_list must be readable and writable for nr_children entries (Xen
+ * reads each and writes it back unchanged first): else -EFAULT, before
+ * any child is made or any shell taken.
+ *
  * Self-clone (fork): parent == DOMID_SELF or the caller's own domid.
  *  - Needs a live clone service (registered, ring mapped), else -ENXIO:
  *    it never blocks.

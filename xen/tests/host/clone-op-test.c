@@ -669,10 +669,14 @@ static void test_unwind(void)
     harness.nowrite_lo = (const char *)&list[1];
     harness.nowrite_hi = (const char *)&list[2];
     killed = harness.domains_killed;
+    created = harness.domains_created;
+    list[0] = 7;
     ok(do_clone(d0, G_ID, 2, 0, list) == -EFAULT &&
-           harness.domains_killed == killed + 2 &&
+           harness.domains_created == created &&
+           harness.domains_killed == killed && list[0] == 7 &&
            harness_nr_domains() == domains + 4,
-       "child_list not writable: -EFAULT, children destroyed");
+       "child_list not writable: -EFAULT before anything is made, the list "
+       "unchanged");
     harness.nowrite_lo = harness.nowrite_hi = NULL;
     created = harness.domains_created;
     ok(do_clone(d0, G_ID, 2, 0, NULL) == -EFAULT &&
@@ -1549,9 +1553,29 @@ static void test_stock(void)
            stock_info().nr_stock_dropped == dropped + 1,
        "stock: a stocked shell destroyed by Dom0 leaves the stock and goes");
 
-    /* Failure injection: nothing half-made survives. */
+    /* A fork into a list it cannot write: refused before the stock. */
     list[0] = ST1_ID + 7;
     add_shells(d0, list, 1);
+    dropped = stock_info().nr_stock_dropped;
+    taken = stock_info().nr_stock_taken;
+    created = harness.domains_created;
+    killed = harness.domains_killed;
+    harness.nowrite_lo = (const char *)&kids[1];
+    harness.nowrite_hi = (const char *)&kids[2];
+    ring_consume();
+    rc = do_clone(p, DOMID_SELF, 2, 0, kids);
+    harness.nowrite_lo = harness.nowrite_hi = NULL;
+    ok(rc == -EFAULT && stocked(ST1_ID) && stocked(ST1_ID + 7) &&
+           stock_info().nr_stock == 2 &&
+           stock_info().nr_stock_dropped == dropped &&
+           stock_info().nr_stock_taken == taken &&
+           harness.domains_created == created &&
+           harness.domains_killed == killed && !p->clone->cloning &&
+           p->vcpu[0]->pause_count == 0,
+       "stock: a fork into a read-only child list: -EFAULT before any shell "
+       "leaves the stock");
+
+    /* Failure injection: nothing half-made survives. */
     killed = harness.domains_killed;
     harness.arch_child_fail_at = 0;
     harness.arch_child_fail_rc = -ENOMEM;
@@ -1562,9 +1586,11 @@ static void test_stock(void)
     ok(rc == -ENOMEM && !dom(ST1_ID + 7) &&
            harness.domains_killed == killed + 1 && stocked(ST1_ID) &&
            stock_info().nr_stock == 1 && !p->clone->cloning &&
-           p->vcpu[0]->pause_count == 0,
-       "stock: the copy fails: the begun shell is destroyed, the fork fails, "
-       "the rest of the stock is intact");
+           p->vcpu[0]->pause_count == 0 &&
+           stock_info().nr_stock_dropped == dropped + 1 &&
+           stock_info().nr_stock_taken == taken,
+       "stock: the copy fails: the begun shell is destroyed (counted as "
+       "dropped, not taken), the fork fails, the rest of the stock is intact");
     list[0] = ST1_ID + 8;
     add_shells(d0, list, 1);
     harness.zalloc_fail_in = 1;

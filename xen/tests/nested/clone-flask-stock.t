@@ -89,6 +89,11 @@ ok "the stock is topped up to 2 again" wait_for 60 stock_is 2
 
 # A guest's own add_shells: refused (clonebad's argument checks; its
 # other checks expect the dummy policy's errors, so only these are read).
+# Its bad forks (into an unmapped or read-only child list) fail before
+# they take a shell from the stock: nothing leaves it.
+# (in_xen added taken dropped [the shells]: a top-up would add new ones)
+stock_now() { echo "$(stock in_xen) $(stock added) $(stock taken) $(stock dropped) [$(stock_ours)]"; }
+before=$(stock_now)
 ok "clonebad (clone_domU_t) runs its argument checks" sh -c \
     ". /usr/lib/xen-clone/tap.sh; . /usr/lib/xen-clone/minios-guest.sh
      guest_create cb clonebad 'seclabel=\"$CLONE\"' 'cmdline=\"only=args\"' \
@@ -96,7 +101,8 @@ ok "clonebad (clone_domU_t) runs its argument checks" sh -c \
 is "$(grep -a -c '^clonebad: ok [0-9]* - \(give Xen.s fork stock\|add_shells\)' "$CONSOLE_DIR/guest-cb.log")" 3 \
     "  its 3 add_shells (itself, none, an unmapped argument) are refused with EPERM"
 grep -a 'not ok' "$CONSOLE_DIR/guest-cb.log" | sed 's/^/# (clonebad under FLASK) /'
-is "$(stock in_xen)" 2 "  Xen's stock is unchanged (2)"
+is "$(stock_now)" "$before" \
+    "  Xen's stock is unchanged: the same 2 shells, none taken, dropped or added ($before)"
 labels=$(for d in $(stock_ours); do label_of "$d"; done | sort -u)
 is "$labels" "$SHELL" "  the shells in it are still clone_shell_t"
 
