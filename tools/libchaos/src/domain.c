@@ -1,6 +1,7 @@
 /* domain.c: destroy, list and find chaos domains; reap orphaned shells. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -296,6 +297,53 @@ int chaos_name_in_use(struct chaos_ctx *ctx, const char *name)
             found = 1;
     free(doms);
     return found;
+}
+
+/*
+ * The lock xl holds while it creates a domain (xl.conf's default
+ * lockfile): held from the name check to the name's write, two creates
+ * (chaos, chaosd or xl) cannot both take one name.
+ */
+#define CHAOS_NAME_LOCK "/var/lock/xl"
+
+int chaos_name_claim(struct chaos_ctx *ctx, const char *name, int *lockfd)
+{
+    const char *step = "taking xl's lock " CHAOS_NAME_LOCK;
+    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    int fd, rc;
+
+    fd = open(CHAOS_NAME_LOCK, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return chaos_fail(ctx, -errno, step, "%s", strerror(errno));
+    while (fcntl(fd, F_SETLKW, &fl) < 0)
+        if (errno != EINTR) {
+            rc = -errno;
+            chaos_fail(ctx, rc, step, "%s", strerror(-rc));
+            goto fail;
+        }
+    step = "checking the name";
+    rc = chaos_name_in_use(ctx, name);
+    if (rc) {
+        chaos_fail(ctx, rc > 0 ? -EEXIST : rc, step,
+                   rc > 0 ? "a domain named '%s' exists already"
+                          : "cannot read the domains' names to check '%s' "
+                            "is free",
+                   name);
+        rc = rc > 0 ? -EEXIST : rc;
+        goto fail;
+    }
+    *lockfd = fd;
+    return 0;
+
+fail:
+    close(fd); /* drops the lock */
+    return rc;
+}
+
+void chaos_name_release(int lockfd)
+{
+    if (lockfd >= 0)
+        close(lockfd);
 }
 
 int chaos_find(struct chaos_ctx *ctx, const char *what, unsigned int *domid)

@@ -119,7 +119,7 @@ int chaos_shell_finish(struct chaos_ctx *ctx, struct chaos_shell **shp,
     struct xc_dom_image *dom;
     unsigned long store_mfn, console_mfn;
     uint8_t uuid[16];
-    int rc;
+    int rc, lockfd;
 
     if (!ctx || !sh || !cfg || !domid)
         return ctx ? chaos_fail(ctx, -EINVAL, step, "%s",
@@ -201,8 +201,13 @@ int chaos_shell_finish(struct chaos_ctx *ctx, struct chaos_shell **shp,
     uuid[6] = (uuid[6] & 0x0f) | 0x40; /* version 4 */
     uuid[8] = (uuid[8] & 0x3f) | 0x80; /* RFC 4122 variant */
     chaos_uuid_format(uuid, uuid_s);
+    /* Checked again under xl's lock: another create may have taken it. */
+    rc = chaos_name_claim(ctx, cfg->name, &lockfd);
+    if (rc)
+        goto fail_quiet;
     step = "writing the guest's XenStore entries";
     rc = write_identity(ctx, sh, cfg, uuid_s, store_mfn);
+    chaos_name_release(lockfd);
     if (rc)
         goto fail;
     phase_mark(&pc, "xenstore");

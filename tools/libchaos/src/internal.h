@@ -34,6 +34,15 @@ struct chaos_shell {
 int chaos_fail(struct chaos_ctx *ctx, int rc, const char *step, const char *fmt,
                ...) __attribute__((format(printf, 4, 5)));
 
+/*
+ * Claim NAME for a domain about to be named: take xl's creation lock
+ * (CHAOS_NAME_LOCK) and check no domain has NAME. 0 with *LOCKFD to pass
+ * to chaos_name_release() once the name is written, or -EEXIST (or
+ * -errno) with ctx->error set and no lock held.
+ */
+int chaos_name_claim(struct chaos_ctx *ctx, const char *name, int *lockfd);
+void chaos_name_release(int lockfd);
+
 /* -errno from errno after a failed Xen/XenStore call (never 0). */
 int chaos_neg_errno(void);
 

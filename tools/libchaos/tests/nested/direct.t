@@ -1,7 +1,8 @@
 #!/bin/sh
 # direct.t: libchaos without chaosd: `chaos create --direct` of hello and
 # counter (a shell prepared and finished at once), console seen, chaos list,
-# chaos destroy with Xen's free memory exactly back; a vif through
+# chaos destroy with Xen's free memory exactly back; creates racing on one
+# name (one wins, under xl's lock); a vif through
 # libxendev (bridged, connected, removed on destroy; a missing bridge fails
 # cleanly); bad configs refused
 # with a clear error and nothing created.
@@ -9,7 +10,7 @@
 . /usr/lib/xen-clone/tap.sh
 
 EX=/etc/xen/examples
-plan 33
+plan 37
 
 ok "warm-up: Xen's tables for Dom0 grown" warm_xen_tables
 base=$(free_pages)
@@ -53,6 +54,25 @@ out=$(chaos create -d $EX/counter.cfg name=v2 "vif=['bridge=nosuchbr']" 2>&1); s
 is "$st" 1 "a vif on a missing bridge: exit 1"
 like "$out" "vif 0: bridge 'nosuchbr' does not exist" "  with the reason"
 ok "  nothing left: no domain, no vif backend" sh -c '! xl list v2 && [ -z "$(xenstore-ls /local/domain/0/backend/vif 2>/dev/null)" ]'
+
+# Direct creates racing on one name: each checks it, builds its guest,
+# then checks it again under xl's lock before writing it; one wins.
+RACERS=8
+for i in $(seq $RACERS); do
+    (chaos create -d $EX/counter.cfg name=race >/tmp/race.$i 2>&1
+     echo "exit $?" >>/tmp/race.$i) &
+done
+wait
+won=$(grep -l '^exit 0$' /tmp/race.* | wc -l)
+lost=$(grep -l "a domain named 'race' exists already" /tmp/race.* | wc -l)
+is "$won $lost" "1 $((RACERS - 1))" \
+    "$RACERS direct creates of one name at once: 1 wins, $((RACERS - 1)) say it exists already"
+[ "$won" = 1 ] || diag "$(cat /tmp/race.*)"
+is "$(xl list | awk '$1 == "race"' | wc -l)" 1 "  one domain named race"
+is "$(nr_domains)" $((doms + 1)) "  and no other domain left by the losers"
+chaos destroy race >/dev/null 2>&1
+rm -f /tmp/race.*
+free_is_back "  race destroyed: free memory exactly back" "$base"
 
 # Bad configs: a clear error, exit 1, nothing created.
 bad() { # NAME REGEX CHAOS-ARGS...
