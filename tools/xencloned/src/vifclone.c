@@ -606,15 +606,6 @@ static bool domain_ended(struct cloned_service *s, unsigned int domid)
     return (info.flags & XEN_DOMINF_dying) != 0;
 }
 
-/* Is DOMID gone from Xen entirely (not even dying)? */
-static bool domain_gone(struct cloned_service *s, unsigned int domid)
-{
-    xc_domaininfo_t info;
-
-    return xc_domain_getinfolist(s->xch, domid, 1, &info) != 1 ||
-           info.domain != domid;
-}
-
 static bool member_runs(unsigned int domid, void *arg)
 {
     return !domain_ended(arg, domid);
@@ -678,16 +669,13 @@ void vifclone_reap(struct cloned_service *s)
             domain_ended(s, domid)) {
             log_info("%s %u has ended: removing its vifs",
                      shell ? "shell" : "child", domid);
-            vifclone_remove(s, domid);
-        }
-        /* A clone shell destroyed unused (by its taker, e.g. refused by
-         * Xen) leaves the frontend stand-ins' home: nobody else owns it. */
-        if (shell && !xendev_parse_uint(doms[i], XENDEV_DOMID_MAX, &domid) &&
-            domain_gone(s, domid)) {
-            char *home = g_strdup_printf("/local/domain/%u", domid);
-
-            xs_rm(s->xsh, XBT_NULL, home);
-            g_free(home);
+            /* A shell that ended unused (destroyed by someone else, e.g.
+             * Xen after a failed fork) leaves the home of its frontend
+             * stand-ins too: nobody else owns it. */
+            if (shell)
+                vifclone_remove_shell(s, domid);
+            else
+                vifclone_remove(s, domid);
         }
         free(devs);
         g_free(dpath);

@@ -71,10 +71,10 @@ int vifclone_child(struct cloned_service *s, unsigned int parent,
 /* Remove CHILD's cloned vifs: backend directories (netback unplugs and
  * frees the vif), then frontend directories. */
 void vifclone_remove(struct cloned_service *s, unsigned int child);
-/* A clone shell of ours that we destroyed: its vifs' backends (made ahead
- * by chaosd), then its home, where only their frontend stand-ins live (a
- * shell is never introduced). At once: the reaper does it only while the
- * service runs, and the stock is destroyed as it stops. */
+/* A clone shell that ended unused (we destroyed it, or the reaper found
+ * it dying or gone): its vifs' backends (made ahead by chaosd), then its
+ * home, where only their frontend stand-ins live (a shell is never
+ * introduced). */
 void vifclone_remove_shell(struct cloned_service *s, unsigned int shell);
 
 /* Remove the cloned vifs (marked VIFCLONE_MARK_KEY) of every domain that
