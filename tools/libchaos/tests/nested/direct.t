@@ -2,7 +2,7 @@
 # direct.t: libchaos without chaosd: `chaos create --direct` of hello and
 # counter (a shell prepared and finished at once), console seen, chaos list,
 # chaos destroy with Xen's free memory exactly back; creates racing on one
-# name (one wins, under xl's lock); a vif through
+# name (one wins, under xl's lock), a create waits for xl's lock; a vif through
 # libxendev (bridged, connected, removed on destroy; a missing bridge fails
 # cleanly); bad configs refused
 # with a clear error and nothing created.
@@ -10,7 +10,7 @@
 . /usr/lib/xen-clone/tap.sh
 
 EX=/etc/xen/examples
-plan 37
+plan 40
 
 ok "warm-up: Xen's tables for Dom0 grown" warm_xen_tables
 base=$(free_pages)
@@ -73,6 +73,20 @@ is "$(nr_domains)" $((doms + 1)) "  and no other domain left by the losers"
 chaos destroy race >/dev/null 2>&1
 rm -f /tmp/race.*
 free_is_back "  race destroyed: free memory exactly back" "$base"
+
+# The claim waits for xl's lock: a create while it is held names its
+# guest only once it is released (lock-hold creates its mark first).
+rm -f /tmp/lock.released
+/usr/lib/xen-clone/bin/lock-hold /var/lock/xl 10 /tmp/lock.released >/tmp/lock.out 2>&1 &
+holder=$!
+ok "lock-hold holds xl's lock (/var/lock/xl)" wait_for 10 grep -q held /tmp/lock.out
+out=$(chaos create -d $EX/counter.cfg name=lk 2>&1); st=$?
+released=no; [ -f /tmp/lock.released ] && released=yes
+is "$st $released" "0 yes" "  a direct create meanwhile ends only after the lock is released"
+[ "$st" = 0 ] || diag "$out"
+wait $holder
+chaos destroy lk >/dev/null 2>&1
+free_is_back "  lk destroyed: free memory exactly back" "$base"
 
 # Bad configs: a clear error, exit 1, nothing created.
 bad() { # NAME REGEX CHAOS-ARGS...
