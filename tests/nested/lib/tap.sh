@@ -132,6 +132,8 @@ destroy_wait() { xl destroy "$1" >/dev/null 2>&1; wait_gone 30 "$1"; }
 
 # nr_domains: how many domains xl lists (Dom0 included).
 nr_domains() { xl list 2>/dev/null | tail -n +2 | wc -l; }
+# label_of DOMAIN: its security label (xl list -Z's last column; FLASK).
+label_of() { xl list -Z "$1" 2>/dev/null | awk 'NR == 2 {print $NF}'; }
 
 # clone_info DOMID KEY: one field of xen-clone-test's clone info (parent,
 # generation, nr_children, flags, cow_faults, copied_pages, resets, ...).

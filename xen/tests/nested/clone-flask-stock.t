@@ -23,9 +23,7 @@ for app in forktest forkbomb clonebad; do
 done
 plan 30
 
-# label_of DOMAIN: its security label (xl list -Z's last column).
-label_of() { xl list -Z "$1" 2>/dev/null | awk 'NR == 2 {print $NF}'; }
-# stock, stock_ours, stock_is, in_list: xencloned.sh.
+# stock, stock_ours, stock_is, in_list: xencloned.sh; label_of: tap.sh.
 failed_some() { [ "$(pool_col c32 9)" -ge 1 ] 2>/dev/null; }
 
 is "$(xl getenforce 2>&1)" Enforcing "Xen enforces FLASK"

@@ -12,7 +12,6 @@ DOMU=system_u:system_r:domU_t
 CLONE=system_u:system_r:clone_domU_t
 T=/usr/lib/xen-clone/bin/xen-clone-test
 # label_of DOMAIN: its security label (xl list -Z's last column).
-label_of() { xl list -Z "$1" 2>/dev/null | awk 'NR == 2 {print $NF}'; }
 counter_up() {
     guest_create "$1" counter "seclabel=\"$2\"" >/dev/null 2>&1 &&
         wait_console 60 "$1" 'counter [0-9]+: 1$'

@@ -21,19 +21,7 @@ IP=198.18.0.11
 BIN=/usr/lib/xen-clone/bin
 LOG=/var/log/xen/xencloned.log
 plan 31
-
-# worker_of NAME: the domid of the worker xencloned connected for NAME.
-worker_of() {
-    sed -n "s/.*child \([0-9]*\): vif[0-9.]* (vif 0 of $(domid_of "$1")) connected, mode same.*/\1/p" \
-        "$LOG" | tail -n 1
-}
-# family_gone NAME WORKER: destroy both; their vifs and bond go with them
-# (the pool's shells keep theirs).
-family_gone() {
-    _p=$(domid_of "$1")
-    destroy_gone "$2" && destroy_gone "$1" &&
-        wait_for 30 sh -c "! ip -o link | grep -qE '^[0-9]+: (vif($_p|$2)\.|xc[bsp]$_p\.)'"
-}
+# worker_of, family_gone, stock*: xencloned.sh.
 
 CONF=/tmp/xencloned-stock.conf
 printf '[service]\nfork_shells=2\n' >"$CONF"

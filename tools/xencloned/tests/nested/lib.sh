@@ -54,3 +54,17 @@ stock_ours() {
 stock_is() { [ "$(stock in_xen)" = "$1" ]; }
 # in_list WORD LIST: WORD is one of LIST's space-separated words.
 in_list() { case " $2 " in *" $1 "*) return 0 ;; esac; return 1; }
+
+# worker_of NAME: the domid of the worker xencloned connected last for
+# NAME's vif 0 (mode same), from its log.
+worker_of() {
+    sed -n "s/.*child \([0-9]*\): vif[0-9.]* (vif 0 of $(domid_of "$1")) connected, mode same.*/\1/p" \
+        /var/log/xen/xencloned.log | tail -n 1
+}
+# family_gone NAME WORKER: destroy both; their vifs and bond go with them
+# (a pool's shells keep theirs).
+family_gone() {
+    _p=$(domid_of "$1")
+    destroy_gone "$2" && destroy_gone "$1" &&
+        wait_for 30 sh -c "! ip -o link | grep -qE '^[0-9]+: (vif($_p|$2)\.|xc[bsp]$_p\.)'"
+}
