@@ -106,9 +106,10 @@ int chaos_seclabel_sid(struct chaos_ctx *ctx, const char *label, uint32_t *sid);
  * *SHP is NULL on return, and on failure the shell's domain and every
  * node made for it are destroyed.
  *
- * The check and the name's write are not one XenStore transaction:
- * callers that may race on one name serialise their finishes (chaosd
- * runs one request at a time).
+ * Just before the name is written it is checked again, holding xl's
+ * creation lock (/var/lock/xl, fcntl, as xl holds it while it creates):
+ * of finishes (and xl creates) racing on one name, one succeeds; a
+ * finish that loses there fails with -EEXIST, its shell consumed.
  */
 int chaos_shell_finish(struct chaos_ctx *ctx, struct chaos_shell **shp,
                        const struct chaos_domain_config *cfg,
