@@ -77,9 +77,10 @@ set grid ytics
         xlabel = info.get(f"x_axis.{metric}", info.get("x_axis", "x"))
         logx = len(xs) > 2 and xs[0] > 0 and xs[-1] / xs[0] >= 16
         # A tic at each x while they are few (sizes); gnuplot's own beyond
-        # (counts: one sample every few instances).
+        # (counts: one sample every few instances, whose labels would run
+        # into each other).
         xtics = (f'set xtics ({", ".join(f"{chr(34)}{x:g}{chr(34)} {x:g}" for x in xs)})'
-                 if len(xs) <= 20 else "")
+                 if len(xs) <= 10 else "")
         curves = ", ".join(
             f'"{data}" index {i} using 1:2:3:4 with yerrorlines '
             f'title "{label}" lw 2 pt 7'
@@ -88,6 +89,7 @@ set grid ytics
 set xlabel "{xlabel}"
 set key outside right top
 {"set logscale x 2" if logx else ""}
+{"set xrange [0:*]" if not logx and xs[0] >= 0 else ""}
 {xtics}
 set offsets graph 0.05, graph 0.05, 0, 0
 plot {curves}
