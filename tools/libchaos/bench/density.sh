@@ -30,12 +30,10 @@
 # The machine: 1024 MB with 512 MB for Dom0 (run-in-dom0's smallest Xen
 # share), so Xen has about 498 MiB free; a ballast, one paused domain that
 # never runs, takes all of it but ROOM (128) MiB for the whole run, so
-# that about 15 booted 8 MB guests fit and about 6x as many clones: under
-# TCG on a shared 2-core host an instance took 10-50 s to make and
-# check, more as more `dirty` guests poll XenStore (20 reads/s each): in
-# the one run the clones stopped at 52, not for memory but because
-# xencloned could not set a child up within xl clone's 30 s
-# (docs/shell-lifecycle.md, "Density and growth"). Memory per instance,
+# that about 15 booted 8 MB guests fit and about 6x as many clones (95
+# in the run of 2026-12-07, 13 minutes in all; an idle `dirty` waits on a
+# XenStore watch: when it polled, the clones stopped at 52 for xencloned's
+# 30 s, docs/shell-lifecycle.md, "Density and growth"). Memory per instance,
 # and counts stopped by memory, are robust to the host's load; a stop by
 # a timeout is not, and timings are not measured here. The ratios do not
 # depend on ROOM but a count of 15 is coarse (+-1 is 7%): the memory per
