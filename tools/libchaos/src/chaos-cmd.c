@@ -278,18 +278,19 @@ static int print_status(const char *line)
         yajl_tree_free(root);
         return 1;
     }
-    printf("%-12s %7s %5s %6s %5s %9s %6s %6s %6s %7s\n", "Flavour", "Mem",
+    printf("%-12s %7s %5s %6s %5s %9s %6s %6s %6s %7s %4s\n", "Flavour", "Mem",
            "VCPUs", "Target", "Ready", "Preparing", "Made", "Served", "Failed",
-           "Adopted");
+           "Adopted", "Lost");
     for (i = 0; i < YAJL_GET_ARRAY(fl)->len; i++) {
         yajl_val f = YAJL_GET_ARRAY(fl)->values[i];
         yajl_val nm = yajl_tree_get(f, npath, yajl_t_string);
 
-        printf("%-12s %7lld %5lld %6lld %5lld %9lld %6lld %6lld %6lld %7lld\n",
+        printf("%-12s %7lld %5lld %6lld %5lld %9lld %6lld %6lld %6lld %7lld "
+               "%4lld\n",
                nm ? YAJL_GET_STRING(nm) : "?", num(f, "memory"),
                num(f, "vcpus"), num(f, "target"), num(f, "ready"),
                num(f, "preparing"), num(f, "made"), num(f, "served"),
-               num(f, "failed"), num(f, "adopted"));
+               num(f, "failed"), num(f, "adopted"), num(f, "lost"));
     }
     yajl_tree_free(root);
     return 0;

@@ -210,6 +210,7 @@ int main(int argc, char **argv)
     daemon_quit_on_signals(d.loop, "destroying the shells and exiting");
     signal(SIGPIPE, SIG_IGN);
     pools_schedule_refill(&d);
+    pools_watch(&d);
     status = 0;
     g_info("ready on %s", d.config.socket);
     daemon_ready(&ready_fd, 0);

@@ -112,6 +112,56 @@ static void refill_one(struct chaosd *d, struct chaosd_pool *p)
            p->count.ready, p->count.target);
 }
 
+/* Drop the ready shells someone else destroyed (or unpaused), so that a
+ * request never gets one and the refill makes their replacements. */
+static unsigned int prune(struct chaosd *d)
+{
+    unsigned int lost = 0;
+
+    for (size_t i = 0; i < d->n_pools; i++) {
+        struct chaosd_pool *p = &d->pools[i];
+        GList *l = p->shells.head;
+
+        while (l) {
+            GList *next = l->next;
+            struct chaos_shell *sh = l->data;
+            int rc = chaos_shell_check(d->ctx, sh);
+
+            if (rc == -ESRCH || rc == -EBUSY) {
+                g_warning("pool %s: shell %u lost, %s; dropped",
+                          p->flavour.name, chaos_shell_domid(sh),
+                          chaos_error(d->ctx));
+                g_queue_delete_link(&p->shells, l);
+                chaos_pool_lose(&p->count);
+                chaos_shell_discard(d->ctx, sh);
+                lost++;
+            } else if (rc) {
+                g_warning("pool %s: shell %u kept: %s", p->flavour.name,
+                          chaos_shell_domid(sh), chaos_error(d->ctx));
+            }
+            l = next;
+        }
+    }
+    return lost;
+}
+
+/* Every PRUNE_S seconds: look for lost shells (no event tells chaosd:
+ * xenstored never introduced a shell, so no @releaseDomain comes). */
+#define PRUNE_S 2
+static gboolean on_prune(gpointer data)
+{
+    struct chaosd *d = data;
+
+    if (prune(d))
+        pools_schedule_refill(d);
+    return G_SOURCE_CONTINUE;
+}
+
+void pools_watch(struct chaosd *d)
+{
+    d->prune_source = g_timeout_add_seconds(PRUNE_S, on_prune, d);
+}
+
 static gboolean on_refill(gpointer data)
 {
     struct chaosd *d = data;
@@ -235,6 +285,9 @@ void pools_drain(struct chaosd *d)
     if (d->refill_source)
         g_source_remove(d->refill_source);
     d->refill_source = 0;
+    if (d->prune_source)
+        g_source_remove(d->prune_source);
+    d->prune_source = 0;
     for (size_t i = 0; i < d->n_pools; i++) {
         struct chaosd_pool *p = &d->pools[i];
         struct chaos_shell *sh;
@@ -287,6 +340,7 @@ char *pools_create(struct chaosd *d, const struct chaos_domain_config *cfg)
                            cfg->memory_mb, cfg->vcpus, big);
     }
     p = &d->pools[i];
+    prune(d);
     /* Refusals that need no shell come before one is taken. */
     step = "checking the request";
     if (stat(cfg->kernel, &st))
@@ -367,6 +421,7 @@ char *pools_shells(struct chaosd *d, unsigned int parent, unsigned int count,
                            "vCPU(s))",
                            parent, mem_mb, vcpus);
     p = &d->pools[k];
+    prune(d);
     /* All or none: Xen takes shells for every child or for none. */
     step = "taking shells";
     if (p->count.ready < count) {
@@ -466,6 +521,7 @@ char *pools_status(struct chaosd *d)
         INT("failed", p->count.failed);
         INT("discarded", p->count.discarded);
         INT("adopted", p->count.adopted);
+        INT("lost", p->count.lost);
 #undef INT
         GSTR(g, "shells");
         yajl_gen_array_open(g);

@@ -44,6 +44,7 @@ struct chaosd {
     size_t n_pools;
     struct chaos_rate rate;
     guint refill_source;
+    guint prune_source; /* the look for lost shells (pools_watch) */
     int listen_fd;
     guint listen_source;
     GMainLoop *loop;
@@ -55,6 +56,9 @@ void pools_init(struct chaosd *d);
  * longer running) left, up to each pool's target; destroy the others,
  * logging each decision with its reason. */
 void pools_adopt(struct chaosd *d, int prev);
+/* Look for lost shells (destroyed by someone else) every 2 s: they are
+ * dropped, counted as lost and made again. */
+void pools_watch(struct chaosd *d);
 /* Arrange for the pools to be refilled (rate-limited) in the background. */
 void pools_schedule_refill(struct chaosd *d);
 /* Destroy every ready shell (on exit). */

@@ -111,6 +111,17 @@ static void remove_devices(struct chaos_ctx *ctx, unsigned int domid)
         dev.ops->destroy(&xc, &dev);
 }
 
+void chaos_forget(struct chaos_ctx *ctx, unsigned int domid)
+{
+    char vm[64];
+
+    if (read_dom(ctx, domid, "vm", vm, sizeof(vm)))
+        vm[0] = '\0';
+    remove_devices(ctx, domid);
+    chaos_record_remove(domid);
+    chaos_xs_cleanup(ctx, domid, vm);
+}
+
 int chaos_destroy(struct chaos_ctx *ctx, unsigned int domid)
 {
     const char *step = "finding the domain";

@@ -82,6 +82,11 @@ int chaos_vifs_finish(struct chaos_ctx *ctx, unsigned int domid,
 int chaos_record_write(struct chaos_ctx *ctx, const struct chaos_shell *sh);
 void chaos_record_remove(unsigned int domid);
 
+/* A shell of ours that Xen no longer has (someone else destroyed it):
+ * remove its devices, record and XenStore nodes (best effort). Only for a
+ * domid the caller made and Xen does not list: nothing checks the owner. */
+void chaos_forget(struct chaos_ctx *ctx, unsigned int domid);
+
 /* Remove everything chaos may have written for DOMID (best effort). */
 void chaos_xs_cleanup(struct chaos_ctx *ctx, unsigned int domid,
                       const char *vm_path);

@@ -165,22 +165,29 @@ int chaos_pool_end(struct chaos_pool_count *p, bool ok)
     return 0;
 }
 
-int chaos_pool_take(struct chaos_pool_count *p)
+/* One ready shell leaves the pool, counted in *WHY. */
+static int leave(struct chaos_pool_count *p, uint64_t *why)
 {
     if (!p->ready)
         return -EINVAL;
     p->ready--;
-    p->served++;
+    (*why)++;
     return 0;
+}
+
+int chaos_pool_take(struct chaos_pool_count *p)
+{
+    return leave(p, &p->served);
 }
 
 int chaos_pool_discard(struct chaos_pool_count *p)
 {
-    if (!p->ready)
-        return -EINVAL;
-    p->ready--;
-    p->discarded++;
-    return 0;
+    return leave(p, &p->discarded);
+}
+
+int chaos_pool_lose(struct chaos_pool_count *p)
+{
+    return leave(p, &p->lost);
 }
 
 int chaos_pool_adopt(struct chaos_pool_count *p)

@@ -467,7 +467,46 @@ void chaos_shell_discard(struct chaos_ctx *ctx, struct chaos_shell *sh)
         xc_dom_release(sh->dom);
     sh->dom = NULL;
     snprintf(keep, sizeof(keep), "%s", ctx->error);
-    chaos_destroy(ctx, sh->domid);
+    /* Gone from Xen already (destroyed by someone else): what we wrote for
+     * it is still ours to remove; chaos_destroy() leaves a domid Xen does
+     * not list and XenStore does not tag alone (a clone shell has no
+     * home). */
+    if (chaos_destroy(ctx, sh->domid) == -ESRCH && sh->domid)
+        chaos_forget(ctx, sh->domid);
     snprintf(ctx->error, sizeof(ctx->error), "%s", keep);
     free(sh);
+}
+
+int chaos_shell_check(struct chaos_ctx *ctx, const struct chaos_shell *sh)
+{
+    const char *step = "checking the shell";
+    xc_domaininfo_t info;
+    int n;
+
+    ctx->error[0] = '\0';
+    n = xc_domain_getinfolist(ctx->xch, sh->domid, 1, &info);
+    if (n < 0) {
+        int rc = chaos_neg_errno();
+
+        return chaos_fail(ctx, rc, step, "xc_domain_getinfolist: %s",
+                          strerror(-rc));
+    }
+    if (n != 1 || info.domain != sh->domid)
+        return chaos_fail(ctx, -ESRCH, step,
+                          "domain %u is gone (destroyed by someone else)",
+                          sh->domid);
+    if (memcmp(info.handle, sh->clone ? CHAOS_CLONE_MAGIC : CHAOS_SHELL_MAGIC,
+               CHAOS_SHELL_MAGIC_LEN))
+        return chaos_fail(ctx, -ESRCH, step,
+                          "domain %u is no longer the shell (its tag changed)",
+                          sh->domid);
+    if (info.flags & XEN_DOMINF_dying)
+        return chaos_fail(ctx, -ESRCH, step,
+                          "domain %u is dying (destroyed by someone else)",
+                          sh->domid);
+    if (!(info.flags & XEN_DOMINF_paused))
+        return chaos_fail(ctx, -EBUSY, step,
+                          "domain %u was unpaused: no longer an unused shell",
+                          sh->domid);
+    return 0;
 }

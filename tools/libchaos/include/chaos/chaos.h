@@ -124,8 +124,18 @@ int chaos_shell_finish(struct chaos_ctx *ctx, struct chaos_shell **shp,
 int chaos_shell_handover(struct chaos_ctx *ctx, struct chaos_shell *sh, int pid,
                          unsigned int *domid);
 
-/* Destroy an unused shell (its domain and XenStore nodes). */
+/* Destroy an unused shell (its domain and XenStore nodes). A shell whose
+ * domain Xen no longer has (destroyed by someone else) loses what chaos
+ * wrote for it: its devices, record and XenStore nodes. */
 void chaos_shell_discard(struct chaos_ctx *ctx, struct chaos_shell *sh);
+
+/*
+ * Is SH still an unused shell? 0 if its domain is in Xen, tagged as a
+ * shell, not dying and paused; -ESRCH if it is gone, dying or no longer
+ * tagged (someone else destroyed it), -EBUSY if it runs: discard it.
+ * Another -errno: Xen could not be asked. The reason in chaos_error().
+ */
+int chaos_shell_check(struct chaos_ctx *ctx, const struct chaos_shell *sh);
 
 /* Prepare a shell of exactly CFG's size and finish it: one call. */
 /*

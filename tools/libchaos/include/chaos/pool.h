@@ -110,6 +110,7 @@ struct chaos_pool_count {
     unsigned int preparing; /* being made now */
     uint64_t made, served, failed, discarded;
     uint64_t adopted; /* ready shells taken over from a previous daemon */
+    uint64_t lost;    /* ready shells someone else destroyed or ran */
 };
 
 /* Shells to start making now so that ready + preparing reaches target. */
@@ -122,6 +123,7 @@ int chaos_pool_end(struct chaos_pool_count *p, bool ok); /* made/failed */
 int chaos_pool_take(struct chaos_pool_count *p);         /* serve one */
 int chaos_pool_discard(struct chaos_pool_count *p);      /* drop one */
 int chaos_pool_adopt(struct chaos_pool_count *p);        /* one more ready */
+int chaos_pool_lose(struct chaos_pool_count *p);         /* one was lost */
 
 /*
  * The refill rate limit: at most RATE shells a second on average, BURST at

@@ -229,9 +229,15 @@ static void test_count(void)
     ok(p.ready == 3 && p.adopted == 1, "ready 3, adopted 1");
     is_int(chaos_pool_discard(&p), 0, "discard one");
     ok(p.ready == 2 && p.discarded == 1, "ready 2, discarded 1");
+    is_int(chaos_pool_lose(&p), 0, "lose one (destroyed by someone else)");
+    ok(p.ready == 1 && p.lost == 1 && p.discarded == 1,
+       "ready 1, lost 1, discarded still 1");
+    is_int(chaos_pool_deficit(&p), 2,
+           "  target 3, 1 ready: 2 to make (the lost one among them)");
     p.target = 0;
     p.ready = 0;
     is_int(chaos_pool_discard(&p), -EINVAL, "discard from empty: -EINVAL");
+    is_int(chaos_pool_lose(&p), -EINVAL, "lose from empty: -EINVAL");
     is_int(chaos_pool_deficit(&p), 0, "target 0: nothing to make");
 }
 

@@ -3,7 +3,8 @@
 # `chaos create` of counter and hello takes a ready shell (the guest's domid
 # is a shell's; chaosd logs the finish's phases), console seen, the pool refilled, destroyed; with the pools
 # emptied, Xen's free memory is exactly what it was before chaosd; an empty pool falls back to a direct create and says
-# so; a name in use is refused without consuming a shell, and two
+# so; a ready shell someone else destroys is counted lost and made
+# again; a name in use is refused without consuming a shell, and two
 # concurrent creates of one name end with one success; bad configs leave
 # the pools and Xen untouched; SIGTERM destroys every
 # shell and gives back every page.
@@ -12,7 +13,7 @@
 . /usr/lib/xen-clone/chaos.sh
 
 EX=/etc/xen/examples
-plan 59
+plan 68
 
 chaosd_conf 20 4 <<CONF
 [flavour:small]
@@ -103,6 +104,26 @@ ok "  its console says hello" wait_console 30 hello "hello"
 ok "  chaos destroy hello" chaos destroy hello
 ok "  the pool is refilled" wait_for 30 full
 diag "free pages with a full pool: $full_free before, $(free_pages) after"
+
+# A ready shell destroyed by someone else (xc_domain_destroy() only):
+# chaosd counts it lost, removes its XenStore home and record, makes
+# another, and the next create from the pool gets a live shell.
+small_shell() { chaos --json pool show | sed -n 's/.*"name":"small"[^]]*"shells":\[\([0-9]*\).*/\1/p'; }
+lost_small() { pool_col small 11; }
+s=$(small_shell)
+ok "a small shell ($s) destroyed with xc_domain_destroy() only" /usr/lib/xen-clone/bin/xen-destroy "${s:-0}"
+ok "  chaosd counts it lost and refills the pool" wait_for 30 sh -c \
+    "chaos pool show | awk '\$1 == \"small\" && \$11 == 1 && \$5 == 2 {f = 1} END {exit !f}'"
+ok "  its XenStore home and chaosd's record are gone" sh -c \
+    "! xenstore-exists /local/domain/$s && [ ! -e /var/run/chaos/shell-$s ]"
+like "$(grep "shell $s lost" /var/log/xen/chaosd.log 2>/dev/null | tail -n 1)" \
+    "pool small: shell $s lost, checking the shell: domain $s is gone" "  chaosd logs why"
+out=$(chaos create $EX/hello.cfg name=after-lost 2>&1); st=$?
+is "$st" 0 "chaos create hello as after-lost: exit 0 ($out)"
+like "$out" "from a ready 'small' shell" "  from a ready small shell"
+ok "  its console says hello" wait_console 30 after-lost "hello"
+ok "  chaos destroy after-lost" chaos destroy after-lost
+ok "  the pool is refilled" wait_for 30 full
 
 # An empty pool: the CLI falls back to a direct create and says so.
 ok "chaos pool resize small 0" chaos pool resize small 0

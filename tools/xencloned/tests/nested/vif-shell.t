@@ -9,7 +9,10 @@
 # parent's MAC before netback connects, and the vif moves from the bridge
 # into the family's bond. Xen-made children (--no-shells) go the usual way.
 # Destroying a child leaves no vif, port, backend or XenStore home;
-# chaosd's exit removes its shells' vifs; Xen's free memory is exact. The
+# chaosd's exit removes its shells' vifs; Xen's free memory is exact.
+# Shells destroyed by someone else (gone at once, or kept dying for 15 s)
+# lose their vif, backend and stand-in home to xencloned's reaper; chaosd
+# counts them lost and makes others. The
 # vifs phase of xencloned --status with and without a shell is printed
 # (diag; docs/shell-lifecycle.md has the figures).
 # run-in-dom0: timeout=900
@@ -20,7 +23,7 @@
 PIP=198.18.0.11
 BIN=/usr/lib/xen-clone/bin
 LOG=/var/log/xen/xencloned.log
-plan 55
+plan 63
 
 chaosd_conf_clone cv 64 1 xenbr0
 
@@ -47,6 +50,12 @@ figures() {
 # clone_one ARGS...: xl clone ARGS h; $c the child (empty on failure).
 clone_one() { c=$(xl clone "$@" h 2>/tmp/clone.err | grep -E '^[0-9]+$' | head -n 1); }
 # gone CHILD: no vif, backend or home of CHILD is left.
+# replaced N SHELL: chaosd counts N shells lost, SHELL's record is gone,
+# and another shell is ready in its place.
+replaced() {
+    [ "$(pool_col cv 11)" = "$1" ] && [ ! -e "/var/run/chaos/shell-$2" ] &&
+        [ "$(ready cv)" = 1 ] && ! cshells | grep -qx "$2"
+}
 gone() {
     ! ip link show "vif$1.0" >/dev/null 2>&1 && ! xenstore-exists "$(be_of "$1")" &&
         ! xenstore-exists "/local/domain/$1"
@@ -174,6 +183,32 @@ s=$(cshells | head -n 1)
 sleep 3 # the watch events of the destroys above are delivered first
 ok "  shell $s destroyed with xc_domain_destroy() only" $BIN/xen-destroy "$s"
 ok "  its vif, backend and home are removed, no other domain event needed" wait_for 30 gone "$s"
+ok "  chaosd counts it lost, removes its record and makes another" wait_for 60 replaced 1 "$s"
+
+# A clone shell destroyed by someone else and kept dying meanwhile (Dom0
+# gives it a page and maps it; a backend with a grant mapped keeps a
+# domain so too): xencloned's reaper finds it dying, not gone, and removes its vif,
+# backend and stand-in home at once (its backend directory, which the
+# reaper walks, is gone after that pass, so a home left then would stay
+# for good). chaosd, which would clean up a lost shell of its pool too, is
+# stopped (SIGSTOP) meanwhile, so that only the reaper acts.
+ok "the pool is full again (2)" wait_for 60 pool_is cv 1
+s=$(cshells | head -n 1)
+sleep 3
+kill -STOP "$(chaosd_pid)"
+$BIN/xen-destroy --dying 15 "$s" >/tmp/dying.out 2>&1 &
+hp=$!
+ok "  shell $s destroyed with xc_domain_destroy() only, kept dying (a page of it mapped), chaosd stopped" \
+    wait_for 10 grep -q '^dying$' /tmp/dying.out || sed 's/^/#   /' /tmp/dying.out
+ok "  its vif, backend and home are removed while it is dying" wait_for 12 gone "$s"
+ok "  it was still dying then (Dom0 still mapped its page)" sh -c "! grep -q released /tmp/dying.out"
+wait "$hp"
+is "$?" 0 "  Dom0 unmaps the page"
+ok "  Xen lets it go" wait_gone 30 "$s"
+ok "  nothing of it is left" gone "$s"
+kill -CONT "$(chaosd_pid)"
+ok "  chaosd, resumed, counts it lost (2 in all), removes its record, makes another" \
+    wait_for 60 replaced 2 "$s"
 
 ok "SIGTERM: chaosd exits" stop_chaosd
 ok "  its shells' vifs are gone" wait_for 30 sh -c \
