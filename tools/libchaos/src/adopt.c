@@ -294,6 +294,7 @@ static int retag(struct chaos_ctx *ctx, struct chaos_shell *sh,
     memcpy(h + 8, &pid, 4);
     if (xc_domain_sethandle(ctx->xch, sh->domid, h))
         return chaos_neg_errno();
+    memcpy(sh->handle, h, sizeof(sh->handle));
     if (sh->clone)
         return 0;
     snprintf(p, sizeof(p), "/local/domain/%u/chaos/pid", sh->domid);

@@ -127,7 +127,7 @@ static unsigned int prune(struct chaosd *d)
             struct chaos_shell *sh = l->data;
             int rc = chaos_shell_check(d->ctx, sh);
 
-            if (rc == -ESRCH || rc == -EBUSY) {
+            if (rc == -ESRCH || rc == -ESTALE || rc == -EBUSY) {
                 g_warning("pool %s: shell %u lost, %s; dropped",
                           p->flavour.name, chaos_shell_domid(sh),
                           chaos_error(d->ctx));

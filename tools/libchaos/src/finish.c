@@ -231,6 +231,7 @@ int chaos_shell_finish(struct chaos_ctx *ctx, struct chaos_shell **shp,
         rc = chaos_neg_errno();
         goto fail;
     }
+    memcpy(sh->handle, uuid, sizeof(sh->handle)); /* still ours to discard */
     step = "marking it a guest";
     snprintf(p, sizeof(p), "/local/domain/%u/chaos/state", sh->domid);
     rc = chaos_xs_printf(ctx, XBT_NULL, p, "%s", "guest");

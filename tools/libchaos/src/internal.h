@@ -26,8 +26,9 @@ struct chaos_shell {
     struct xc_dom_image *dom; /* memory populated, no kernel yet */
     unsigned int nr_vifs;     /* vifs made ready (bridged, in InitWait) */
     char vif_bridges[CHAOS_MAX_VIFS][16];
-    bool clone;       /* an empty clone shell */
-    uint32_t ssidref; /* its FLASK sid (0: Xen's default) */
+    bool clone;         /* an empty clone shell */
+    uint8_t handle[16]; /* its Xen handle (tag): still the same domain? */
+    uint32_t ssidref;   /* its FLASK sid (0: Xen's default) */
 };
 
 /* Record "STEP: reason" in CTX; returns RC (a -errno). */

@@ -230,6 +230,7 @@ static int prepare_clone(struct chaos_ctx *ctx, struct chaos_shell *sh,
     if (xc_domain_create(ctx->xch, &domid, create))
         return chaos_neg_errno();
     sh->domid = domid;
+    memcpy(sh->handle, create->handle, sizeof(sh->handle));
     return 0;
 }
 
@@ -370,6 +371,7 @@ int chaos_shell_prepare(struct chaos_ctx *ctx,
     }
     created = true;
     sh->domid = domid;
+    memcpy(sh->handle, create.handle, sizeof(sh->handle));
     step = "xc_domain_max_vcpus";
     if (xc_domain_max_vcpus(ctx->xch, domid, spec->vcpus)) {
         rc = chaos_neg_errno();
@@ -467,11 +469,12 @@ void chaos_shell_discard(struct chaos_ctx *ctx, struct chaos_shell *sh)
         xc_dom_release(sh->dom);
     sh->dom = NULL;
     snprintf(keep, sizeof(keep), "%s", ctx->error);
-    /* Gone from Xen already (destroyed by someone else): what we wrote for
-     * it is still ours to remove; chaos_destroy() leaves a domid Xen does
-     * not list and XenStore does not tag alone (a clone shell has no
-     * home). */
-    if (chaos_destroy(ctx, sh->domid) == -ESRCH && sh->domid)
+    /* Its domid may name another domain by now: touch nothing then. Gone
+     * from Xen (destroyed by someone else): what we wrote for it is still
+     * ours to remove; chaos_destroy() leaves a domid Xen does not list and
+     * XenStore does not tag alone (a clone shell has no home). */
+    if (chaos_shell_check(ctx, sh) != -ESTALE &&
+        chaos_destroy(ctx, sh->domid) == -ESRCH)
         chaos_forget(ctx, sh->domid);
     snprintf(ctx->error, sizeof(ctx->error), "%s", keep);
     free(sh);
@@ -495,10 +498,10 @@ int chaos_shell_check(struct chaos_ctx *ctx, const struct chaos_shell *sh)
         return chaos_fail(ctx, -ESRCH, step,
                           "domain %u is gone (destroyed by someone else)",
                           sh->domid);
-    if (memcmp(info.handle, sh->clone ? CHAOS_CLONE_MAGIC : CHAOS_SHELL_MAGIC,
-               CHAOS_SHELL_MAGIC_LEN))
-        return chaos_fail(ctx, -ESRCH, step,
-                          "domain %u is no longer the shell (its tag changed)",
+    if (memcmp(info.handle, sh->handle, sizeof(sh->handle)))
+        return chaos_fail(ctx, -ESTALE, step,
+                          "domain %u is another domain now (its Xen handle "
+                          "is not the shell's)",
                           sh->domid);
     if (info.flags & XEN_DOMINF_dying)
         return chaos_fail(ctx, -ESRCH, step,

@@ -126,14 +126,17 @@ int chaos_shell_handover(struct chaos_ctx *ctx, struct chaos_shell *sh, int pid,
 
 /* Destroy an unused shell (its domain and XenStore nodes). A shell whose
  * domain Xen no longer has (destroyed by someone else) loses what chaos
- * wrote for it: its devices, record and XenStore nodes. */
+ * wrote for it: its devices, record and XenStore nodes; one whose domid
+ * names another domain by now (chaos_shell_check(): -ESTALE) is only
+ * freed. */
 void chaos_shell_discard(struct chaos_ctx *ctx, struct chaos_shell *sh);
 
 /*
- * Is SH still an unused shell? 0 if its domain is in Xen, tagged as a
- * shell, not dying and paused; -ESRCH if it is gone, dying or no longer
- * tagged (someone else destroyed it), -EBUSY if it runs: discard it.
- * Another -errno: Xen could not be asked. The reason in chaos_error().
+ * Is SH still an unused shell? 0 if its domain is in Xen with the shell's
+ * Xen handle (tag), not dying and paused; -ESRCH if it is gone or dying
+ * (someone else destroyed it), -ESTALE if its domid names another domain
+ * by now, -EBUSY if it runs: discard it. Another -errno: Xen could not be
+ * asked. The reason in chaos_error().
  */
 int chaos_shell_check(struct chaos_ctx *ctx, const struct chaos_shell *sh);
 

@@ -109,7 +109,6 @@ diag "free pages with a full pool: $full_free before, $(free_pages) after"
 # chaosd counts it lost, removes its XenStore home and record, makes
 # another, and the next create from the pool gets a live shell.
 small_shell() { chaos --json pool show | sed -n 's/.*"name":"small"[^]]*"shells":\[\([0-9]*\).*/\1/p'; }
-lost_small() { pool_col small 11; }
 s=$(small_shell)
 ok "a small shell ($s) destroyed with xc_domain_destroy() only" /usr/lib/xen-clone/bin/xen-destroy "${s:-0}"
 ok "  chaosd counts it lost and refills the pool" wait_for 30 sh -c \

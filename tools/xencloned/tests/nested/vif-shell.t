@@ -23,7 +23,7 @@
 PIP=198.18.0.11
 BIN=/usr/lib/xen-clone/bin
 LOG=/var/log/xen/xencloned.log
-plan 63
+plan 64
 
 chaosd_conf_clone cv 64 1 xenbr0
 
@@ -49,13 +49,13 @@ figures() {
 }
 # clone_one ARGS...: xl clone ARGS h; $c the child (empty on failure).
 clone_one() { c=$(xl clone "$@" h 2>/tmp/clone.err | grep -E '^[0-9]+$' | head -n 1); }
-# gone CHILD: no vif, backend or home of CHILD is left.
 # replaced N SHELL: chaosd counts N shells lost, SHELL's record is gone,
 # and another shell is ready in its place.
 replaced() {
     [ "$(pool_col cv 11)" = "$1" ] && [ ! -e "/var/run/chaos/shell-$2" ] &&
         [ "$(ready cv)" = 1 ] && ! cshells | grep -qx "$2"
 }
+# gone CHILD: no vif, backend or home of CHILD is left.
 gone() {
     ! ip link show "vif$1.0" >/dev/null 2>&1 && ! xenstore-exists "$(be_of "$1")" &&
         ! xenstore-exists "/local/domain/$1"
