@@ -146,12 +146,18 @@ static unsigned int prune(struct chaosd *d)
 }
 
 /* Every PRUNE_S seconds: look for lost shells (no event tells chaosd:
- * xenstored never introduced a shell, so no @releaseDomain comes). */
+ * xenstored never introduced a shell, so no @releaseDomain comes), and
+ * take in the name index's events so they do not pile up between
+ * creates. */
 #define PRUNE_S 2
 static gboolean on_prune(gpointer data)
 {
     struct chaosd *d = data;
+    int rc = chaos_name_watch_drain(d->ctx);
 
+    if (rc < 0)
+        g_warning("name index dropped, rebuilt at the next create: %s",
+                  g_strerror(-rc));
     if (prune(d))
         pools_schedule_refill(d);
     return G_SOURCE_CONTINUE;

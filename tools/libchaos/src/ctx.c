@@ -78,6 +78,7 @@ void chaos_close(struct chaos_ctx *ctx)
 {
     if (!ctx)
         return;
+    chaos_names_close(ctx);
     if (ctx->store)
         xendev_store_xs_close(ctx->store);
     if (ctx->xsh)

@@ -292,24 +292,6 @@ int chaos_domain_vifs(struct chaos_ctx *ctx, unsigned int domid,
     return 0;
 }
 
-int chaos_name_in_use(struct chaos_ctx *ctx, const char *name)
-{
-    char **doms, buf[CHAOS_NAME_MAX];
-    unsigned int nd = 0, i, domid;
-    int found = 0;
-
-    doms = xs_directory(ctx->xsh, XBT_NULL, "/local/domain", &nd);
-    if (!doms)
-        return chaos_neg_errno();
-    for (i = 0; i < nd && !found; i++)
-        if (!xendev_parse_uint(doms[i], XENDEV_DOMID_MAX, &domid) &&
-            !read_dom(ctx, domid, "name", buf, sizeof(buf)) &&
-            !strcmp(buf, name))
-            found = 1;
-    free(doms);
-    return found;
-}
-
 /*
  * The lock xl holds while it creates a domain (xl.conf's default
  * lockfile): held from the name check to the name's write, two creates

@@ -13,6 +13,8 @@ struct chaos_ctx {
     xc_interface *xch;
     struct xs_handle *xsh;
     struct xendev_store *store;      /* libxendev's own XenStore connection */
+    struct xs_handle *names_xsh;     /* the name index's connection (watch) */
+    struct chaos_names *names;       /* chaos_name_in_use()'s index */
     char error[2 * CHAOS_ERR_MAX];   /* "step: reason" */
     char timings[CHAOS_TIMINGS_MAX]; /* the last finish's phases */
 };
@@ -30,6 +32,9 @@ struct chaos_shell {
     uint8_t handle[16]; /* its Xen handle (tag): still the same domain? */
     uint32_t ssidref;   /* its FLASK sid (0: Xen's default) */
 };
+
+/* Drop the name index and its connection (names-watch.c). */
+void chaos_names_close(struct chaos_ctx *ctx);
 
 /* Record "STEP: reason" in CTX; returns RC (a -errno). */
 int chaos_fail(struct chaos_ctx *ctx, int rc, const char *step, const char *fmt,

@@ -195,8 +195,20 @@ int chaos_list(struct chaos_ctx *ctx, struct chaos_domain_info **out,
 int chaos_find(struct chaos_ctx *ctx, const char *name_or_domid,
                unsigned int *domid);
 
-/* Is NAME taken by any domain (chaos or not)? 1, 0 or -errno. */
+/*
+ * Is NAME taken by any domain (chaos or not)? 1, 0 or -errno. The first
+ * call reads every domain's name; later ones read only the names that
+ * changed, as a XenStore watch on /local/domain tells (a few round trips,
+ * whatever the number of domains).
+ */
 int chaos_name_in_use(struct chaos_ctx *ctx, const char *name);
+
+/*
+ * Take in the name changes the watch has queued since the last check: a
+ * long-running caller does it now and then so they do not pile up. The
+ * number of events, or -errno (the index is then dropped and rebuilt).
+ */
+int chaos_name_watch_drain(struct chaos_ctx *ctx);
 
 /*
  * Destroy the shells whose maker is no longer running (or is ALSO_PID,

@@ -5,7 +5,8 @@
 # emptied, Xen's free memory is exactly what it was before chaosd; an empty pool falls back to a direct create and says
 # so; a ready shell someone else destroys is counted lost and made
 # again; a name in use is refused without consuming a shell, and two
-# concurrent creates of one name end with one success; bad configs leave
+# concurrent creates of one name end with one success; names xl takes
+# (create, rename) or frees (destroy) are seen at once; bad configs leave
 # the pools and Xen untouched; SIGTERM destroys every
 # shell and gives back every page.
 # run-in-dom0: timeout=900
@@ -13,7 +14,7 @@
 . /usr/lib/xen-clone/chaos.sh
 
 EX=/etc/xen/examples
-plan 68
+plan 78
 
 chaosd_conf 20 4 <<CONF
 [flavour:small]
@@ -91,6 +92,22 @@ is "$(cat /tmp/dup1.out /tmp/dup2.out | grep -c "a domain named 'dup' exists alr
     "  the other says the name exists already"
 is "$(xl list | awk '$1 == "dup"' | wc -l)" 1 "  Xen has one domain named dup"
 ok "  chaos destroy dup" chaos destroy dup
+ok "  the pool is refilled" wait_for 30 full
+# chaosd's name index (a XenStore watch) follows what other toolstacks
+# do: a name xl takes, by create or rename, is refused; one freed by a
+# destroy is free again.
+ok "xl create of a guest named xlmade" xl create -q $EX/counter.cfg 'name="xlmade"'
+out=$(chaos create $EX/counter.cfg name=xlmade 2>&1); st=$?
+is "$st" 1 "a name xl has just taken (xl create xlmade): chaos create refuses it"
+like "$out" "a domain named 'xlmade' exists already" "  with the clear error"
+ok "  xl rename xlmade xlnamed" xl rename xlmade xlnamed
+out=$(chaos create $EX/counter.cfg name=xlnamed 2>&1); st=$?
+is "$st" 1 "the name it was renamed to is refused too"
+ok "  xl destroy xlnamed" xl destroy xlnamed
+out=$(chaos create $EX/counter.cfg name=xlnamed 2>&1); st=$?
+is "$st" 0 "once xl destroyed it, its name is free for chaos create"
+is "$(xl list | awk '$1 == "xlnamed"' | wc -l)" 1 "  Xen has one domain named xlnamed"
+ok "  chaos destroy xlnamed" chaos destroy xlnamed
 ok "  the pool is refilled" wait_for 30 full
 ok "chaos destroy p1" chaos destroy p1
 ok "  the domain is gone" sh -c '! xl list p1'
