@@ -9,7 +9,10 @@
 # create_ms: each command, command to command; x: how many instances of
 # that method were already running, in buckets of 100. An info: line per
 # method gives the growth, the median of the last 100 over the first 100
-# (issue 14's goal: at most 1.1 for pool create and clone).
+# (issue 14's goal: at most 1.1 for pool create and clone). METHODS (all
+# three by default) picks some: BENCH_VARS="N=200 METHODS=chaos-pool-create".
+# For pool create, chaosd's finish phases (from its log: check, kernel,
+# ..., total) get info: lines, medians of the first and last bucket.
 # run-in-dom0: timeout=21600 mem=10240 dom0mem=1536
 . /usr/lib/xen-clone/tap.sh
 . /usr/lib/xen-clone/minios-guest.sh
@@ -18,6 +21,7 @@ BOOTTIME=/usr/lib/xen-clone/bin/minios-boottime
 T=/usr/lib/xen-clone/bin/xen-clone-test
 N=${N:-1000}
 BUCKET=${BUCKET:-100}
+METHODS=${METHODS:-xl-create,chaos-pool-create,xl-clone}
 failed=0
 # The plot's x axis (scripts/bench-report.py).
 echo "info: x_axis instances already running (buckets of $BUCKET)"
@@ -61,10 +65,33 @@ destroy_all() {
     wait_for 600 sh -c "! xl list | awk -v p='$1' 'index(\$1, p) == 1 {f=1} END {exit !f}'"
 }
 
+# want METHOD: is METHOD among those to run?
+want() { case ",$METHODS," in *",$1,"*) return 0 ;; esac; return 1; }
+# phase KEY I...: the median of chaosd's KEY (check_us, ...) over
+# pool creates gpI... (from its log), in ms.
+phase() {
+    _k=$1; shift
+    for _i in "$@"; do grep -F "created gp$_i (domid" /var/log/xen/chaosd.log; done |
+        tr ' ' '\n' | awk -F= -v k="$_k" '$1 == k {print $2}' >/tmp/growth.phase
+    [ -s /tmp/growth.phase ] || { echo "none"; return; }
+    awk '{printf "%.1f\n", $1 / 1000}' /tmp/growth.phase >/tmp/growth.phase.ms
+    echo "$(median /tmp/growth.phase.ms) ms"
+}
+# phases I...: every phase's median ("check 6.3 ms, kernel ...").
+phases() {
+    _out=
+    for _p in check kernel build boot claim xenstore console vifs introduce unpause total; do
+        _out="$_out${_out:+, }$_p $(phase ${_p}_us "$@")"
+    done
+    echo "$_out"
+}
+nmethods=0
 rm -f /tmp/growth.*
 warm_xen_tables >/dev/null 2>&1
 echo "info: instances $N bucket $BUCKET"
 
+if want xl-create; then
+nmethods=$((nmethods + 1))
 echo "# xl create, $N guests"
 for i in $(seq "$N"); do
     one xl-create "$i" "$CONSOLE_DIR/guest-gx$i.log" xl create \
@@ -74,7 +101,10 @@ for i in $(seq "$N"); do
 done
 growth xl-create
 destroy_all gx
+fi
 
+if want chaos-pool-create; then
+nmethods=$((nmethods + 1))
 echo "# chaos create from the pool, $N guests"
 start_chaosd --quiet growth || exit 1
 for i in $(seq "$N"); do
@@ -86,9 +116,15 @@ for i in $(seq "$N"); do
     [ $((i % 100)) = 0 ] && echo "# ... $i"
 done
 growth chaos-pool-create
+_last=$(( (N - 1) / BUCKET * BUCKET ))
+echo "info: pool_phases_first $(phases $(seq 1 "$BUCKET"))"
+echo "info: pool_phases_last $(phases $(seq $((_last + 1)) "$N"))"
 destroy_all gp
 stop_chaosd
+fi
 
+if want xl-clone; then
+nmethods=$((nmethods + 1))
 echo "# xl clone of one parent, $N children"
 guest_create gparent dirty memory=4 'cmdline="mb=1"' >/dev/null 2>&1 && up gparent ||
     { echo "the parent does not start"; exit 1; }
@@ -99,6 +135,7 @@ for i in $(seq "$N"); do
 done
 growth xl-clone
 destroy_all gparent
+fi
 
-echo "info: failed_runs $failed of $((3 * N))"
+echo "info: failed_runs $failed of $((nmethods * N))"
 [ "$failed" = 0 ]

@@ -108,11 +108,17 @@ int chaos_xs_printf(struct chaos_ctx *ctx, xs_transaction_t t, const char *path,
 int chaos_xs_read(struct chaos_ctx *ctx, const char *path, char *buf,
                   size_t len)
 {
+    return chaos_xs_read_on(ctx->xsh, path, buf, len);
+}
+
+int chaos_xs_read_on(struct xs_handle *xsh, const char *path, char *buf,
+                     size_t len)
+{
     unsigned int n;
     char *v;
 
     errno = 0;
-    v = xs_read(ctx->xsh, XBT_NULL, path, &n);
+    v = xs_read(xsh, XBT_NULL, path, &n);
     if (!v)
         return errno == ENOENT || !errno ? -ENOENT : -errno;
     if (n >= len) {

@@ -205,6 +205,7 @@ int chaos_shell_finish(struct chaos_ctx *ctx, struct chaos_shell **shp,
     rc = chaos_name_claim(ctx, cfg->name, &lockfd);
     if (rc)
         goto fail_quiet;
+    phase_mark(&pc, "claim");
     step = "writing the guest's XenStore entries";
     rc = write_identity(ctx, sh, cfg, uuid_s, store_mfn);
     chaos_name_release(lockfd);

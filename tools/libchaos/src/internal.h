@@ -61,6 +61,9 @@ int chaos_xs_printf(struct chaos_ctx *ctx, xs_transaction_t t, const char *path,
 /* Read PATH into BUF (NUL-terminated): 0, -ENOENT, -ENOSPC. */
 int chaos_xs_read(struct chaos_ctx *ctx, const char *path, char *buf,
                   size_t len);
+/* The same on connection XSH. */
+int chaos_xs_read_on(struct xs_handle *xsh, const char *path, char *buf,
+                     size_t len);
 
 /* Random bytes (from /dev/urandom: never waits for entropy). */
 int chaos_random(void *buf, size_t len);

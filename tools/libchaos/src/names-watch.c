@@ -1,5 +1,6 @@
 /* names-watch.c: chaos_name_in_use() on the name index, fed by a watch. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,22 +20,9 @@ static int names_read(void *arg, unsigned int domid, char *buf, size_t len)
 {
     struct chaos_ctx *ctx = arg;
     char p[64];
-    unsigned int n;
-    char *v;
 
     snprintf(p, sizeof(p), "/local/domain/%u/name", domid);
-    errno = 0;
-    v = xs_read(ctx->names_xsh, XBT_NULL, p, &n);
-    if (!v)
-        return errno == ENOENT || errno == EACCES || !errno ? -ENOENT : -errno;
-    if (n >= len) {
-        free(v);
-        return -ENOSPC;
-    }
-    memcpy(buf, v, n);
-    buf[n] = '\0';
-    free(v);
-    return 0;
+    return chaos_xs_read_on(ctx->names_xsh, p, buf, len);
 }
 
 static int names_open(struct chaos_ctx *ctx)

@@ -52,7 +52,7 @@ like "$out" "created 'p1' \(domid [0-9]+\) from a ready 'small' shell" "  from a
 id=$(domid_of p1)
 like " $before" " $id " "  the guest's domid is one of the shells' ($before)"
 like "$(grep -F "created p1 (domid" /var/log/xen/chaosd.log)" \
-    "created p1 \(domid $id\) from pool small: check_us=[0-9]+ kernel_us=[0-9]+ build_us=[0-9]+ boot_us=[0-9]+ xenstore_us=[0-9]+ console_us=[0-9]+ vifs_us=[0-9]+ introduce_us=[0-9]+ unpause_us=[0-9]+ total_us=[1-9][0-9]*" \
+    "created p1 \(domid $id\) from pool small: check_us=[0-9]+ kernel_us=[0-9]+ build_us=[0-9]+ boot_us=[0-9]+ claim_us=[0-9]+ xenstore_us=[0-9]+ console_us=[0-9]+ vifs_us=[0-9]+ introduce_us=[0-9]+ unpause_us=[0-9]+ total_us=[1-9][0-9]*" \
     "  chaosd's log says where the finish spent its time"
 ok "  its console shows the counter" wait_console 30 p1 "counter $id: [0-9]+"
 ok "  the pool is refilled" wait_for 30 full
