@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <minios/app.h>
 #include <minios/hypercall.h>
 #include <minios/mm.h>
@@ -25,29 +26,48 @@ static int usage(const char *bad)
            "  them, from MB F of " FROM " (default 0), are rewritten and\n"
            "  " DONE " counts the requests served; writing anything to\n"
            "  " CRASH " makes it crash on purpose, to " LDT " makes it load\n"
-           "  a one-entry LDT, a vCPU state a reset cannot undo)\n");
+           "  a one-entry LDT, a vCPU state a reset cannot undo)\n"
+           "  poll=1: read XenStore at every 1 s wake, not only on its watch\n"
+           "  (a test that needs a request out when the guest is cloned)\n");
     return 2;
 }
 
-/*
- * Sleep until Dom0 writes below data/dirty (a watch), or 1 s at most.
- * XenStore keeps no watch for a clone, so a new domid (a fork, xl clone,
- * a reset to the parent's memory) sets it again; until it is set, poll
- * every 50 ms. Idle instances thus cost XenStore nothing (N guests
- * polling made xenstored the limit of the density benchmark).
- */
-static void wait_for_request(domid_t *watched)
+/* Our domid from Xen (getpid(): no XenStore request), or from XenStore
+ * when Xen does not say (a policy without clone_info). */
+static domid_t self_domid(void)
 {
-    domid_t me = xen_domid();
+    pid_t pid = getpid();
+
+    return pid >= 0 ? (domid_t)pid : xen_domid();
+}
+
+/*
+ * Sleep until Dom0 writes below data/dirty (a watch), or 1 s at most;
+ * 1 when something may have been asked (an event, a watch just set, or
+ * no watch: polling), 0 on a quiet timeout. XenStore keeps no watch for a
+ * clone, so a new domid (a fork, xl clone, a reset to the parent's
+ * memory) sets it again; until it is set, poll every 50 ms. An idle
+ * instance thus costs XenStore nothing: once a second it asks Xen its
+ * domid (N guests polling XenStore made xenstored the limit of the
+ * density benchmark, and slowed every create in the growth one).
+ */
+static unsigned long poll_always; /* poll=1 */
+
+static int wait_for_request(domid_t *watched)
+{
+    domid_t me = self_domid();
     int rc;
 
     if (me != *watched) {
         rc = xenbus_watch(DIR, "dirty");
         *watched = rc == 0 || rc == -EEXIST ? me : DOMID_INVALID;
+        if (*watched == me)
+            return 1; /* what was asked before the watch counts too */
     }
-    xenbus_wait_watch("dirty", NULL,
-                      monotonic_ns() +
-                          (*watched == me ? 1000 : 50) * NSEC_PER_MSEC);
+    rc = xenbus_wait_watch("dirty", NULL,
+                           monotonic_ns() +
+                               (*watched == me ? 1000 : 50) * NSEC_PER_MSEC);
+    return rc == 0 || *watched != me || poll_always;
 }
 
 int main(int argc, char **argv)
@@ -58,7 +78,11 @@ int main(int argc, char **argv)
     const char *v;
 
     for (int i = 1; i < argc; i++) {
-        if (!arg_value(argv[i], "mb", &v) || parse_ulong(v, &mb) < 0 || mb == 0)
+        if (arg_value(argv[i], "poll", &v)) {
+            if (parse_ulong(v, &poll_always) < 0 || poll_always > 1)
+                return usage(argv[i]);
+        } else if (!arg_value(argv[i], "mb", &v) || parse_ulong(v, &mb) < 0 ||
+                   mb == 0)
             return usage(argv[i]);
     }
     chunks = calloc(mb, sizeof(*chunks));
@@ -73,10 +97,14 @@ int main(int argc, char **argv)
         return 1;
     xenbus_rm(XBT_NIL, "data/dirty");
     printf("dirty: holding %lu MB\n", mb);
-    for (;;) {
+    for (int look = 1;;) {
         unsigned long k, from = 0;
         char *bang;
 
+        if (!look) {
+            look = wait_for_request(&watched);
+            continue;
+        }
         if (xenbus_read(XBT_NIL, CRASH, &bang) == 0) {
             free(bang);
             xenbus_rm(XBT_NIL, CRASH);
@@ -100,7 +128,7 @@ int main(int argc, char **argv)
 
         /* The domid is read each time: a clone serves its own node. */
         if (xenbus_read_ulong(XBT_NIL, REQUEST, &k) < 0) {
-            wait_for_request(&watched);
+            look = 0;
             continue;
         }
         xenbus_rm(XBT_NIL, REQUEST);

@@ -21,11 +21,14 @@ wait_state() { wait_for "$1" state_has "$2" "$3"; }
 # console_line NAME REGEX: the first console line of NAME matching REGEX.
 console_line() { grep -E -m1 -- "$2" "$CONSOLE_DIR/guest-$1.log" 2>/dev/null; }
 
-# dirty_up NAME MB HOLD: a 'dirty' guest of MB MB holding HOLD MB, ready.
+# dirty_up NAME MB HOLD [ARG...]: a 'dirty' guest of MB MB holding HOLD MB,
+# ready; ARGs are more of its arguments (poll=1).
 dirty_up() {
-    rm -f "$CONSOLE_DIR/guest-$1.log"
-    guest_create "$1" dirty memory="$2" "cmdline=\"mb=$3\"" >/dev/null 2>&1 &&
-        wait_console 120 "$1" "^dirty: holding $3 MB$"
+    _du_n=$1 _du_m=$2 _du_h=$3
+    shift 3
+    rm -f "$CONSOLE_DIR/guest-$_du_n.log"
+    guest_create "$_du_n" dirty memory="$_du_m" "cmdline=\"mb=$_du_h${*:+ $*}\"" >/dev/null 2>&1 &&
+        wait_console 120 "$_du_n" "^dirty: holding $_du_h MB$"
 }
 
 # dirty_write DOMID MB PASS [FROM]: ask the dirty guest DOMID to rewrite

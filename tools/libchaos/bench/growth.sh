@@ -12,7 +12,8 @@
 # (issue 14's goal: at most 1.1 for pool create and clone). METHODS (all
 # three by default) picks some: BENCH_VARS="N=200 METHODS=chaos-pool-create".
 # For pool create, chaosd's finish phases (from its log: check, kernel,
-# ..., total) get info: lines, medians of the first and last bucket.
+# ..., total) get info: lines, medians of the first and last bucket, and
+# so does the making of a replacement shell (chaosd's "ready in").
 # run-in-dom0: timeout=21600 mem=10240 dom0mem=1536
 . /usr/lib/xen-clone/tap.sh
 . /usr/lib/xen-clone/minios-guest.sh
@@ -119,6 +120,12 @@ growth chaos-pool-create
 _last=$(( (N - 1) / BUCKET * BUCKET ))
 echo "info: pool_phases_first $(phases $(seq 1 "$BUCKET"))"
 echo "info: pool_phases_last $(phases $(seq $((_last + 1)) "$N"))"
+# chaosd makes each replacement shell between requests, in its one
+# thread: how long one took, median over the first and last BUCKET.
+grep -o 'ready in [0-9]* us' /var/log/xen/chaosd.log | awk '{printf "%.1f\n", $3 / 1000}' >/tmp/growth.refill
+head -n "$BUCKET" /tmp/growth.refill >/tmp/growth.refill.first
+tail -n "$BUCKET" /tmp/growth.refill >/tmp/growth.refill.last
+echo "info: pool_refill_ms first $(median /tmp/growth.refill.first), last $(median /tmp/growth.refill.last) (of $(wc -l </tmp/growth.refill) shells made)"
 destroy_all gp
 stop_chaosd
 fi
