@@ -2,13 +2,14 @@
 # xl-clone-counter.t: 'xl clone' of a running counter guest: parent and
 # child both keep counting, each with its own domid, on their own consoles;
 # xl list names the child; -n 2 -p leaves two paused children; destroying
-# the parent first leaves the children running; all can be destroyed.
+# the parent first leaves the children running; all can be destroyed;
+# xenstored found no inconsistency in the clones' XenStore transactions.
 # run-in-dom0: timeout=400
 . /usr/lib/xen-clone/tap.sh
 . /usr/lib/xen-clone/xencloned.sh
 
 [ -f "$COUNTER_IMAGE" ] || { echo "Bail out! no counter image ($COUNTER_IMAGE): minios-guest is not installed"; exit 1; }
-plan 27
+plan 29
 
 ok "xl create counter (16 MB)" counter_create counter
 p=$(domid_of counter)
@@ -69,5 +70,13 @@ ok "xl destroy the children" sh -c ". /usr/lib/xen-clone/tap.sh;
     . /usr/lib/xen-clone/xencloned.sh;
     destroy_gone $c && destroy_gone $c1 && destroy_gone $c2"
 ok "their XenStore entries are gone" sh -c "! xenstore-exists /local/domain/$c"
+# Each clone's copy removes, in its transaction, nodes the copy made in it
+# (backend, console/tty...): xenstored once took that for a corruption and
+# checked its whole store, on every clone.
+logger -p daemon.info "xl-clone-counter.t: end"
+ok "Dom0's syslog records (xenstored's only log of errors)" wait_for 10 \
+    grep -q 'xl-clone-counter.t: end' /var/log/messages
+is "$(grep -c 'xenstored: corruption detected' /var/log/messages)" 0 \
+    "xenstored reported no corruption"
 show_console "counter-clone-$c"
 done_testing

@@ -504,6 +504,19 @@ static int write_planned(struct clone_state *st)
 	ta_node_created(st->conn->transaction);
 	for (i = 0; i < st->n_nodes; i++) {
 		node = st->nodes[i];
+		/*
+		 * Record in the transaction that the node did not exist, as
+		 * read_node() does for XS_WRITE's new nodes. Without it, a
+		 * node made here and removed later in the same transaction
+		 * made the commit delete a key the store never had, which
+		 * xenstored takes for a corruption and answers with a check
+		 * of the whole store (each clone's cost then grew with the
+		 * number of domains). It also makes a concurrent creation
+		 * of the node fail the commit with EAGAIN.
+		 */
+		node->generation = NO_GENERATION;
+		if (access_node(st->conn, node, NODE_ACCESS_READ, NULL))
+			return errno;
 		if (write_node(st->conn, node, false))
 			return errno;
 		if (domain_entry_inc(st->conn, node))
