@@ -5,7 +5,9 @@
 #   xl-create:         xl create
 #   chaos-pool-create: chaos create from a ready pool shell (untimed: the
 #                      wait for the pool to have one)
-#   xl-clone:          xl clone of one running parent
+#   xl-clone:          xl clone of one running parent, by domid (a
+#                      name costs xl one XenStore read per domain: that
+#                      lookup is timed apart, as xl_name_lookup_ms)
 # create_ms: each command, command to command; x: how many instances of
 # that method were already running, in buckets of 100. An info: line per
 # method gives the growth, the median of the last 100 over the first 100
@@ -13,7 +15,9 @@
 # three by default) picks some: BENCH_VARS="N=200 METHODS=chaos-pool-create".
 # For pool create, chaosd's finish phases (from its log: check, kernel,
 # ..., total) get info: lines, medians of the first and last bucket, and
-# so does the making of a replacement shell (chaosd's "ready in").
+# so does the making of a replacement shell (chaosd's "ready in"). For
+# clone, xencloned's phase medians (--status: its last 64 children) after
+# the first and the last bucket.
 # run-in-dom0: timeout=21600 mem=10240 dom0mem=1536
 . /usr/lib/xen-clone/tap.sh
 . /usr/lib/xen-clone/minios-guest.sh
@@ -86,6 +90,28 @@ phases() {
     done
     echo "$_out"
 }
+# clone_phases: xencloned's median of each phase over its recent
+# children (its --status; first_run comes a little after the clone).
+clone_phases() {
+    sleep 2
+    _s=$(xencloned --status 2>/dev/null) || { echo "no status"; return; }
+    _out=
+    for _p in xenstore_copy 9pfs introduce vifs complete unpause first_run total; do
+        _v=$(printf '%s\n' "$_s" | grep -o "\"$_p\":{[^}]*}" | head -n 1 |
+            grep -o '"median_us":[0-9]*' | cut -d: -f2)
+        _out="$_out${_out:+, }$_p $(awk -v v="$_v" 'BEGIN { if (v == "") print "none"; else printf "%.1f ms", v / 1000 }')"
+    done
+    echo "$_out"
+}
+# lookup_ms: how long xl takes to find gparent by name (xl domid NAME,
+# median of 5, in ms).
+lookup_ms() {
+    for _r in 1 2 3 4 5; do
+        $BOOTTIME --timeout 60 /tmp/growth.lk -- sh -c 'xl domid gparent >/tmp/growth.lk' 2>&1 |
+            awk '$1 == "command_ms" {print $2}'
+    done >/tmp/growth.lookup
+    median /tmp/growth.lookup
+}
 nmethods=0
 rm -f /tmp/growth.*
 warm_xen_tables >/dev/null 2>&1
@@ -135,12 +161,19 @@ nmethods=$((nmethods + 1))
 echo "# xl clone of one parent, $N children"
 guest_create gparent dirty memory=4 'cmdline="mb=1"' >/dev/null 2>&1 && up gparent ||
     { echo "the parent does not start"; exit 1; }
-$T policy "$(domid_of gparent)" 1 "$N" "$((N + 1))" 16
+P=$(domid_of gparent)
+$T policy "$P" 1 "$N" "$((N + 1))" 16
 for i in $(seq "$N"); do
-    one xl-clone "$i" /tmp/growth.out sh -c 'xl clone gparent >/tmp/growth.out' 
+    one xl-clone "$i" /tmp/growth.out sh -c "xl clone $P >/tmp/growth.out"
     [ $((i % 100)) = 0 ] && echo "# ... $i"
+    if [ "$i" = "$BUCKET" ] || [ "$i" = "$N" ]; then
+        [ "$i" = "$N" ] && _w=last || _w=first
+        echo "info: clone_phases_$_w $(clone_phases)"
+        echo "$(lookup_ms)" >"/tmp/growth.lookup.$_w"
+    fi
 done
 growth xl-clone
+echo "info: xl_name_lookup_ms first $(cat /tmp/growth.lookup.first), last $(cat /tmp/growth.lookup.last) (xl domid NAME, median of 5, with $BUCKET and $N children up)"
 destroy_all gparent
 fi
 
