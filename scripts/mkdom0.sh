@@ -2,6 +2,8 @@
 # mkdom0.sh: build the Dom0 initramfs (build/dom0/dom0.cpio): busybox, our
 # self-built Xen toolstack, the Dom0 kernel's Xen modules, our daemons and
 # guest images (from build/dom0-extra), example configs, and the init.
+# DOM0_EXTRA_BINS adds host programs (with their libraries) and
+# DOM0_IMAGE names another image in build/dom0 (scripts/dom0-perf.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 require_deps
@@ -41,7 +43,7 @@ for t in read write ls list rm exists watch chmod; do
 done
 cp -a "$XEN_DIST"/usr/lib/lib*.so* "$R/usr/lib/"
 # Host programs for tests and benchmarks (Debian packages, see deps.sh).
-for b in /usr/bin/wrk; do
+for b in /usr/bin/wrk ${DOM0_EXTRA_BINS:-}; do
     [ -x "$b" ] || die "$b is missing; run 'make deps'"
     cp -L "$b" "$R/usr/bin/"
 done
@@ -108,6 +110,7 @@ for m in "${MODULES[@]}"; do add_module "$m"; done
 
 # Uncompressed: it unpacks faster than it would decompress under TCG.
 mkdir -p "$DOM0_DIR"
-(cd "$R" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$DOM0_DIR/dom0.cpio.new"
-mv "$DOM0_DIR/dom0.cpio.new" "$DOM0_DIR/dom0.cpio"
-msg "Dom0 initramfs: build/dom0/dom0.cpio ($(( $(stat -c %s "$DOM0_DIR/dom0.cpio") / 1048576 )) MiB)"
+IMAGE=${DOM0_IMAGE:-dom0.cpio}
+(cd "$R" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$DOM0_DIR/$IMAGE.new"
+mv "$DOM0_DIR/$IMAGE.new" "$DOM0_DIR/$IMAGE"
+msg "Dom0 initramfs: build/dom0/$IMAGE ($(( $(stat -c %s "$DOM0_DIR/$IMAGE") / 1048576 )) MiB)"
