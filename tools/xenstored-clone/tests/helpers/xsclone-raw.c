@@ -31,23 +31,28 @@ static const struct {
     {"rm", XS_RM},
     {"set_perms", XS_SET_PERMS},
     {"clone", XS_CLONE},
+    {"watch", XS_WATCH},
 };
 
 static void usage(FILE *f)
 {
     fprintf(f,
             "Usage: xsclone-raw [OPTIONS] TYPE [ARG...]\n"
+            "       xsclone-raw -d DOMID --recv\n"
             "\n"
             "Send one XenStore message and print the reply: its payload\n"
             "with nul bytes as newlines, or \"ERROR <errno name>\".\n"
             "TYPE is a message type number or one of: directory, read,\n"
             "get_perms, transaction_start, transaction_end, write, mkdir,\n"
-            "rm, set_perms, clone. The payload is each ARG followed by a\n"
-            "nul byte.\n"
+            "rm, set_perms, clone, watch. The payload is each ARG\n"
+            "followed by a nul byte.\n"
             "\n"
             "Options:\n"
             "  -d, --domain DOMID  send on DOMID's own XenStore ring, mapped\n"
             "                      from Dom0, as that domain (keep it paused)\n"
+            "  -r, --recv          send nothing; print the next message\n"
+            "                      xenstored puts on DOMID's ring (a watch\n"
+            "                      event, for example)\n"
             "  -m, --mfn MFN       the ring's frame (default: read from the\n"
             "                      domain's store/ring-ref)\n"
             "  -t, --tx ID         transaction id in the header\n"
@@ -186,17 +191,19 @@ static void ring_get(struct xenstore_domain_interface *intf, void *data,
 }
 
 /*
- * Exchange over domid's own ring, as the domain would. xenstored notices
- * the request when it next looks at its connections, so poke it with
- * harmless reads on our own connection until the reply is there.
+ * Exchange over domid's own ring, as the domain would, except that no event
+ * is sent: only the domain can send on its port. xenstored finds such a
+ * request on its visit of every connection, at least once a second
+ * (patch 0007), so wait for the reply.
  */
-static int talk_ring(unsigned int domid, long ring_mfn, struct xsd_sockmsg *msg,
-                     const char *payload, size_t len, char *reply)
+static int talk_ring(unsigned int domid, long ring_mfn, int send,
+                     struct xsd_sockmsg *msg, const char *payload, size_t len,
+                     char *reply)
 {
     struct xenstore_domain_interface *intf = NULL;
     xenforeignmemory_handle *fmem = NULL;
     struct xs_handle *xsh;
-    char path[64], *ref, *v;
+    char path[64], *ref;
     xen_pfn_t mfn;
     unsigned int n;
     int err, ret = -EIO;
@@ -228,12 +235,14 @@ static int talk_ring(unsigned int domid, long ring_mfn, struct xsd_sockmsg *msg,
         intf = NULL;
         goto out;
     }
-    if (intf->rsp_prod != intf->rsp_cons) {
+    if (send && intf->rsp_prod != intf->rsp_cons) {
         fprintf(stderr, "xsclone-raw: stale replies on the ring\n");
         goto out;
     }
-    ring_put(intf, msg, sizeof(*msg));
-    ring_put(intf, payload, len);
+    if (send) {
+        ring_put(intf, msg, sizeof(*msg));
+        ring_put(intf, payload, len);
+    }
 
     deadline = now_ms() + TIMEOUT_MS;
     for (;;) {
@@ -246,8 +255,6 @@ static int talk_ring(unsigned int domid, long ring_mfn, struct xsd_sockmsg *msg,
             ret = -ETIMEDOUT;
             goto out;
         }
-        v = xs_read(xsh, XBT_NULL, "/local", &n);
-        free(v);
         usleep(1000);
     }
     if (msg->len > XENSTORE_PAYLOAD_MAX)
@@ -257,8 +264,6 @@ static int talk_ring(unsigned int domid, long ring_mfn, struct xsd_sockmsg *msg,
             ret = -ETIMEDOUT;
             goto out;
         }
-        v = xs_read(xsh, XBT_NULL, "/local", &n);
-        free(v);
         usleep(1000);
         __sync_synchronize();
     }
@@ -282,6 +287,7 @@ int main(int argc, char **argv)
         {"no-last-nul", no_argument, NULL, 'N'},
         {"hex", required_argument, NULL, 'x'},
         {"len", required_argument, NULL, 'L'},
+        {"recv", no_argument, NULL, 'r'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -291,11 +297,11 @@ int main(int argc, char **argv)
     const char *hex = NULL;
     long domid = -1, claim = -1, mfn = -1;
     size_t len = 0, n;
-    int c, i, last_nul = 1, ret;
+    int c, i, last_nul = 1, recv_only = 0, ret;
 
     /* xenstored may drop us mid-request: report it, do not die. */
     signal(SIGPIPE, SIG_IGN);
-    while ((c = getopt_long(argc, argv, "d:m:t:Nx:L:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:m:t:Nx:L:rh", opts, NULL)) != -1) {
         switch (c) {
         case 'd':
             domid = strtol(optarg, NULL, 10);
@@ -315,6 +321,9 @@ int main(int argc, char **argv)
         case 'L':
             claim = strtol(optarg, NULL, 10);
             break;
+        case 'r':
+            recv_only = 1;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -323,7 +332,8 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (optind >= argc || parse_type(argv[optind], &msg.type)) {
+    if (recv_only ? domid < 0 || optind < argc
+                  : optind >= argc || parse_type(argv[optind], &msg.type)) {
         usage(stderr);
         return 2;
     }
@@ -346,7 +356,7 @@ int main(int argc, char **argv)
     msg.len = claim >= 0 ? (uint32_t)claim : len;
 
     if (domid >= 0)
-        ret = talk_ring(domid, mfn, &msg, payload, len, reply);
+        ret = talk_ring(domid, mfn, !recv_only, &msg, payload, len, reply);
     else
         ret = talk_socket(&msg, payload, len, reply);
     if (ret) {
