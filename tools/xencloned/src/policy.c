@@ -22,16 +22,23 @@ int policy_watch(struct cloned_service *s)
     return 0;
 }
 
-/* "domid:uuid": a domid that is reused names a different domain. */
+/*
+ * "domid:uuid": a domid that is reused names a different domain. Every scan
+ * makes one per running domain, so the UUID's hex is written by hand (17
+ * printf calls per domain took a good part of a scan with 1,000 running).
+ */
 static char *domain_key(const xc_domaininfo_t *info)
 {
-    const uint8_t *h = info->handle;
-    GString *k = g_string_new(NULL);
+    static const char hex[] = "0123456789abcdef";
+    char key[sizeof("4294967295:") + 2 * sizeof(info->handle)];
+    int n = snprintf(key, sizeof(key), "%u:", info->domain);
 
-    g_string_printf(k, "%u:", info->domain);
-    for (int i = 0; i < 16; i++)
-        g_string_append_printf(k, "%02x", h[i]);
-    return g_string_free(k, FALSE);
+    for (size_t i = 0; i < sizeof(info->handle); i++) {
+        key[n++] = hex[info->handle[i] >> 4];
+        key[n++] = hex[info->handle[i] & 0xf];
+    }
+    key[n] = '\0';
+    return g_strdup(key);
 }
 
 /* Give INFO's domain its policy. False: not yet (no name in XenStore). */

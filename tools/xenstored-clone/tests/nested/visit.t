@@ -1,15 +1,16 @@
 #!/bin/sh
 # visit.t: xenstored serves each domain among many without visiting them
-# all per request (patches 0006 and 0007): a request written on a domain's
+# all per request (patches 0006 to 0008): a request written on a domain's
 # ring without an event is answered; one write reaches the watch of every
-# domain; lookups by domid stay right while domains are destroyed and made.
+# domain; lookups by domid stay right while domains are destroyed and made;
+# watches on a node and its ancestors fire in order, removed ones no more.
 # run-in-dom0: timeout=900
 . /usr/lib/xen-clone/tap.sh
 . /usr/lib/xen-clone/xsclone-lib.sh
 
 N=16
 XS_IS_DOMAIN_INTRODUCED=17
-plan 14
+plan 19
 pid=$(pidof xenstored)
 raw() { $XSC_RAW "$@" 2>&1; }
 uptime_cs() { tr -d . </proc/uptime | cut -d' ' -f1; }
@@ -37,7 +38,8 @@ is "$served" "$N" "a read written on each of $N domains' rings without an event 
 diag "$N answers in $(( ($(uptime_cs) - t0) * 10 )) ms"
 
 # 2. One write, a watch event queued for every domain's connection.
-xenstore-write /tool/visit/w 0 && xenstore-chmod /tool/visit/w r0
+xenstore-write /tool/visit/w 0 && xenstore-chmod /tool/visit r0 &&
+    xenstore-chmod /tool/visit/w r0
 acks=0 first=0
 for p in $made; do
     d=${p%:*}
@@ -115,8 +117,30 @@ for p in $kept; do
 done
 is "$got" $((N / 2)) "after the churn, the event reaches the kept watchers"
 
+# 4. One domain with three watches: its own on the node, one on an
+# ancestor, a second token on the node. Each write gives it its events in
+# the order it set the watches; an ancestor's watch fires for any node
+# below; a watch removed fires no more.
+set -- $kept
+A=${1%:*}
+recv() { raw -d "$A" --recv | tr '\n' ' '; }
+is "$(raw -d "$A" watch /tool/visit anc)/$(recv)" "OK//tool/visit anc " \
+    "domain $A: a watch on the ancestor, and its first event"
+is "$(raw -d "$A" watch /tool/visit/w tok2)/$(recv)" "OK//tool/visit/w tok2 " \
+    "domain $A: a second token on the node, and its first event"
+xenstore-write /tool/visit/w 9
+is "$(recv)|$(recv)|$(recv)" \
+    "/tool/visit/w tok$A |/tool/visit/w anc |/tool/visit/w tok2 " \
+    "one write: three events, in the order the watches were set"
+is "$(raw -d "$A" 5 /tool/visit/w tok2)" OK "domain $A removes the second token"
+xenstore-write /tool/visit/w 10
+xenstore-write /tool/visit/z 1
+is "$(recv)|$(recv)|$(recv)" \
+    "/tool/visit/w tok$A |/tool/visit/w anc |/tool/visit/z anc " \
+    "then: no event for the removed watch; the ancestor's fires for a new node"
+
 for p in $made; do xl destroy "${p%:*}"; done
 for t in $(seq 30); do [ "$(nr_domains)" = 1 ] && break; sleep 1; done
 is "$(nr_domains)" 1 "every stub domain is gone (Dom0 alone)"
 is "$(pidof xenstored)" "$pid" "xenstored is the same process throughout"
-is "$(xenstore-read /tool/visit/w)" 3 "xenstored still serves Dom0"
+is "$(xenstore-read /tool/visit/w)" 10 "xenstored still serves Dom0"
